@@ -1,0 +1,116 @@
+"""Operations on the latent space: encode a gallery, interpolate, decode a grid.
+
+Latent grids follow Kingma & Welling (2014), figure 4: "linearly spaced coordinates on the unit
+square were transformed through the inverse CDF of the Gaussian to produce values of the latent
+variables z", so each grid cell carries equal prior mass. A deterministic AE has no prior, so its
+grid spans the box its own codes occupy (linear spacing).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .models import LatentVariableModel
+
+__all__ = ["encode_images", "interpolate", "LatentGrid", "latent_grid", "code_box",
+           "inverse_cdf_axis", "linear_axis", "nearest_distance"]
+
+
+@torch.no_grad()
+def encode_images(model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mu, sigma) for every image: images float (N, 1, 28, 28) in [0, 1] -> two (N, latent_dim)."""
+    mus, sigmas = [], []
+    for start in range(0, images.shape[0], batch_size):
+        mu, sigma = model.encode(images[start:start + batch_size])
+        mus.append(mu)
+        sigmas.append(sigma)
+    return torch.cat(mus), torch.cat(sigmas)
+
+
+def interpolate(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch.Tensor:
+    """Points on the straight line from z_start to z_end, both ends included.
+
+    Args:
+        z_start, z_end: float (latent_dim,).
+        steps: number of points >= 2.
+    Returns:
+        float (steps, latent_dim): z_t = (1 - t) z_start + t z_end, t = 0, 1/(steps-1), ..., 1.
+    Raises:
+        ValueError: steps < 2 or shapes differ.
+    """
+    if steps < 2:
+        raise ValueError(f"steps must be >= 2, got {steps}")
+    if z_start.shape != z_end.shape or z_start.dim() != 1:
+        raise ValueError(f"z_start {tuple(z_start.shape)} and z_end {tuple(z_end.shape)} must be "
+                         "equal 1-D shapes")
+    t = torch.linspace(0.0, 1.0, steps, dtype=z_start.dtype).unsqueeze(1)
+    return (1 - t) * z_start + t * z_end
+
+
+def inverse_cdf_axis(n: int, u_low: float = 0.05, u_high: float = 0.95) -> torch.Tensor:
+    """n values z = Phi^{-1}(u) for u linearly spaced on [u_low, u_high] (Kingma & Welling fig. 4)."""
+    if n < 2 or not 0.0 < u_low < u_high < 1.0:
+        raise ValueError("need n >= 2 and 0 < u_low < u_high < 1")
+    u = torch.linspace(u_low, u_high, n, dtype=torch.float64)
+    return torch.distributions.Normal(0.0, 1.0).icdf(u).float()
+
+
+def linear_axis(n: int, low: float, high: float) -> torch.Tensor:
+    """n values linearly spaced on [low, high]."""
+    if n < 2 or not low < high:
+        raise ValueError("need n >= 2 and low < high")
+    return torch.linspace(low, high, n)
+
+
+def code_box(codes: torch.Tensor, lower: float = 0.01, upper: float = 0.99) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-dimension (low, high) quantiles of codes float (N, latent_dim): the box the data fills."""
+    return torch.quantile(codes, lower, dim=0), torch.quantile(codes, upper, dim=0)
+
+
+@dataclass
+class LatentGrid:
+    """images: float (n, n, 28, 28) in [0, 1], row 0 at the top (highest z_y); axes: the z values."""
+
+    images: torch.Tensor
+    x_axis: torch.Tensor
+    y_axis: torch.Tensor
+    spacing: str
+
+    def describe(self) -> str:
+        dx = (self.x_axis[1:] - self.x_axis[:-1])
+        return (f"{len(self.x_axis)}x{len(self.y_axis)} grid, z1 in [{self.x_axis[0]:.2f}, "
+                f"{self.x_axis[-1]:.2f}], z2 in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
+                f"{self.spacing}, step {float(dx.min()):.2f}-{float(dx.max()):.2f}")
+
+
+@torch.no_grad()
+def latent_grid(model: LatentVariableModel, x_axis: torch.Tensor, y_axis: torch.Tensor,
+                spacing: str, dims: tuple[int, int] = (0, 1), base: torch.Tensor | None = None
+                ) -> LatentGrid:
+    """Decode every point of the grid x_axis x y_axis over the two latent dimensions dims.
+
+    Other dimensions are held at base (default 0). Returns a LatentGrid whose images row i
+    corresponds to y_axis[n - 1 - i] (top row = largest z), column j to x_axis[j].
+    """
+    n_x, n_y = len(x_axis), len(y_axis)
+    base = torch.zeros(model.latent_dim) if base is None else base
+    ys = y_axis.flip(0)
+    z = base.repeat(n_y * n_x, 1)
+    z[:, dims[0]] = x_axis.repeat(n_y)
+    z[:, dims[1]] = ys.repeat_interleave(n_x)
+    images = model.decode(z).reshape(n_y, n_x, 28, 28)
+    return LatentGrid(images, x_axis, y_axis, spacing)
+
+
+@torch.no_grad()
+def nearest_distance(images: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
+    """For each image, the root-mean-square pixel distance to its nearest reference image.
+
+    images: float (N, 1, 28, 28) in [0, 1]; reference: float (M, 1, 28, 28) in [0, 1], e.g. the
+    gallery of real digits. Returns float (N,) in pixel units ([0, 1]). A decoded frame that lies
+    in a hole of the latent space looks like no real digit and sits far from all of them.
+    """
+    a, b = images.flatten(1), reference.flatten(1)
+    return torch.cdist(a, b).min(dim=1).values / (a.shape[1] ** 0.5)
