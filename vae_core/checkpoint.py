@@ -20,10 +20,11 @@ import torch
 
 from .models import LatentVariableModel, ModelConfig, build_model
 
-__all__ = ["save_checkpoint", "load_model", "read_metadata", "list_models", "MODELS_DIR",
-           "CheckpointError"]
+__all__ = ["save_checkpoint", "load_model", "read_metadata", "list_models", "scan_models",
+           "models_dir", "MODELS_DIR", "CheckpointError"]
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR_ENV = "VAE_EXPLORER_MODELS_DIR"
 FORMAT = "vae-latent-explorer/1"
 SUFFIX = ".safetensors"
 
@@ -177,18 +178,22 @@ def load_model(path: str | Path) -> LatentVariableModel:
     return model.float().eval()
 
 
-def list_models(models_dir: str | Path | None = None) -> list[dict]:
-    """One dict per checkpoint in models/: name, path, kind, dataset, latent_dim, metrics, config.
+def models_dir() -> Path:
+    """The folder of shipped checkpoints: $VAE_EXPLORER_MODELS_DIR if set, else the repo's models/."""
+    override = os.environ.get(MODELS_DIR_ENV)
+    return Path(override) if override else MODELS_DIR
 
-    Unreadable files are skipped (they surface as an error when loaded by name).
-    Sorted by name. Returns [] when the folder is missing.
-    """
-    folder = Path(models_dir) if models_dir is not None else MODELS_DIR
-    entries = []
+
+def scan_models(folder: str | Path | None = None) -> tuple[list[dict], list[str]]:
+    """(entries, problems): one dict per readable checkpoint in folder (default models_dir()),
+    sorted by name, and one sentence per ``.safetensors`` file that could not be read."""
+    folder = Path(folder) if folder is not None else models_dir()
+    entries, problems = [], []
     for path in sorted(folder.glob(f"*{SUFFIX}")):
         try:
             meta = read_metadata(path)
-        except (ValueError, OSError):
+        except (ValueError, OSError) as exc:
+            problems.append(str(exc))
             continue
         cfg = meta["config"]
         entries.append({
@@ -196,4 +201,14 @@ def list_models(models_dir: str | Path | None = None) -> list[dict]:
             "dataset": cfg.get("dataset"), "latent_dim": cfg.get("latent_dim"),
             "metrics": meta["metrics"], "config": cfg, "training": meta["training"],
         })
-    return entries
+    return entries, problems
+
+
+def list_models(models_dir: str | Path | None = None) -> list[dict]:
+    """One dict per checkpoint in models/ with keys name, path, kind ("vae" or "ae"), dataset
+    ("mnist"), latent_dim, plus metrics, config and training; sorted by name.
+
+    Unreadable files are left out (scan_models reports them). Returns [] when the folder is
+    missing.
+    """
+    return scan_models(models_dir)[0]

@@ -1,0 +1,39 @@
+"""VAE Latent Explorer: `streamlit run app.py`.
+
+The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
+"""
+import streamlit as st
+
+from ui import explorer
+from ui.state import sidebar
+
+st.set_page_config(page_title="VAE Latent Explorer", page_icon=":material/explore:", layout="wide")
+
+
+def explorer_page() -> None:
+    selection = sidebar()
+    if selection is not None:
+        explorer.render(selection)
+
+
+def maths_page() -> None:
+    selection = sidebar()
+    if selection is None:
+        return
+    try:
+        from ui import maths_lab
+    except ImportError as exc:  # the maths lab is optional while it is being built
+        st.error(f"The maths lab is not available: {exc}")
+        return
+    model_entry = selection.vae or selection.ae
+    from ui.state import load_or_explain
+    model = load_or_explain(model_entry, "VAE")
+    if model is not None:
+        maths_lab.render(model, selection.x, selection.label)
+
+
+page = st.navigation([
+    st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
+    st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
+])
+page.run()

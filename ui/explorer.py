@@ -1,0 +1,242 @@
+"""The explorer page: the reparameterization playground, latent space, interpolation, grids.
+
+Follow one input: the sidebar picks x; the encoder gives mu(x), sigma(x); the sliders set
+mu, sigma and eps; z = mu + sigma * eps is drawn on the plane and decoded. Below, the VAE's
+latent space is laid next to the plain autoencoder's.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+
+from vae_core import reparameterize
+from vae_core.figures import latent_scatter, posterior_plane
+from vae_core.images import tile, to_png
+from vae_core.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
+from vae_core.losses import kl_to_standard_normal, reconstruction_nll
+
+from .state import Selection, gallery_codes, get_gallery, get_model, load_or_explain
+
+EPS_RANGE = 3.0
+
+
+def _key(kind: str, what: str, j: int) -> str:
+    return f"pg_{kind}_{what}_{j}"
+
+
+def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
+    """(mu_range, sigma_max) wide enough for every gallery code of this model."""
+    mu, sigma = gallery_codes(path)
+    mu_range = max(4.0, float(np.ceil(np.abs(mu).max() * 1.1)))
+    sigma_max = 0.0 if kind == "ae" else max(1.5, float(np.ceil(sigma.max() * 20) / 10))
+    return mu_range, sigma_max
+
+
+def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
+    for j, (m, s, e) in enumerate(zip(mu, sigma, eps)):
+        st.session_state[_key(kind, "mu", j)] = round(float(m), 3)
+        st.session_state[_key(kind, "sigma", j)] = round(float(s), 3)
+        st.session_state[_key(kind, "eps", j)] = round(float(np.clip(e, -EPS_RANGE, EPS_RANGE)), 2)
+
+
+def _encoder_values(model, x: torch.Tensor) -> tuple[list[float], list[float]]:
+    with torch.no_grad():
+        mu, sigma = model.encode(x)
+    return mu[0].tolist(), sigma[0].tolist()
+
+
+def _reset_to_encoder(kind: str, mu: list[float], sigma: list[float]) -> None:
+    _set_state(kind, mu, sigma, [0.0] * len(mu))
+
+
+def _set_eps(kind: str, eps: list[float]) -> None:
+    for j, e in enumerate(eps):
+        st.session_state[_key(kind, "eps", j)] = round(float(np.clip(e, -EPS_RANGE, EPS_RANGE)), 2)
+
+
+def _resample_eps(kind: str, latent_dim: int) -> None:
+    _set_eps(kind, torch.randn(latent_dim).tolist())
+
+
+@st.fragment
+def playground(selection: Selection) -> None:
+    """Sliders over mu, sigma, eps of q(z|x); z = mu + sigma * eps; its decoded image; the plane."""
+    st.subheader("1 · Reparameterization playground")
+    options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
+    labels = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
+    kind = st.radio("Model", [k for k, _ in options], format_func=labels.get, horizontal=True,
+                    key="pg_model")
+    entry = dict(options)[kind]
+    model = load_or_explain(entry, labels[kind])
+    if model is None:
+        return
+    d = model.latent_dim
+    enc_mu, enc_sigma = _encoder_values(model, selection.x)
+    mu_range, sigma_max = _slider_bounds(entry["path"], kind)
+    stamp = f"{entry['path']}|{selection.input_id}"
+    if st.session_state.get(f"pg_{kind}_stamp") != stamp:
+        _reset_to_encoder(kind, enc_mu, enc_sigma)
+        st.session_state[f"pg_{kind}_stamp"] = stamp
+
+    st.markdown(
+        "The encoder maps x to the posterior **q(z|x) = N(μ(x), σ(x)²)**. A sample is drawn as "
+        "**z = μ + σ ⊙ ε** with ε ~ N(0, I): all randomness sits in ε, so z is a smooth function "
+        "of μ and σ and gradients can flow back into the encoder.")
+    if kind == "ae":
+        st.info("A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
+                "z and the decoded image do not change.")
+
+    controls, picture, plane = st.columns([1.25, 0.9, 1.45], gap="medium")
+    with controls:
+        b1, b2, b3, b4 = st.columns(4)
+        b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps, args=(kind, d),
+                  help="Draw a fresh ε ~ N(0, I)")
+        b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
+        b3.button("Encoder", icon=":material/restart_alt:", key=f"pg_{kind}_reset", on_click=_reset_to_encoder,
+                  args=(kind, enc_mu, enc_sigma), help="Reset μ and σ to the encoder's μ(x), σ(x)")
+        if kind == "vae":
+            b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
+                      args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
+                      help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
+        mu, sigma, eps = [], [], []
+        for j in range(d):
+            st.markdown(f"**dimension {j + 1}** · encoder: μ = {enc_mu[j]:+.3f}, σ = {enc_sigma[j]:.3f}")
+            c_mu, c_sigma, c_eps = st.columns(3)
+            mu.append(c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j)))
+            sigma.append(c_sigma.slider(f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005,
+                                        key=_key(kind, "sigma", j), disabled=(kind == "ae")))
+            eps.append(c_eps.slider(f"ε{j + 1}", -EPS_RANGE, EPS_RANGE, step=0.01, key=_key(kind, "eps", j)))
+
+    mu_t = torch.tensor([mu], dtype=torch.float32)
+    sigma_t = torch.zeros_like(mu_t) if kind == "ae" else torch.tensor([sigma], dtype=torch.float32)
+    eps_t = torch.tensor([eps], dtype=torch.float32)
+    z = reparameterize(mu_t, sigma_t, eps_t)
+    with torch.no_grad():
+        logits = model.decode_logits(z)
+        recon = float(reconstruction_nll(selection.x, logits)[0])
+    image = torch.sigmoid(logits)[0]
+
+    def fmt(v):
+        return "(" + ", ".join(f"{float(a):+.2f}" for a in v) + ")"
+
+    with picture:
+        st.image(to_png(image, 8), caption="decoded p(x|z): Bernoulli means", width=224)
+        st.markdown(f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n"
+                    f"= **{fmt(z[0])}**")
+        lines = [f"−log p(x|z) = **{recon:.1f} nats** (reconstruction error of x at this z)"]
+        if kind == "vae":
+            kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
+            lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats** (closed form, for these μ, σ)")
+        st.caption("  \n".join(lines))
+    with plane:
+        codes, _ = gallery_codes(entry["path"])
+        gallery = get_gallery()
+        fig = posterior_plane(mu, sigma_t[0].tolist(), z[0].tolist(), background=codes,
+                              background_labels=gallery.labels.numpy(),
+                              title=f"{labels[kind]}: z on the latent plane", height=400)
+        st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
+
+
+def _endpoint(label: str, default_digit: int, key: str) -> int:
+    c1, c2 = st.columns(2)
+    digit = c1.selectbox(f"{label}: digit", list(range(10)), index=default_digit, key=f"{key}_digit")
+    index = c2.number_input(f"{label}: index", 0, 499, 0, key=f"{key}_index")
+    where = torch.nonzero(get_gallery().labels == digit).flatten()
+    return int(where[int(index)])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _interpolation(path: str, index_a: int, index_b: int, steps: int) -> tuple[np.ndarray, bytes, list[float]]:
+    """(path in latent space (steps, d), PNG strip, each frame's RMS distance to the nearest real
+    gallery digit) for one model."""
+    model = get_model(path)
+    images = get_gallery().images
+    with torch.no_grad():
+        mu, _ = model.encode(images[[index_a, index_b]])
+        line = interpolate(mu[0], mu[1], steps)
+        decoded = model.decode(line)
+    return line.numpy(), to_png(tile(decoded, steps), 3), nearest_distance(decoded, images).tolist()
+
+
+@st.fragment
+def interpolation_section(selection: Selection) -> None:
+    """Latent scatters of both models and the decoded straight line between two inputs."""
+    st.subheader("2 · Latent space and interpolation")
+    st.markdown("Each dot is one gallery image's code (μ), coloured by digit. The black line is a "
+                "straight path between two codes; below, its decoded images. The AE leaves gaps "
+                "between clusters that decode to nothing recognisable; the VAE's KL term packs codes "
+                "around N(0, I), so the path passes through plausible digits all the way.")
+    c1, c2, c3 = st.columns([1, 1, 0.8])
+    with c1:
+        index_a = _endpoint("From", 2, "interp_a")
+    with c2:
+        index_b = _endpoint("To", 9, "interp_b")
+    steps = c3.slider("Steps", 3, 16, 10, key="interp_steps")
+    labels = get_gallery().labels.numpy()
+    models = [("ae", "Plain autoencoder (AE)", selection.ae), ("vae", "VAE", selection.vae)]
+    columns = st.columns(2, gap="large")
+    for column, (kind, title, entry) in zip(columns, models):
+        with column:
+            if load_or_explain(entry, title) is None:
+                continue
+            line, strip, distances = _interpolation(entry["path"], index_a, index_b, steps)
+            codes, _ = gallery_codes(entry["path"])
+            fig = latent_scatter(codes, labels, f"{title}: latent space (μ of 5,000 images)",
+                                 path=line, highlight={"A": line[0], "B": line[-1]})
+            st.plotly_chart(fig, width="stretch", key=f"interp_{kind}_scatter")
+            st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch")
+            st.caption(f"How far each frame is from the nearest of the 5,000 real digits (RMS "
+                       f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
+                       "Frames in a hole of the latent space resemble no real digit.")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _grid(path: str, n: int, spacing: str) -> tuple[bytes, str]:
+    """(PNG of the decoded n x n grid, sentence stating its range and spacing)."""
+    model = get_model(path)
+    if spacing == "inverse-cdf":
+        axis = inverse_cdf_axis(n)
+        grid = latent_grid(model, axis, axis, "z = Φ⁻¹(u), u evenly spaced on [0.05, 0.95]")
+    else:
+        low, high = code_box(torch.from_numpy(gallery_codes(path)[0]))
+        grid = latent_grid(model, linear_axis(n, float(low[0]), float(high[0])),
+                           linear_axis(n, float(low[1]), float(high[1])),
+                           "linear over the 1st–99th percentile box of the gallery's codes")
+    return to_png(tile(grid.images.reshape(n * n, 28, 28), n, pad=0), 2), grid.describe()
+
+
+@st.fragment
+def grid_section(selection: Selection) -> None:
+    """Decoded n x n grids over the latent plane, AE next to VAE."""
+    st.subheader("3 · Latent grids")
+    st.markdown("Decode a regular grid of z values. The VAE's grid uses the prior's own scale: "
+                "Kingma & Welling (2014, fig. 4) space points through the inverse Gaussian CDF, so "
+                "each cell holds equal prior mass. The AE has no prior, so its grid spans the box "
+                "its codes fill.")
+    c1, c2 = st.columns([1, 2])
+    n = c1.slider("Grid size n", 5, 25, 15, key="grid_n")
+    vae_spacing = c2.radio("VAE spacing", ["inverse-cdf", "linear"], horizontal=True, key="grid_spacing",
+                           format_func={"inverse-cdf": "Φ⁻¹ of an even grid (Kingma & Welling)",
+                                        "linear": "linear over the codes' box"}.get)
+    columns = st.columns(2, gap="large")
+    for column, (kind, title, entry, spacing) in zip(columns, [
+            ("ae", "Plain autoencoder (AE)", selection.ae, "linear"),
+            ("vae", "VAE", selection.vae, vae_spacing)]):
+        with column:
+            if load_or_explain(entry, title) is None:
+                continue
+            png, description = _grid(entry["path"], n, spacing)
+            st.image(png, caption=f"{title}: {description}", width="stretch")
+
+
+def render(selection: Selection) -> None:
+    """The whole explorer page for the sidebar's selection."""
+    st.title("VAE Latent Explorer")
+    st.caption("Drag μ, σ and ε of the encoder's posterior and watch z = μ + σ ⊙ ε and its decoded "
+               "image; compare the VAE's latent space with a plain autoencoder's.")
+    playground(selection)
+    st.divider()
+    interpolation_section(selection)
+    st.divider()
+    grid_section(selection)

