@@ -1,0 +1,259 @@
+"""Bounds on log p(x) for one input under a VAE: the ELBO and the importance-weighted bound, in nats.
+
+    ELBO(x) = E_q(z|x)[log p(x|z)] - KL(q(z|x) || p(z))        (Kingma & Welling 2014, eq. 3)
+
+with the reconstruction term estimated from M samples z_m = mu + sigma * eps_m (with its
+standard error) and the KL in closed form (Kingma & Welling 2014, appendix B). The
+importance-weighted bound (Burda, Grosse & Salakhutdinov 2016, "Importance Weighted
+Autoencoders", eq. 8)
+
+    L_k(x) = E_{z_1..z_k ~ q(z|x)} [ log (1/k) sum_i p(x, z_i) / q(z_i|x) ],
+    log w_i = log p(x|z_i) + log N(z_i; 0, I) - log q(z_i|x),
+
+satisfies ELBO = L_1 <= L_k <= L_{k+1} <= log p(x) (their theorem 1) and tends to log p(x) as
+k grows. It is computed with logsumexp over the k log-weights, in batches, for k up to 5000.
+p(x|z) is the Bernoulli decoder of vae_core.losses; the Gaussian log-densities come from
+torch.distributions.Normal.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from torch.distributions import Normal
+
+from .losses import kl_to_standard_normal, reconstruction_nll
+from .reparam import reparameterize, sigma_from_log_var
+
+__all__ = ["MAX_K", "MAX_NUM_SAMPLES", "require_vae", "LogWeights", "log_weights", "ElboTerms",
+           "elbo_terms", "IwaeEstimate", "iwae_bound", "IwaeCurve", "iwae_curve"]
+
+Tensor = torch.Tensor
+MAX_K = 5000
+"""Largest number of importance samples k accepted by iwae_bound."""
+MAX_NUM_SAMPLES = 200_000
+"""Largest number of latent samples drawn in one call (M for the ELBO, k * repeats for IWAE)."""
+_CHUNK = 4096   # latent samples decoded per batch
+
+
+def require_vae(model) -> None:
+    """Raise unless model is a VAE, i.e. has a posterior q(z|x) = N(mu, diag(sigma^2)) to sample.
+
+    Raises:
+        ValueError: the model is a deterministic autoencoder (kind "ae", sigma = 0: no
+            posterior density, so no ELBO, IWAE bound or reparameterized gradient) or not a model.
+    """
+    kind = getattr(model, "kind", None)
+    if kind == "ae":
+        raise ValueError("this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
+                         "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
+                         "gradient-flow view need a VAE (kind 'vae')")
+    if kind != "vae" or not hasattr(model, "encode_params"):
+        raise ValueError("expected a VAE (kind 'vae') with encode_params and decode_logits, "
+                         f"got {type(model).__name__}")
+
+
+def _check_input(model, x) -> Tensor:
+    require_vae(model)
+    if not isinstance(x, Tensor) or not torch.is_floating_point(x):
+        raise ValueError("x must be a float tensor of shape (1, 1, 28, 28) with pixels in [0, 1]")
+    if x.dim() != 4 or x.shape[0] != 1:
+        raise ValueError(f"x must be one image of shape (1, 1, 28, 28), got {tuple(x.shape)}")
+    return x
+
+
+def _check_count(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer in [{low}, {high:,}], got {value!r}")
+    return int(value)
+
+
+def _posterior(model, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """(mu, sigma, log_var) of q(z|x), each float (1, latent_dim), without gradients."""
+    with torch.no_grad():
+        mu, log_var = model.encode_params(x)
+    return mu, sigma_from_log_var(log_var), log_var
+
+
+def _check_eps(eps, shape: tuple[int, ...]) -> Tensor:
+    if not isinstance(eps, Tensor) or not torch.is_floating_point(eps):
+        raise ValueError(f"eps must be a float tensor of shape {shape}")
+    if tuple(eps.shape) != shape:
+        raise ValueError(f"eps must have shape {shape}, got {tuple(eps.shape)}")
+    return eps
+
+
+class LogWeights(NamedTuple):
+    """Per-sample log-densities (float64 (S,), nats) at z_s = mu + sigma * eps_s."""
+
+    log_px_given_z: Tensor   # log p(x|z), Bernoulli decoder
+    log_prior: Tensor        # log N(z; 0, I)
+    log_posterior: Tensor    # log q(z|x) = log N(z; mu, diag(sigma^2))
+
+    @property
+    def log_w(self) -> Tensor:
+        """log w = log p(x|z) + log p(z) - log q(z|x) (Burda et al. 2016, eq. 8)."""
+        return self.log_px_given_z + self.log_prior - self.log_posterior
+
+
+def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
+    """The three log-densities of the importance weights at z = mu(x) + sigma(x) * eps.
+
+    Args:
+        model: a VAE. x: float (1, 1, 28, 28) in [0, 1]. eps: float (S, latent_dim), S <= 200,000.
+    Returns:
+        LogWeights of float64 (S,) tensors in nats (decoded in batches of 4096, no gradients).
+    Raises:
+        ValueError: an AE, x not one image, or eps of the wrong shape.
+    """
+    x = _check_input(model, x)
+    if not isinstance(eps, Tensor) or eps.dim() != 2:
+        raise ValueError(f"eps must be a float tensor of shape (S, {model.latent_dim})")
+    eps = _check_eps(eps, (eps.shape[0], model.latent_dim))
+    _check_count("the number of samples", eps.shape[0], 1, MAX_NUM_SAMPLES)
+    mu, sigma, _ = _posterior(model, x)
+    eps = eps.to(mu.dtype)
+    z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)     # z = mu + sigma * eps
+    with torch.no_grad():
+        log_px = torch.cat([
+            -reconstruction_nll(x.expand(len(chunk), *x.shape[1:]), model.decode_logits(chunk))
+            for chunk in z.split(_CHUNK)])
+    z64 = z.double()
+    log_prior = Normal(0.0, 1.0).log_prob(z64).sum(dim=1)
+    log_posterior = Normal(mu.double(), sigma.double()).log_prob(z64).sum(dim=1)
+    return LogWeights(log_px.double(), log_prior, log_posterior)
+
+
+class ElboTerms(NamedTuple):
+    """The ELBO of one input from M samples, in nats (floats)."""
+
+    reconstruction: float      # (1/M) sum_m log p(x|z_m), estimates E_q[log p(x|z)]
+    reconstruction_se: float   # its standard error, std / sqrt(M) (NaN for M = 1)
+    kl: float                  # KL(q(z|x) || N(0, I)), closed form
+    elbo: float                # reconstruction - kl
+    elbo_se: float             # = reconstruction_se (the KL is exact)
+    kl_monte_carlo: float      # (1/M) sum_m [log q(z_m|x) - log p(z_m)], same samples
+    elbo_monte_carlo: float    # (1/M) sum_m log w_m: the estimate L_1 averages
+    num_samples: int
+
+
+def elbo_terms(model, x: Tensor, num_samples: int | None = None,
+               generator: torch.Generator | None = None, eps: Tensor | None = None) -> ElboTerms:
+    """Reconstruction, KL and ELBO of one input x under a VAE (Kingma & Welling 2014, eq. 3, app. B).
+
+    reconstruction = (1/M) sum_m log p(x | z_m), z_m = mu + sigma * eps_m, eps_m ~ N(0, I),
+    kl = 1/2 sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2), elbo = reconstruction - kl.
+
+    Args:
+        model: a VAE (kind "vae"). x: float (1, 1, 28, 28) in [0, 1].
+        num_samples: M in [1, 200,000]; may be omitted when eps is given.
+        generator: optional torch.Generator for eps.
+        eps: optional float (M, latent_dim) noise to use instead of drawing it.
+    Returns:
+        ElboTerms, all in nats. elbo_monte_carlo (the KL estimated from the same samples)
+        equals iwae_bound(k=1) on the same eps.
+    Raises:
+        ValueError: an AE (no posterior), x not one image, a bad M, eps of the wrong shape or
+        not matching num_samples.
+    """
+    _check_input(model, x)
+    if eps is None:
+        if num_samples is None:
+            raise ValueError("give num_samples (M) or eps")
+        m = _check_count("num_samples (M)", num_samples, 1, MAX_NUM_SAMPLES)
+        eps = torch.randn(m, model.latent_dim, generator=generator)
+    elif num_samples is not None and (not isinstance(eps, Tensor) or eps.shape[0] != num_samples):
+        raise ValueError(f"eps has {getattr(eps, 'shape', ('?',))[0]} rows but num_samples is {num_samples}")
+    w = log_weights(model, x, eps)
+    m = len(w.log_w)
+    mu, _, log_var = _posterior(model, x)
+    kl = float(kl_to_standard_normal(mu.double(), log_var.double())[0])
+    recon = float(w.log_px_given_z.mean())
+    se = float(w.log_px_given_z.std() / math.sqrt(m)) if m > 1 else float("nan")
+    kl_mc = float((w.log_posterior - w.log_prior).mean())
+    return ElboTerms(recon, se, kl, recon - kl, se, kl_mc, float(w.log_w.mean()), m)
+
+
+class IwaeEstimate(NamedTuple):
+    """R independent estimates of L_k for one input, in nats."""
+
+    k: int
+    values: np.ndarray     # float (R,): log (1/k) sum_i w_i for each repeat
+    mean: float            # their mean, the estimate of L_k
+    se: float              # std / sqrt(R) (NaN for R = 1)
+
+
+def iwae_bound(model, x: Tensor, k: int, num_repeats: int = 1,
+               generator: torch.Generator | None = None, eps: Tensor | None = None) -> IwaeEstimate:
+    """The importance-weighted bound L_k (Burda, Grosse & Salakhutdinov 2016, eq. 8), in nats.
+
+    For each repeat r: z_ri = mu + sigma * eps_ri (i = 1..k),
+    L_k^(r) = logsumexp_i(log w_ri) - log k, log w = log p(x|z) + log N(z; 0, I) - log q(z|x).
+
+    Args:
+        model: a VAE. x: float (1, 1, 28, 28). k: integer in [1, 5000].
+        num_repeats: R >= 1 independent estimates, with R * k <= 200,000.
+        generator: optional torch.Generator. eps: optional float (R, k, latent_dim) noise.
+    Returns:
+        IwaeEstimate(k, values (R,), mean, se). L_1 on eps equals elbo_terms(...,
+        eps=eps.reshape(R, latent_dim)).elbo_monte_carlo.
+    Raises:
+        ValueError: an AE, k outside [1, 5000], R < 1, R * k > 200,000, eps of the wrong shape.
+    """
+    _check_input(model, x)
+    k = _check_count("k", k, 1, MAX_K)
+    r = _check_count("num_repeats", num_repeats, 1, MAX_NUM_SAMPLES)
+    if r * k > MAX_NUM_SAMPLES:
+        raise ValueError(f"num_repeats * k = {r * k:,} is more than {MAX_NUM_SAMPLES:,} samples")
+    if eps is None:
+        eps = torch.randn(r, k, model.latent_dim, generator=generator)
+    _check_eps(eps, (r, k, model.latent_dim))
+    log_w = log_weights(model, x, eps.reshape(r * k, model.latent_dim)).log_w.reshape(r, k)
+    values = (torch.logsumexp(log_w, dim=1) - math.log(k)).numpy()
+    se = float(values.std(ddof=1) / math.sqrt(r)) if r > 1 else float("nan")
+    return IwaeEstimate(k, values, float(values.mean()), se)
+
+
+class IwaeCurve(NamedTuple):
+    """L_k against k, each the mean of R repeats with its standard error (nats)."""
+
+    ks: np.ndarray      # int (S,)
+    means: np.ndarray   # float (S,)
+    ses: np.ndarray     # float (S,)
+    num_repeats: int
+    values: np.ndarray  # float (S, R), every repeat's estimate
+
+    def at(self, k: int) -> IwaeEstimate:
+        """The IwaeEstimate for one k of the curve. Raises ValueError if k is not in ks."""
+        where = np.flatnonzero(self.ks == k)
+        if where.size == 0:
+            raise ValueError(f"k = {k} is not on this curve (ks = {self.ks.tolist()})")
+        i = int(where[0])
+        return IwaeEstimate(int(k), self.values[i], float(self.means[i]), float(self.ses[i]))
+
+
+def iwae_curve(model, x: Tensor, ks: Sequence[int], num_repeats: int = 8,
+               generator: torch.Generator | None = None) -> IwaeCurve:
+    """L_k for several k with error bars from R repeats (Burda et al. 2016, eq. 8).
+
+    Each k gets fresh noise. Averaged over repeats, L_k is non-decreasing in k (their theorem 1).
+
+    Args:
+        model: a VAE. x: float (1, 1, 28, 28). ks: integers in [1, 5000] (sorted, duplicates
+        dropped). num_repeats: R >= 2. generator: optional torch.Generator.
+    Returns:
+        IwaeCurve(ks int (S,), means float (S,), ses float (S,), R, values float (S, R));
+        curve.at(k) gives one k's IwaeEstimate.
+    Raises:
+        ValueError: as for iwae_bound, or R < 2, or an empty ks.
+    """
+    ks = sorted({_check_count("k", k, 1, MAX_K) for k in ks})
+    if not ks:
+        raise ValueError("ks must hold at least one k")
+    r = _check_count("num_repeats", num_repeats, 2, MAX_NUM_SAMPLES)
+    estimates = [iwae_bound(model, x, k, r, generator) for k in ks]
+    return IwaeCurve(np.array(ks), np.array([e.mean for e in estimates]),
+                     np.array([e.se for e in estimates]), r, np.stack([e.values for e in estimates]))
