@@ -1,0 +1,29 @@
+"""A minimal Streamlit script for AppTest: a tiny random VAE (fixed seed) and one input x.
+
+The query parameter kind=ae swaps in a tiny random plain autoencoder. No shipped weights.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import streamlit as st  # noqa: E402
+import torch  # noqa: E402
+
+from ui import maths_lab  # noqa: E402
+from vae_core.models import ModelConfig, build_model  # noqa: E402
+
+
+@st.cache_resource
+def tiny_model(kind: str):
+    torch.manual_seed(0)
+    return build_model(ModelConfig(kind=kind, latent_dim=2, hidden=[32])).eval()
+
+
+@st.cache_resource
+def tiny_input() -> torch.Tensor:
+    generator = torch.Generator().manual_seed(1)
+    return (torch.rand(1, 1, 28, 28, generator=generator) > 0.8).float()
+
+
+maths_lab.render(tiny_model(st.query_params.get("kind", "vae")), tiny_input(), 3)
