@@ -81,7 +81,7 @@ def playground(selection: Selection) -> None:
 
     st.markdown(
         "The encoder maps x to the posterior **q(z|x) = N(μ(x), σ(x)²)**. A sample is drawn as "
-        "**z = μ + σ ⊙ ε** with ε ~ N(0, I): all randomness sits in ε, so z is a smooth function "
+        "**z = μ + σ ⊙ ε** with ε ∼ N(0, I): all randomness sits in ε, so z is a smooth function "
         "of μ and σ and gradients can flow back into the encoder.")
     if kind == "ae":
         st.info("A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
@@ -91,7 +91,7 @@ def playground(selection: Selection) -> None:
     with controls:
         b1, b2, b3, b4 = st.columns(4)
         b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps, args=(kind, d),
-                  help="Draw a fresh ε ~ N(0, I)")
+                  help="Draw a fresh ε ∼ N(0, I)")
         b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
         b3.button("Encoder", icon=":material/restart_alt:", key=f"pg_{kind}_reset", on_click=_reset_to_encoder,
                   args=(kind, enc_mu, enc_sigma), help="Reset μ and σ to the encoder's μ(x), σ(x)")

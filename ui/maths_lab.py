@@ -171,7 +171,7 @@ def variance_view(seed: int) -> None:
     """View 3: variance of pathwise and score-function estimates against M, log-log."""
     st.subheader("3 · Estimator variance: pathwise vs score function")
     st.markdown(
-        "Two unbiased estimators of ∇_θ E_{z~N(μ,σ²)}[f(z)], θ = (μ, σ) (Mohamed, Rosca, Figurnov & "
+        "Two unbiased estimators of ∇_θ E_{z∼N(μ,σ²)}[f(z)], θ = (μ, σ) (Mohamed, Rosca, Figurnov & "
         "Mnih 2020, JMLR, sections 4–5): the **pathwise** gradient ∂f(μ + σε)/∂θ and the **score "
         "function** f(z) ∂ log N(z; μ, σ²)/∂θ. Averaging M single-sample estimates divides the "
         "variance by M; the constant in front is what differs (their section 3 figures).")
@@ -206,7 +206,7 @@ def lotus_view(seed: int) -> None:
     st.subheader("4 · LOTUS: sample z, or sample ε and map it")
     st.markdown(
         "The law of the unconscious statistician: since z = μ + σε has law N(μ, σ²), "
-        "**E_{z~q}[f(z)] = E_{ε~N(0,1)}[f(μ + σε)]** (Mohamed et al. 2020, section 5). Both "
+        "**E_{z∼q}[f(z)] = E_{ε∼N(0,1)}[f(μ + σε)]** (Mohamed et al. 2020, section 5). Both "
         "running means converge to the same number; only the second one is a differentiable "
         "function of μ and σ.")
     name, k, mu, sigma = _cost_controls("maths_lotus")
@@ -229,7 +229,7 @@ def inverse_cdf_view(seed: int) -> None:
     """View 5: z = F^-1(u) on the CDF, a histogram of samples against the density."""
     st.subheader("5 · Inverse-CDF sampling")
     st.markdown(
-        "If u ~ Uniform(0, 1) then z = F⁻¹(u) has CDF F (Devroye 1986, ch. II.2). The map is a "
+        "If u ∼ Uniform(0, 1) then z = F⁻¹(u) has CDF F (Devroye 1986, ch. II.2). The map is a "
         "deterministic, differentiable function of the parameters, so it too is a "
         "reparameterization: the randomness sits in u.")
     dist = st.selectbox("Distribution", inverse_cdf.DISTRIBUTIONS, key="maths_icdf_dist")
