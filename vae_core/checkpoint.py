@@ -57,6 +57,7 @@ def save_checkpoint(model: LatentVariableModel, path: str | Path, training: dict
     os.close(fd)
     try:
         save_file(tensors, tmp, metadata=metadata)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a checkpoint is meant to be shared
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
