@@ -87,18 +87,18 @@ def playground(selection: Selection) -> None:
         st.info("A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
                 "z and the decoded image do not change.")
 
+    b1, b2, b3, b4, _ = st.columns([1, 0.7, 1, 1, 2.2])
+    b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps,
+              args=(kind, d), help="Draw a fresh ε ∼ N(0, I)")
+    b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
+    b3.button("Encoder", icon=":material/restart_alt:", key=f"pg_{kind}_reset", on_click=_reset_to_encoder,
+              args=(kind, enc_mu, enc_sigma), help="Reset μ and σ to the encoder's μ(x), σ(x)")
+    if kind == "vae":
+        b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
+                  args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
+                  help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
     controls, picture, plane = st.columns([1.25, 0.9, 1.45], gap="medium")
     with controls:
-        b1, b2, b3, b4 = st.columns(4)
-        b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps, args=(kind, d),
-                  help="Draw a fresh ε ∼ N(0, I)")
-        b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
-        b3.button("Encoder", icon=":material/restart_alt:", key=f"pg_{kind}_reset", on_click=_reset_to_encoder,
-                  args=(kind, enc_mu, enc_sigma), help="Reset μ and σ to the encoder's μ(x), σ(x)")
-        if kind == "vae":
-            b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
-                      args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
-                      help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
         mu, sigma, eps = [], [], []
         for j in range(d):
             st.markdown(f"**dimension {j + 1}** · encoder: μ = {enc_mu[j]:+.3f}, σ = {enc_sigma[j]:.3f}")
@@ -121,9 +121,10 @@ def playground(selection: Selection) -> None:
         return "(" + ", ".join(f"{float(a):+.2f}" for a in v) + ")"
 
     with picture:
-        st.image(to_png(image, 8), caption="decoded p(x|z): Bernoulli means", width=224)
-        st.markdown(f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n"
-                    f"= **{fmt(z[0])}**")
+        st.image(to_png(image, 8), caption="decoded p(x|z): Bernoulli means", width=224,
+                 output_format="PNG")
+        st.container(key=f"pg_{kind}_z").markdown(
+            f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**")
         lines = [f"−log p(x|z) = **{recon:.1f} nats** (reconstruction error of x at this z)"]
         if kind == "vae":
             kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
@@ -185,7 +186,8 @@ def interpolation_section(selection: Selection) -> None:
             fig = latent_scatter(codes, labels, f"{title}: latent space (μ of 5,000 images)",
                                  path=line, highlight={"A": line[0], "B": line[-1]})
             st.plotly_chart(fig, width="stretch", key=f"interp_{kind}_scatter")
-            st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch")
+            st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch",
+                     output_format="PNG")
             st.caption(f"How far each frame is from the nearest of the 5,000 real digits (RMS "
                        f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
                        "Frames in a hole of the latent space resemble no real digit.")
@@ -227,7 +229,8 @@ def grid_section(selection: Selection) -> None:
             if load_or_explain(entry, title) is None:
                 continue
             png, description = _grid(entry["path"], n, spacing)
-            st.image(png, caption=f"{title}: {description}", width="stretch")
+            st.image(png, caption=f"{title}: {description}", width="stretch",
+                     output_format="PNG")
 
 
 def render(selection: Selection) -> None:

@@ -98,7 +98,8 @@ def sidebar() -> Selection | None:
                 st.sidebar.error(f"Could not use this upload: {exc}. Showing a gallery image instead.")
             else:
                 digest = hashlib.sha256(data).hexdigest()[:12]
-                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input")
+                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input",
+                                 output_format="PNG")
                 return Selection(vae, ae, x, None, f"upload-{digest}", upload.name)
     st.session_state.setdefault("input_digit", 2)
     st.session_state.setdefault("input_index", 0)
@@ -109,7 +110,7 @@ def sidebar() -> Selection | None:
     gallery_index = _gallery_index(digit, int(index))
     x = get_gallery().images[gallery_index:gallery_index + 1]
     caption = f"gallery #{gallery_index}: a {digit}"
-    st.sidebar.image(to_png(x[0], 5), caption=caption)
+    st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
     return Selection(vae, ae, x, digit, f"gallery-{gallery_index}", caption)
 
 
