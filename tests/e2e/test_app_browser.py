@@ -1,0 +1,122 @@
+"""The real app (`streamlit run app.py`) in Chromium: what a user sees and does.
+
+Covers: the page loads with no exception and shows decoded images (as PNGs); a VAE ε or μ slider
+changes z and the decoded image; the AE's ε does nothing; both interpolation strips and both
+grids render; an unreadable upload gives a clear message and the app keeps working; the maths
+lab page loads.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright")
+
+from harness import expect_rerun, open_app  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+EXCEPTION = '[data-testid="stException"]'
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_app):
+    return streamlit_app("app.py")
+
+
+def _image(page: Page, caption: str):
+    return page.locator('[data-testid="stImage"]').filter(has_text=caption)
+
+
+def _loaded_pngs(page: Page, caption: str) -> list[str]:
+    """src of every image with that caption, after each has loaded a real bitmap."""
+    images = _image(page, caption).locator("img")
+    expect(images.first).to_be_visible()
+    srcs = []
+    for i in range(images.count()):
+        img = images.nth(i)
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+        srcs.append(img.get_attribute("src"))
+    return srcs
+
+
+def _playground_image(page: Page) -> str:
+    (src,) = _loaded_pngs(page, "decoded p(x|z)")
+    return src
+
+
+def _slider(page: Page, label: str):
+    return page.locator(f'input[type="range"][aria-label="{label}"]')
+
+
+def _z_line(page: Page) -> str:
+    """The printed z = mu + sigma * eps of whichever model the playground shows."""
+    return page.locator('[class*="st-key-pg_"][class$="_z"], [class*="st-key-pg_"][class*="_z "]').first.inner_text()
+
+
+def test_page_loads_and_shows_decoded_pngs(page: Page, app_url):
+    open_app(page, app_url)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
+    src = _playground_image(page)
+    assert src.endswith(".png"), src
+    assert len(_loaded_pngs(page, "decoded path")) == 2
+    assert len(_loaded_pngs(page, "grid")) == 2
+    natural = page.evaluate("img => img.naturalWidth",
+                            _image(page, "decoded p(x|z)").locator("img").element_handle())
+    assert natural == 28 * 8                        # nearest-neighbour upscaled 8x
+
+
+def test_vae_eps_and_mu_sliders_change_z_and_image(page: Page, app_url):
+    open_app(page, app_url)
+    before_image, before_z = _playground_image(page), _z_line(page)
+    with expect_rerun(page):
+        _slider(page, "σ1").focus()
+        page.keyboard.press("End")                  # sigma1 to its maximum, so eps matters
+    with expect_rerun(page):
+        _slider(page, "ε1").focus()
+        page.keyboard.press("End")                  # eps1 = 3
+    assert _z_line(page) != before_z
+    after_eps = _playground_image(page)
+    assert after_eps != before_image
+    with expect_rerun(page):
+        _slider(page, "μ2").focus()
+        page.keyboard.press("Home")                 # mu2 to its minimum
+    assert _playground_image(page) != after_eps
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_ae_eps_does_nothing(page: Page, app_url):
+    open_app(page, app_url)
+    with expect_rerun(page):
+        page.locator(".st-key-pg_model").get_by_text("Plain autoencoder (AE)").click()
+    expect(page.get_by_text("σ = 0", exact=False).first).to_be_visible()
+    before_image, before_z = _playground_image(page), _z_line(page)
+    with expect_rerun(page):
+        _slider(page, "ε1").focus()
+        page.keyboard.press("End")
+    with expect_rerun(page):
+        _slider(page, "ε2").focus()
+        page.keyboard.press("Home")
+    assert _slider(page, "ε1").get_attribute("aria-valuetext") == "3.00"
+    assert "(+3.00, -3.00)" in _z_line(page)                  # eps really moved ...
+    assert _z_line(page).splitlines()[-1] == before_z.splitlines()[-1]   # ... z did not
+    assert _playground_image(page) == before_image
+
+
+def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
+    open_app(page, app_url)
+    with expect_rerun(page):
+        page.get_by_text("Upload a digit", exact=True).click()
+    with expect_rerun(page):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"not really a png"}])
+    expect(page.get_by_text("Could not use this upload").first).to_be_visible()
+    expect(page.get_by_text("not a readable image").first).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    _playground_image(page)                          # the gallery image is still decoded
+
+
+def test_maths_lab_page_loads(page: Page, app_url):
+    open_app(page, f"{app_url}/maths")
+    expect(page.get_by_role("heading", name="Maths lab")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
