@@ -6,6 +6,8 @@ latent space is laid next to the plain autoencoder's.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 import torch
@@ -16,7 +18,8 @@ from vae_core.images import tile, to_png
 from vae_core.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
 from vae_core.losses import kl_to_standard_normal, reconstruction_nll
 
-from .state import Selection, gallery_codes, get_gallery, get_model, load_or_explain
+from .latent_pad import latent_pad
+from .state import Selection, gallery_codes, get_decoder_spec, get_gallery, get_model, load_or_explain
 
 EPS_RANGE = 3.0
 
@@ -33,11 +36,17 @@ def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
     return mu_range, sigma_max
 
 
+def _eps_range(kind: str, j: int) -> float:
+    """The eps slider's half-range: 3, or wider after the pad committed a z further out."""
+    return st.session_state.get(_key(kind, "epsrange", j), EPS_RANGE)
+
+
 def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
-    for j, (m, s, e) in enumerate(zip(mu, sigma, eps)):
+    for j, m in enumerate(mu):
         st.session_state[_key(kind, "mu", j)] = round(float(m), 3)
+    for j, s in enumerate(sigma):
         st.session_state[_key(kind, "sigma", j)] = round(float(s), 3)
-        st.session_state[_key(kind, "eps", j)] = round(float(np.clip(e, -EPS_RANGE, EPS_RANGE)), 2)
+    _set_eps(kind, eps)
 
 
 def _encoder_values(model, x: torch.Tensor) -> tuple[list[float], list[float]]:
@@ -51,8 +60,25 @@ def _reset_to_encoder(kind: str, mu: list[float], sigma: list[float]) -> None:
 
 
 def _set_eps(kind: str, eps: list[float]) -> None:
+    """Set the eps sliders; the range goes back to +-3 unless a value needs more."""
     for j, e in enumerate(eps):
-        st.session_state[_key(kind, "eps", j)] = round(float(np.clip(e, -EPS_RANGE, EPS_RANGE)), 2)
+        _set_eps_one(kind, j, e)
+
+
+def _commit_from_pad(kind: str, commit: dict) -> None:
+    """The pad's release: z was dragged with mu and sigma held, so eps = (z - mu) / sigma moves;
+    where sigma = 0 (the AE, or a sigma slider at 0) z = mu, so mu moves instead."""
+    eps = commit["eps"] or [None] * len(commit["z"])
+    for j, (z_j, e_j) in enumerate(zip(commit["z"], eps)):
+        if e_j is None:
+            st.session_state[_key(kind, "mu", j)] = round(float(z_j), 2)
+        else:
+            _set_eps_one(kind, j, e_j)
+
+
+def _set_eps_one(kind: str, j: int, e: float) -> None:
+    st.session_state[_key(kind, "epsrange", j)] = max(EPS_RANGE, float(np.ceil(abs(e))))
+    st.session_state[_key(kind, "eps", j)] = round(float(e), 2)
 
 
 def _resample_eps(kind: str, latent_dim: int) -> None:
@@ -97,7 +123,7 @@ def playground(selection: Selection) -> None:
         b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
                   args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
                   help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
-    controls, picture, plane = st.columns([1.25, 0.9, 1.45], gap="medium")
+    controls, pad_column = st.columns([1.0, 1.3], gap="large")
     with controls:
         mu, sigma, eps = [], [], []
         for j in range(d):
@@ -106,7 +132,8 @@ def playground(selection: Selection) -> None:
             mu.append(c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j)))
             sigma.append(c_sigma.slider(f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005,
                                         key=_key(kind, "sigma", j), disabled=(kind == "ae")))
-            eps.append(c_eps.slider(f"ε{j + 1}", -EPS_RANGE, EPS_RANGE, step=0.01, key=_key(kind, "eps", j)))
+            eps_range = _eps_range(kind, j)
+            eps.append(c_eps.slider(f"ε{j + 1}", -eps_range, eps_range, step=0.01, key=_key(kind, "eps", j)))
 
     mu_t = torch.tensor([mu], dtype=torch.float32)
     sigma_t = torch.zeros_like(mu_t) if kind == "ae" else torch.tensor([sigma], dtype=torch.float32)
@@ -120,23 +147,44 @@ def playground(selection: Selection) -> None:
     def fmt(v):
         return "(" + ", ".join(f"{float(a):+.2f}" for a in v) + ")"
 
-    with picture:
-        st.image(to_png(image, 8), caption="decoded p(x|z): Bernoulli means", width=224,
-                 output_format="PNG")
-        st.container(key=f"pg_{kind}_z").markdown(
-            f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**")
-        lines = [f"−log p(x|z) = **{recon:.1f} nats** (reconstruction error of x at this z)"]
-        if kind == "vae":
-            kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
-            lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats** (closed form, for these μ, σ)")
-        st.caption("  \n".join(lines))
-    with plane:
-        codes, _ = gallery_codes(entry["path"])
-        gallery = get_gallery()
-        fig = posterior_plane(mu, sigma_t[0].tolist(), z[0].tolist(), background=codes,
-                              background_labels=gallery.labels.numpy(),
-                              title=f"{labels[kind]}: z on the latent plane", height=400)
-        st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
+    with controls:
+        c_image, c_text = st.columns([1, 1.4])
+        c_image.image(to_png(image, 6), caption="decoded p(x|z): Bernoulli means (PyTorch)",
+                      width=168, output_format="PNG")
+        with c_text:
+            st.container(key=f"pg_{kind}_z").markdown(
+                f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**")
+            lines = [f"−log p(x|z) = **{recon:.1f} nats**: the reconstruction error of x at this z"]
+            if kind == "vae":
+                kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
+                lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats**, closed form for these μ, σ")
+            st.caption("  \n".join(lines))
+            far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist()) if s_ > 0), default=0.0)
+            if far > EPS_RANGE:
+                st.warning(f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
+                           "probability there, so training would almost never see this z.")
+
+    codes, _ = gallery_codes(entry["path"])
+    labels_np = get_gallery().labels.numpy()
+    with pad_column:
+        dims = (0, 1)
+        if d > 2:
+            c1, c2 = st.columns(2)
+            dims = (c1.selectbox("x axis", range(d), 0, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dx"),
+                    c2.selectbox("y axis", range(d), 1, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dy"))
+            if dims[0] == dims[1]:
+                st.error("Pick two different latent dimensions for the plane.")
+                return
+        latent_pad(get_decoder_spec(entry["path"]), (codes, labels_np), mu, sigma_t[0].tolist(),
+                   z[0].tolist(), dims=dims, key=f"pg_{kind}_pad", extent=mu_range,
+                   on_commit=partial(_commit_from_pad, kind))
+        st.caption("On release, z goes back to Python: " + (
+            "ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move."))
+        with st.expander("The same plane as a Plotly figure (hover, zoom, download)"):
+            fig = posterior_plane(mu, sigma_t[0].tolist(), z[0].tolist(), dims=dims, background=codes,
+                                  background_labels=labels_np,
+                                  title=f"{labels[kind]}: z on the latent plane", height=420)
+            st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
 
 
 def _endpoint(label: str, default_digit: int, key: str) -> int:

