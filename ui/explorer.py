@@ -85,9 +85,13 @@ def _resample_eps(kind: str, latent_dim: int) -> None:
     _set_eps(kind, torch.randn(latent_dim).tolist())
 
 
-@st.fragment
 def playground(selection: Selection) -> None:
-    """Sliders over mu, sigma, eps of q(z|x); z = mu + sigma * eps; its decoded image; the plane."""
+    """Sliders over mu, sigma, eps of q(z|x); z = mu + sigma * eps; its decoded image; the plane.
+
+    The model choice, explanations and buttons are drawn here (a change reruns the page); the
+    sliders and everything that depends on them live in the fragment _live_playground, so a
+    slider move reruns only that, with every cached resource passed in rather than looked up.
+    """
     st.subheader("1 · Reparameterization playground")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
     labels = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
@@ -123,17 +127,29 @@ def playground(selection: Selection) -> None:
         b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
                   args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
                   help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
+    codes, _ = gallery_codes(entry["path"])
+    _live_playground(kind, model, selection.x, enc_mu, enc_sigma, mu_range, sigma_max, codes,
+                     get_gallery().labels.numpy(), get_decoder_spec(entry["path"]))
+
+
+@st.fragment
+def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc_sigma: list[float],
+                     mu_range: float, sigma_max: float, codes: np.ndarray, labels_np: np.ndarray,
+                     spec: dict) -> None:
+    """The part of the playground a slider or the pad reruns: sliders, z, decoded image, pad."""
+    d = model.latent_dim
+    title = "VAE" if kind == "vae" else "Plain autoencoder (AE)"
     controls, pad_column = st.columns([1.0, 1.3], gap="large")
     with controls:
-        mu, sigma, eps = [], [], []
-        for j in range(d):
-            st.markdown(f"**dimension {j + 1}** · encoder: μ = {enc_mu[j]:+.3f}, σ = {enc_sigma[j]:.3f}")
-            c_mu, c_sigma, c_eps = st.columns(3)
-            mu.append(c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j)))
-            sigma.append(c_sigma.slider(f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005,
-                                        key=_key(kind, "sigma", j), disabled=(kind == "ae")))
-            eps_range = _eps_range(kind, j)
-            eps.append(c_eps.slider(f"ε{j + 1}", -eps_range, eps_range, step=0.01, key=_key(kind, "eps", j)))
+        st.caption("Encoder: " + " · ".join(f"μ{j + 1} = {enc_mu[j]:+.3f}, σ{j + 1} = {enc_sigma[j]:.3f}"
+                                             for j in range(d)))
+        c_mu, c_sigma, c_eps = st.columns(3)
+        mu = [c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j))
+              for j in range(d)]
+        sigma = [c_sigma.slider(f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005,
+                                key=_key(kind, "sigma", j), disabled=(kind == "ae")) for j in range(d)]
+        eps = [c_eps.slider(f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), step=0.01,
+                            key=_key(kind, "eps", j)) for j in range(d)]
 
     mu_t = torch.tensor([mu], dtype=torch.float32)
     sigma_t = torch.zeros_like(mu_t) if kind == "ae" else torch.tensor([sigma], dtype=torch.float32)
@@ -141,7 +157,7 @@ def playground(selection: Selection) -> None:
     z = reparameterize(mu_t, sigma_t, eps_t)
     with torch.no_grad():
         logits = model.decode_logits(z)
-        recon = float(reconstruction_nll(selection.x, logits)[0])
+        recon = float(reconstruction_nll(x, logits)[0])
     image = torch.sigmoid(logits)[0]
 
     def fmt(v):
@@ -164,8 +180,6 @@ def playground(selection: Selection) -> None:
                 st.warning(f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
                            "probability there, so training would almost never see this z.")
 
-    codes, _ = gallery_codes(entry["path"])
-    labels_np = get_gallery().labels.numpy()
     with pad_column:
         dims = (0, 1)
         if d > 2:
@@ -175,15 +189,17 @@ def playground(selection: Selection) -> None:
             if dims[0] == dims[1]:
                 st.error("Pick two different latent dimensions for the plane.")
                 return
-        latent_pad(get_decoder_spec(entry["path"]), (codes, labels_np), mu, sigma_t[0].tolist(),
+        latent_pad(spec, (codes, labels_np), mu, sigma_t[0].tolist(),
                    z[0].tolist(), dims=dims, key=f"pg_{kind}_pad", extent=mu_range,
                    on_commit=partial(_commit_from_pad, kind))
         st.caption("On release, z goes back to Python: " + (
             "ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move."))
-        with st.expander("The same plane as a Plotly figure (hover, zoom, download)"):
+        # Opt-in: a collapsed expander would still ship 5,000 points on every slider move.
+        if st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)",
+                     key=f"pg_{kind}_plotly"):
             fig = posterior_plane(mu, sigma_t[0].tolist(), z[0].tolist(), dims=dims, background=codes,
                                   background_labels=labels_np,
-                                  title=f"{labels[kind]}: z on the latent plane", height=420)
+                                  title=f"{title}: z on the latent plane", height=420)
             st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
 
 
