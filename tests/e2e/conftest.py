@@ -18,7 +18,8 @@ Helpers (tests/e2e/harness.py; ``from harness import ...``):
                                              ScriptFinished messages on the app's websocket)
 
 Tests under tests/e2e get the ``e2e`` marker (``pytest -m "not e2e"`` deselects them) and are
-skipped with a reason when Chromium or Playwright is missing.
+skipped with a reason when Chromium or Playwright is missing, unless VAE_E2E_REQUIRED is set
+(as .ci/run does): then a missing browser stops the run with an error.
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).resolve().parent
     reason = _skip_reason()
+    if reason and os.environ.get("VAE_E2E_REQUIRED"):
+        # CI sets this: there a missing browser is a broken install, not a reason to skip.
+        raise pytest.UsageError(f"browser tests are required (VAE_E2E_REQUIRED) but {reason}")
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
