@@ -11,9 +11,10 @@ from vae_core.train import train
 def test_interface_shapes(tiny_vae, tiny_ae):
     x = torch.rand(5, 1, 28, 28)
     for model in (tiny_vae, tiny_ae):
-        mu, sigma = model.encode(x)
+        with torch.no_grad():
+            mu, sigma = model.encode(x)
+            out = model.decode(mu)
         assert mu.shape == sigma.shape == (5, 2) and mu.dtype == torch.float32
-        out = model.decode(mu)
         assert out.shape == (5, 1, 28, 28)
         assert float(out.min()) >= 0 and float(out.max()) <= 1
     assert torch.equal(tiny_ae.encode(x)[1], torch.zeros(5, 2))
