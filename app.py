@@ -3,6 +3,10 @@
 The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 """
 import streamlit as st
+import torch
+
+# The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
+torch.set_num_threads(1)
 
 from ui import explorer
 from ui.state import sidebar

@@ -116,6 +116,8 @@ def playground(selection: Selection) -> None:
     if kind == "ae":
         st.info("A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
                 "z and the decoded image do not change.")
+    st.caption(f"Encoder output for this x: μ(x) = ({', '.join(f'{m:+.3f}' for m in enc_mu)}), "
+               f"σ(x) = ({', '.join(f'{s_:.3f}' for s_ in enc_sigma)})")
 
     b1, b2, b3, b4, _ = st.columns([1, 0.7, 1, 1, 2.2])
     b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps,
@@ -141,8 +143,6 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
     title = "VAE" if kind == "vae" else "Plain autoencoder (AE)"
     controls, pad_column = st.columns([1.0, 1.3], gap="large")
     with controls:
-        st.caption("Encoder: " + " · ".join(f"μ{j + 1} = {enc_mu[j]:+.3f}, σ{j + 1} = {enc_sigma[j]:.3f}"
-                                             for j in range(d)))
         c_mu, c_sigma, c_eps = st.columns(3)
         mu = [c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j))
               for j in range(d)]
@@ -168,13 +168,15 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
         c_image.image(to_png(image, 6), caption="decoded p(x|z): Bernoulli means (PyTorch)",
                       width=168, output_format="PNG")
         with c_text:
-            st.container(key=f"pg_{kind}_z").markdown(
-                f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**")
             lines = [f"−log p(x|z) = **{recon:.1f} nats**: the reconstruction error of x at this z"]
             if kind == "vae":
                 kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
                 lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats**, closed form for these μ, σ")
-            st.caption("  \n".join(lines))
+            # One element (the z lines, then the numbers) keeps the fragment's rerun small.
+            st.container(key=f"pg_{kind}_z").markdown(
+                f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**"
+                "\n\n" + "".join(f"<small>{line}</small><br>" for line in lines),
+                unsafe_allow_html=True)
             far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist()) if s_ > 0), default=0.0)
             if far > EPS_RANGE:
                 st.warning(f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
