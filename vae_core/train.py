@@ -67,7 +67,7 @@ def train(model: LatentVariableModel, images: torch.Tensor, epochs: int, batch_s
             loss.backward()
             optimizer.step()
             scheduler.step()
-            total += float(loss) * x.shape[0]
+            total += float(loss.detach()) * x.shape[0]
             count += x.shape[0]
             step += 1
             if max_steps is not None and step >= max_steps:
