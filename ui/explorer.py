@@ -19,7 +19,8 @@ from vae_core.latent import code_box, interpolate, inverse_cdf_axis, latent_grid
 from vae_core.losses import kl_to_standard_normal, reconstruction_nll
 
 from .latent_pad import latent_pad
-from .state import Selection, gallery_codes, get_decoder_spec, get_gallery, get_model, load_or_explain
+from .state import (Selection, gallery_codes, gallery_index, get_decoder_spec, get_gallery, get_model,
+                    load_or_explain)
 
 EPS_RANGE = 3.0
 
@@ -209,8 +210,7 @@ def _endpoint(label: str, default_digit: int, key: str) -> int:
     c1, c2 = st.columns(2)
     digit = c1.selectbox(f"{label}: digit", list(range(10)), index=default_digit, key=f"{key}_digit")
     index = c2.number_input(f"{label}: index", 0, 499, 0, key=f"{key}_index")
-    where = torch.nonzero(get_gallery().labels == digit).flatten()
-    return int(where[int(index)])
+    return gallery_index(digit, int(index))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

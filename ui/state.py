@@ -67,7 +67,8 @@ def _pick_model(entries: list[dict], kind: str, label: str) -> dict | None:
     return options[names.index(name)]
 
 
-def _gallery_index(digit: int, index: int) -> int:
+def gallery_index(digit: int, index: int) -> int:
+    """Row in the gallery of the index-th image (0-499, wrapping) of this digit."""
     where = torch.nonzero(get_gallery().labels == digit).flatten()
     return int(where[index % len(where)])
 
@@ -114,11 +115,11 @@ def sidebar() -> Selection | None:
     digit = col_digit.selectbox("Digit", list(range(10)), key="input_digit")
     index = col_index.number_input("Index (0–499)", min_value=0, max_value=499, step=1, key="input_index")
     st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, width="stretch")
-    gallery_index = _gallery_index(digit, int(index))
-    x = get_gallery().images[gallery_index:gallery_index + 1]
-    caption = f"gallery #{gallery_index}: a {digit}"
+    row = gallery_index(digit, int(index))
+    x = get_gallery().images[row:row + 1]
+    caption = f"gallery #{row}: a {digit}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
-    return Selection(vae, ae, x, digit, f"gallery-{gallery_index}", caption)
+    return Selection(vae, ae, x, digit, f"gallery-{row}", caption)
 
 
 def load_or_explain(entry: dict | None, what: str):
