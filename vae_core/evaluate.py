@@ -18,7 +18,7 @@ from .checkpoint import load_model
 from .data import Dataset, load_idx_split
 from .losses import kl_to_standard_normal, reconstruction_nll
 from .models import LatentVariableModel
-from .reparam import reparameterize
+from .reparam import reparameterize, sigma_from_log_var
 
 __all__ = ["evaluate_model", "main"]
 
@@ -43,7 +43,7 @@ def evaluate_model(model: LatentVariableModel, images: torch.Tensor, batch_size:
             recon = reconstruction_nll(x, model.decode_logits(mu))
             kl = torch.zeros_like(recon)
         else:
-            sigma = torch.exp(0.5 * log_var)
+            sigma = sigma_from_log_var(log_var)
             recon = torch.zeros(x.shape[0])
             for _ in range(samples):
                 eps = torch.randn(mu.shape, generator=generator)
