@@ -32,12 +32,21 @@ EPS_RANGE = 3.0
 
 
 def model_key(model) -> str:
-    """A fingerprint of the model's weights: the hashable stand-in for the model in st.cache_data."""
+    """A fingerprint of the model's weights: the hashable stand-in for the model in st.cache_data.
+
+    Computed once per model object (the app's models are cached resources and never change):
+    hashing 4 MB of weights on every rerun would be wasted work.
+    """
+    cached = getattr(model, "_maths_lab_key", None)
+    if cached is not None:
+        return cached
     digest = hashlib.sha1()
     for name, tensor in model.state_dict().items():
         digest.update(name.encode())
         digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return f"{getattr(model, 'path', 'in-memory')}#{digest.hexdigest()[:16]}"
+    key = f"{getattr(model, 'path', 'in-memory')}#{digest.hexdigest()[:16]}"
+    model._maths_lab_key = key
+    return key
 
 
 def _fmt(value: float, se: float | None = None, digits: int = 2) -> str:
