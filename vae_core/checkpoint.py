@@ -72,14 +72,15 @@ def _is_safetensors(path: Path) -> bool:
     return len(head) == 9 and head[8:9] == b"{"
 
 
-def _read_safetensors(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
+def _read_safetensors(path: Path, with_tensors: bool = True) -> tuple[dict, dict[str, torch.Tensor]]:
+    """(raw metadata, tensors) from one open of the file; tensors is {} if not with_tensors."""
     from safetensors import SafetensorError
-    from safetensors.torch import load_file, safe_open
+    from safetensors.torch import safe_open
 
     try:
         with safe_open(str(path), framework="pt") as f:
             metadata = f.metadata() or {}
-        tensors = load_file(str(path))
+            tensors = {k: f.get_tensor(k) for k in f.keys()} if with_tensors else {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
         raise CheckpointError(f"{path}: corrupt or truncated safetensors file ({exc})") from None
     return metadata, tensors
@@ -88,23 +89,15 @@ def _read_safetensors(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
 def read_metadata(path: str | Path) -> dict:
     """The checkpoint's metadata as a dict: format, name, config, training, metrics (parsed JSON).
 
-    Raises:
+    Reads only the header. Raises:
         FileNotFoundError: no such file. CheckpointError (ValueError): not a checkpoint of ours.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import safe_open
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"model file not found: {path}")
     if not _is_safetensors(path):
         raise CheckpointError(f"{path}: not a safetensors checkpoint")
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            raw = f.metadata() or {}
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(f"{path}: corrupt safetensors header ({exc})") from None
-    return _parse_metadata(path, raw)
+    return _parse_metadata(path, _read_safetensors(path, with_tensors=False)[0])
 
 
 def _parse_metadata(path: Path, raw: dict) -> dict:
