@@ -243,15 +243,14 @@ class Pad {
     this.onKeyUp = this.onKeyUp.bind(this);
     this.onBlur = this.onBlur.bind(this);
     this.frame = this.frame.bind(this);
-    const s = this.el.svg;
-    s.addEventListener("pointerdown", this.onPointerDown);
-    s.addEventListener("pointermove", this.onPointerMove);
-    s.addEventListener("pointerup", this.onPointerUp);
-    s.addEventListener("pointercancel", this.onPointerUp);
-    s.addEventListener("lostpointercapture", this.onPointerUp);
-    s.addEventListener("keydown", this.onKeyDown);
-    s.addEventListener("keyup", this.onKeyUp);
-    s.addEventListener("blur", this.onBlur);
+    // One table for attaching and detaching, so the two can never drift apart.
+    this.listeners = [
+      ["pointerdown", this.onPointerDown], ["pointermove", this.onPointerMove],
+      ["pointerup", this.onPointerUp], ["pointercancel", this.onPointerUp],
+      ["lostpointercapture", this.onPointerUp], ["keydown", this.onKeyDown],
+      ["keyup", this.onKeyUp], ["blur", this.onBlur],
+    ];
+    for (const [type, handler] of this.listeners) this.el.svg.addEventListener(type, handler);
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.el.plane);
   }
@@ -260,15 +259,7 @@ class Pad {
     cancelAnimationFrame(this.rafId);
     cancelAnimationFrame(this.keyRaf);
     this.resizeObserver.disconnect();
-    const s = this.el.svg;
-    s.removeEventListener("pointerdown", this.onPointerDown);
-    s.removeEventListener("pointermove", this.onPointerMove);
-    s.removeEventListener("pointerup", this.onPointerUp);
-    s.removeEventListener("pointercancel", this.onPointerUp);
-    s.removeEventListener("lostpointercapture", this.onPointerUp);
-    s.removeEventListener("keydown", this.onKeyDown);
-    s.removeEventListener("keyup", this.onKeyUp);
-    s.removeEventListener("blur", this.onBlur);
+    for (const [type, handler] of this.listeners) this.el.svg.removeEventListener(type, handler);
     if (PADS.get(this.key) === this) PADS.delete(this.key);
     INSTANCES.delete(this.parent);
   }
