@@ -5,11 +5,11 @@ The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 import streamlit as st
 import torch
 
+from ui import explorer, maths_lab
+from ui.state import load_or_explain, sidebar
+
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
 torch.set_num_threads(1)
-
-from ui import explorer
-from ui.state import sidebar
 
 st.set_page_config(page_title="VAE Latent Explorer", page_icon=":material/explore:", layout="wide")
 
@@ -24,13 +24,7 @@ def maths_page() -> None:
     selection = sidebar()
     if selection is None:
         return
-    try:
-        from ui import maths_lab
-    except ImportError as exc:  # the maths lab is optional while it is being built
-        st.error(f"The maths lab is not available: {exc}")
-        return
     model_entry = selection.vae or selection.ae
-    from ui.state import load_or_explain
     model = load_or_explain(model_entry, "VAE")
     if model is not None:
         maths_lab.render(model, selection.x, selection.label)

@@ -26,13 +26,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))   # the e2e harness: servers and waits
+from playwright.sync_api import Page, sync_playwright
 
-from harness import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, expect_rerun, open_app  # noqa: E402
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app
 
 # Times keydown -> the new image decoded, both on the page's performance.now() clock.
 OBSERVER_JS = """caption => {
@@ -118,9 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
 
-    servers = {"app": StreamlitServer(ROOT / "app.py")}
+    servers = {"app": StreamlitServer(REPO / "app.py")}
     if not args.no_baseline:
-        servers["probe"] = StreamlitServer(ROOT / "benchmarks" / "probe_app.py")
+        servers["probe"] = StreamlitServer(REPO / "benchmarks" / "probe_app.py")
     result: dict = {}
     try:
         for server in servers.values():

@@ -1,4 +1,4 @@
-"""vae_core.bounds: ELBO terms and the IWAE bound against torch.distributions and exact log p(x).
+"""vae_core.maths.bounds: ELBO terms and the IWAE bound against torch.distributions and exact log p(x).
 
 The tiny random VAE has a 2-D latent space, so log p(x) = log ∫ p(x|z) N(z; 0, I) dz can be
 computed by quadrature on a grid and used as ground truth: ELBO = L_1 <= L_k <= log p(x)
@@ -16,9 +16,9 @@ import pytest
 import torch
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
-from vae_core import bounds
-from vae_core.bounds import MAX_K, elbo_terms, iwae_bound, iwae_curve, log_weights
-from vae_core.losses import reconstruction_nll
+from vae_core.maths import bounds
+from vae_core.maths.bounds import MAX_K, elbo_terms, iwae_bound, iwae_curve, log_weights
+from vae_core.maths.losses import reconstruction_nll
 
 Z_TOL = 5.0
 
@@ -123,7 +123,7 @@ def test_bounds_sandwich_log_px(vae, x, log_px):
 def test_an_autoencoder_is_refused(tiny_ae, x):
     for call in (lambda: elbo_terms(tiny_ae, x, 10), lambda: iwae_bound(tiny_ae, x, 10),
                  lambda: iwae_curve(tiny_ae, x, [1, 10]), lambda: log_weights(tiny_ae, x, torch.zeros(3, 2))):
-        with pytest.raises(ValueError, match="plain autoencoder.*no posterior"):
+        with pytest.raises(TypeError, match="plain autoencoder.*no posterior"):
             call()
 
 
@@ -143,4 +143,11 @@ def test_bad_arguments(vae, x):
     with pytest.raises(ValueError, match="num_repeats"):
         iwae_curve(vae, x, [1, 10], num_repeats=1)
     assert np.isnan(iwae_bound(vae, x, 5).se)         # one repeat: no standard error
-    assert bounds.require_vae(vae) is None
+
+
+def test_require_vae_accepts_a_vae_and_refuses_everything_else(vae, tiny_ae):
+    bounds.require_vae(vae)                            # a VAE passes without raising
+    with pytest.raises(TypeError, match="plain autoencoder"):
+        bounds.require_vae(tiny_ae)
+    with pytest.raises(TypeError, match="expected a VAE.*Linear"):
+        bounds.require_vae(torch.nn.Linear(2, 2))      # duck-typing is not enough: isinstance

@@ -1,4 +1,4 @@
-"""vae_core.export: the decoder spec the browser runs must decode exactly like torch."""
+"""vae_core.models.export: the decoder spec the browser runs must decode exactly like torch."""
 from __future__ import annotations
 
 import base64
@@ -9,8 +9,8 @@ import pytest
 import torch
 from torch import nn
 
-from vae_core.export import SPEC_FORMAT, decode_spec_numpy, decoder_spec, spec_arrays
 from vae_core.models import ModelConfig, build_model
+from vae_core.models.export import SPEC_FORMAT, decode_spec_numpy, decoder_spec, spec_arrays
 
 
 def _model(kind: str = "vae", latent_dim: int = 2, activation: str = "elu", hidden=(48, 24), seed=0):
@@ -67,9 +67,9 @@ def test_spec_fields_shapes_and_hash():
     assert spec["format"] == SPEC_FORMAT
     assert spec["latent_dim"] == 2 and spec["activation"] == "elu"
     assert spec["output"] == "bernoulli_logits" and spec["image_shape"] == [1, 28, 28]
-    assert [(l["in"], l["out"]) for l in spec["layers"]] == [(2, 24), (24, 48), (48, 784)]
+    assert [(layer["in"], layer["out"]) for layer in spec["layers"]] == [(2, 24), (24, 48), (48, 784)]
     assert spec["num_params"] == sum(p.numel() for p in model.decoder.parameters())
-    for (w, b), lin in zip(spec_arrays(spec), [m for m in model.decoder if isinstance(m, nn.Linear)]):
+    for (w, b), lin in zip(spec_arrays(spec), [m for m in model.decoder if isinstance(m, nn.Linear)], strict=True):
         assert np.array_equal(w, lin.weight.detach().numpy())
         assert np.array_equal(b, lin.bias.detach().numpy())
     # The hash is a content hash: same weights -> same hash; any change -> a new one.

@@ -14,8 +14,17 @@ import numpy as np
 import pytest
 import scipy.stats
 import torch
-from torch.distributions import (AffineTransform, Cauchy, Exponential, Gumbel, Laplace, Normal,
-                                 SigmoidTransform, TransformedDistribution, Uniform)
+from torch.distributions import (
+    AffineTransform,
+    Cauchy,
+    Exponential,
+    Gumbel,
+    Laplace,
+    Normal,
+    SigmoidTransform,
+    TransformedDistribution,
+    Uniform,
+)
 
 from vae_core import inverse_cdf
 from vae_core.inverse_cdf import DISTRIBUTIONS, cdf, draw, normal_check, pdf, sample
@@ -111,7 +120,7 @@ def test_gradcheck_in_the_parameters(dist, params):
     u = _t([0.1, 0.45, 0.9]).requires_grad_(True)
     names = inverse_cdf.PARAMETERS[dist]
     values = tuple(_t(params[n]).requires_grad_(True) for n in names)
-    assert torch.autograd.gradcheck(lambda uu, *v: sample(dist, uu, **dict(zip(names, v))), (u, *values))
+    assert torch.autograd.gradcheck(lambda uu, *v: sample(dist, uu, **dict(zip(names, v, strict=True))), (u, *values))
 
 
 @pytest.mark.parametrize("dist", DISTRIBUTIONS)
@@ -126,7 +135,7 @@ def test_analytic_parameter_derivatives(dist):
         expected["scale"] = float((z - params["loc"]).detach() / params["scale"].detach())
     if "rate" in params:
         expected["rate"] = float(-z.detach() / params["rate"].detach())
-    for name, g in zip(params, grads):
+    for name, g in zip(params, grads, strict=True):
         assert float(g) == pytest.approx(expected[name], rel=1e-12)
 
 

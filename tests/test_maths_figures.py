@@ -1,4 +1,4 @@
-"""vae_core.maths_figures: each view's figure has the traces, axes and error bars it promises."""
+"""vae_core.viz.maths_figures: each view's figure has the traces, axes and error bars it promises."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from vae_core import bounds, gradients, inverse_cdf
-from vae_core import maths_figures as mf
+from vae_core import gradients, inverse_cdf
+from vae_core.maths import bounds
+from vae_core.viz import maths_figures as mf
 
 
 @pytest.fixture

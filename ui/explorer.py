@@ -13,16 +13,14 @@ import streamlit as st
 import torch
 
 from vae_core import reparameterize
-from vae_core.figures import latent_scatter, posterior_plane
-from vae_core.images import tile, to_png
-from vae_core.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
-from vae_core.losses import kl_to_standard_normal, reconstruction_nll
+from vae_core.constants import EPS_LIMIT
+from vae_core.maths.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
+from vae_core.maths.losses import negative_elbo
+from vae_core.viz.figures import latent_scatter, posterior_plane
+from vae_core.viz.images import tile, to_png
 
 from .latent_pad import latent_pad
-from .state import (Selection, gallery_codes, gallery_index, get_decoder_spec, get_gallery, get_model,
-                    load_or_explain)
-
-EPS_RANGE = 3.0
+from .state import Selection, gallery_codes, gallery_index, get_decoder_spec, get_gallery, get_model, load_or_explain
 
 
 def _key(kind: str, what: str, j: int) -> str:
@@ -39,7 +37,7 @@ def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
 
 def _eps_range(kind: str, j: int) -> float:
     """The eps slider's half-range: 3, or wider after the pad committed a z further out."""
-    return st.session_state.get(_key(kind, "epsrange", j), EPS_RANGE)
+    return st.session_state.get(_key(kind, "epsrange", j), EPS_LIMIT)
 
 
 def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
@@ -70,7 +68,7 @@ def _commit_from_pad(kind: str, commit: dict) -> None:
     """The pad's release: z was dragged with mu and sigma held, so eps = (z - mu) / sigma moves;
     where sigma = 0 (the AE, or a sigma slider at 0) z = mu, so mu moves instead."""
     eps = commit["eps"] or [None] * len(commit["z"])
-    for j, (z_j, e_j) in enumerate(zip(commit["z"], eps)):
+    for j, (z_j, e_j) in enumerate(zip(commit["z"], eps, strict=True)):
         if e_j is None:
             st.session_state[_key(kind, "mu", j)] = round(float(z_j), 2)
         else:
@@ -78,7 +76,7 @@ def _commit_from_pad(kind: str, commit: dict) -> None:
 
 
 def _set_eps_one(kind: str, j: int, e: float) -> None:
-    st.session_state[_key(kind, "epsrange", j)] = max(EPS_RANGE, float(np.ceil(abs(e))))
+    st.session_state[_key(kind, "epsrange", j)] = max(EPS_LIMIT, float(np.ceil(abs(e))))
     st.session_state[_key(kind, "eps", j)] = round(float(e), 2)
 
 
@@ -158,7 +156,8 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
     z = reparameterize(mu_t, sigma_t, eps_t)
     with torch.no_grad():
         logits = model.decode_logits(z)
-        recon = float(reconstruction_nll(x, logits)[0])
+        terms = negative_elbo(x, logits, mu_t, None if kind == "ae" else sigma_t)
+    recon, kl = float(terms.reconstruction[0]), float(terms.kl[0])
     image = torch.sigmoid(logits)[0]
 
     def fmt(v):
@@ -171,15 +170,14 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
         with c_text:
             lines = [f"−log p(x|z) = **{recon:.1f} nats**: the reconstruction error of x at this z"]
             if kind == "vae":
-                kl = float(kl_to_standard_normal(mu_t, torch.log(sigma_t.clamp_min(1e-6) ** 2))[0])
                 lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats**, closed form for these μ, σ")
             # One element (the z lines, then the numbers) keeps the fragment's rerun small.
             st.container(key=f"pg_{kind}_z").markdown(
                 f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**"
                 "\n\n" + "".join(f"<small>{line}</small><br>" for line in lines),
                 unsafe_allow_html=True)
-            far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist()) if s_ > 0), default=0.0)
-            if far > EPS_RANGE:
+            far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist(), strict=True) if s_ > 0), default=0.0)
+            if far > EPS_LIMIT:
                 st.warning(f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
                            "probability there, so training would almost never see this z.")
 
@@ -243,7 +241,7 @@ def interpolation_section(selection: Selection) -> None:
     labels = get_gallery().labels.numpy()
     models = [("ae", "Plain autoencoder (AE)", selection.ae), ("vae", "VAE", selection.vae)]
     columns = st.columns(2, gap="large")
-    for column, (kind, title, entry) in zip(columns, models):
+    for column, (kind, title, entry) in zip(columns, models, strict=True):
         with column:
             if load_or_explain(entry, title) is None:
                 continue
@@ -288,9 +286,9 @@ def grid_section(selection: Selection) -> None:
                            format_func={"inverse-cdf": "Φ⁻¹ of an even grid (Kingma & Welling)",
                                         "linear": "linear over the codes' box"}.get)
     columns = st.columns(2, gap="large")
-    for column, (kind, title, entry, spacing) in zip(columns, [
+    for column, (_kind, title, entry, spacing) in zip(columns, [
             ("ae", "Plain autoencoder (AE)", selection.ae, "linear"),
-            ("vae", "VAE", selection.vae, vae_spacing)]):
+            ("vae", "VAE", selection.vae, vae_spacing)], strict=True):
         with column:
             if load_or_explain(entry, title) is None:
                 continue

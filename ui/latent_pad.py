@@ -2,7 +2,7 @@
 
 A Streamlit slider reports only on release and each change costs a server round trip, so the
 pad runs the decoder in the browser instead: the MLP decoder is exported once
-(vae_core.export.decoder_spec), cached in the page under its content hash, and evaluated in plain
+(vae_core.models.export.decoder_spec), cached in the page under its content hash, and evaluated in plain
 JavaScript on every animation frame while the user drags. Python hears about z only when the
 user lets go (or releases an arrow key), and the rest of the page updates then.
 
@@ -47,6 +47,8 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+
+from vae_core.constants import DIGIT_COLOURS
 
 __all__ = ["latent_pad", "COMPONENT_NAME"]
 
@@ -144,7 +146,7 @@ def latent_pad(
     fragment). For latent_dim > 2 the pad moves z[dims[0]], z[dims[1]] and holds the others.
 
     Args:
-        spec: vae_core.export.decoder_spec(model) (cache it, e.g. with st.cache_resource).
+        spec: vae_core.models.export.decoder_spec(model) (cache it, e.g. with st.cache_resource).
         points: (codes, labels) for the background: codes float (N, 2) already in the shown dims,
             or (N, latent_dim) (the dims are picked here); labels int (N,) digits 0-9 (others
             are drawn grey). None for no background.
@@ -169,7 +171,7 @@ def latent_pad(
             malformed points.
     """
     if not isinstance(spec, dict) or "hash" not in spec or "latent_dim" not in spec:
-        raise ValueError("spec must be a dict from vae_core.export.decoder_spec()")
+        raise ValueError("spec must be a dict from vae_core.models.export.decoder_spec()")
     d = int(spec["latent_dim"])
     mu_l, sigma_l, z_l = _floats("mu", mu, d), _floats("sigma", sigma, d), _floats("z", z, d)
     if any(s < 0 for s in sigma_l):
@@ -200,7 +202,8 @@ def latent_pad(
             on_commit(commit)
 
     data = {"key": str(key), "spec": spec_payload, "points": points_payload, "mu": mu_l,
-            "sigma": sigma_l, "z": z_l, "dims": [i, j], "extent": float(extent)}
+            "sigma": sigma_l, "z": z_l, "dims": [i, j], "extent": float(extent),
+            "colours": list(DIGIT_COLOURS)}
     result = _COMPONENT(key=key, data=data, on_commit_change=_commit_callback,
                         on_need_change=_resend_everything)
     sent.add(spec["hash"])

@@ -1,24 +1,27 @@
 """The maths lab page: five views of the maths behind a VAE, for the chosen input.
 
-1. ELBO terms and the IWAE bound (vae_core.bounds)            needs a VAE
-2. Gradient flow through z = mu + sigma * eps vs .sample()    needs a VAE (vae_core.gradients)
-3. Pathwise vs score-function estimator variance             (vae_core.gradients)
-4. LOTUS: sampling z vs sampling eps and mapping it           (vae_core.gradients)
-5. Inverse-CDF sampling                                       (vae_core.inverse_cdf)
+1. ELBO terms and the IWAE bound (vae_core.maths.bounds)            needs a VAE
+2. Gradient flow through z = mu + sigma * eps vs .sample()    needs a VAE (vae_core.maths.gradient_flow)
+3. Pathwise vs score-function estimator variance             (vae_core.maths.estimators, variance)
+4. LOTUS: sampling z vs sampling eps and mapping it           (vae_core.maths.lotus)
+5. Inverse-CDF sampling                                       (vae_core.maths.inverse_cdf)
 
 A thin layer: every number comes from the core modules and every chart from
-vae_core.maths_figures; this module only lays out widgets. Widget keys start with "maths_".
+vae_core.viz.maths_figures; this module only lays out widgets. Widget keys start with "maths_".
 """
 from __future__ import annotations
 
 import hashlib
+import weakref
 
 import numpy as np
 import streamlit as st
 import torch
 
-from vae_core import bounds, gradients, inverse_cdf
-from vae_core import maths_figures as figures
+from vae_core import gradients, inverse_cdf
+from vae_core.constants import EPS_LIMIT
+from vae_core.maths import bounds
+from vae_core.viz import maths_figures as figures
 
 M_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 K_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -28,7 +31,7 @@ VARIANCE_REPEATS = 200
 MOMENT_SAMPLES = 1_000_000
 LOTUS_OPTIONS = (100, 1000, 10_000, 100_000)
 ICDF_SAMPLES = 10_000
-EPS_RANGE = 3.0
+_MODEL_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def model_key(model) -> str:
@@ -37,15 +40,15 @@ def model_key(model) -> str:
     Computed once per model object (the app's models are cached resources and never change):
     hashing 4 MB of weights on every rerun would be wasted work.
     """
-    cached = getattr(model, "_maths_lab_key", None)
+    cached = _MODEL_KEYS.get(model)
     if cached is not None:
         return cached
     digest = hashlib.sha1()
     for name, tensor in model.state_dict().items():
         digest.update(name.encode())
         digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    key = f"{getattr(model, 'path', 'in-memory')}#{digest.hexdigest()[:16]}"
-    model._maths_lab_key = key
+    key = f"{model.path or 'in-memory'}#{digest.hexdigest()[:16]}"
+    _MODEL_KEYS[model] = key
     return key
 
 
@@ -109,7 +112,7 @@ def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
         terms = _elbo(model, key, x, m, seed)
         curve = _iwae_curve(model, key, x, seed)
         iwae = curve.at(k)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the bounds: {exc}")
         return
     left, right = st.columns(2)
@@ -133,11 +136,11 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
         "encoder**.")
     d = model.latent_dim
     columns = st.columns(min(d, 8))
-    eps = [columns[j % len(columns)].slider(f"ε{j + 1}", -EPS_RANGE, EPS_RANGE, 1.0 if j % 2 == 0 else -0.5,
+    eps = [columns[j % len(columns)].slider(f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 1.0 if j % 2 == 0 else -0.5,
                                             0.01, key=f"maths_flow_eps_{j}") for j in range(d)]
     try:
         comparison = gradients.gradient_flow(model, x, torch.tensor(eps), seed)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the gradients: {exc}")
         return
     st.plotly_chart(figures.gradient_flow_figure(comparison), width="stretch", key="maths_flow_chart")
@@ -190,7 +193,7 @@ def variance_view(seed: int) -> None:
         f = gradients.cost_function(name, k)
         curve, moments = _variance(name, k, mu, sigma, max_m, seed)
         closed = gradients.quadratic_single_sample_variances(mu, sigma, k) if name == "quadratic" else None
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         st.error(f"Bad parameters: {exc}")
         return
     st.plotly_chart(figures.variance_figure(curve, closed, f.label), width="stretch", key="maths_var_chart")
@@ -224,7 +227,7 @@ def lotus_view(seed: int) -> None:
         f = gradients.cost_function(name, k)
         result = _lotus(name, k, mu, sigma, m, seed)
         exact = f.expectation(mu, sigma)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         st.error(f"Bad parameters: {exc}")
         return
     st.plotly_chart(figures.lotus_figure(result, exact, f.label), width="stretch", key="maths_lotus_chart")
@@ -252,7 +255,7 @@ def inverse_cdf_view(seed: int) -> None:
         z = float(inverse_cdf.sample(dist, torch.tensor([u], dtype=torch.float64), **params)[0])
         samples = _icdf_samples(dist, tuple(sorted(params.items())), seed)
         fig = figures.inverse_cdf_figure(dist, params, u, samples)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         st.error(f"Bad parameters: {exc}")
         return
     st.markdown(f"u = {u:.3f} → z = F⁻¹(u) = **{z:.4f}**")

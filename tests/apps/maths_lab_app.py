@@ -2,16 +2,11 @@
 
 The query parameter kind=ae swaps in a tiny random plain autoencoder. No shipped weights.
 """
-import sys
-from pathlib import Path
+import streamlit as st
+import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-import streamlit as st  # noqa: E402
-import torch  # noqa: E402
-
-from ui import maths_lab  # noqa: E402
-from vae_core.models import ModelConfig, build_model  # noqa: E402
+from ui import maths_lab
+from vae_core.models import ModelConfig, build_model
 
 
 @st.cache_resource

@@ -9,8 +9,8 @@ Fixtures (here):
                                              killed at the end of the session
     browser                                  session-scoped headless Chromium (/usr/bin/chromium)
     page                                     a fresh context + page per test (1280 x 900); fails
-                                             the test on uncaught page exceptions (page.errors)
-Helpers (tests/e2e/harness.py; ``from harness import ...``):
+                                             the test on uncaught page exceptions (collected per page)
+Helpers (the e2e_harness module at the repository root; ``from e2e_harness import ...``):
     open_app(page, url)                      goto + wait_for_app_idle
     wait_for_app_idle(page)                  connected, script not running, no skeletons
     expect_rerun(page)                       context manager: the action inside must cause a
@@ -29,12 +29,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
+
+    from e2e_harness import APPS, CHROMIUM, CHROMIUM_ARGS, REPO, ScriptRunTracker, StreamlitServer
 except ImportError:  # pragma: no cover - reported as a skip below
     sync_playwright = None
+    CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 
 
 def _skip_reason() -> str | None:
@@ -70,8 +71,6 @@ def streamlit_app() -> Iterator:
     ``script`` is a path (relative paths resolve against tests/e2e/apps, then the repo root).
     Servers are shared by every call with the same (script, env) and stopped at session end.
     """
-    from harness import APPS, REPO, StreamlitServer
-
     servers: dict[tuple, StreamlitServer] = {}
 
     def start(script: str | Path, env: dict[str, str] | None = None) -> str:
@@ -104,8 +103,6 @@ def browser() -> Iterator[Browser]:
     reason = _skip_reason()
     if reason:
         pytest.skip(reason)
-    from harness import CHROMIUM_ARGS
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
@@ -118,12 +115,9 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(60_000)
     pg = context.new_page()
-    from harness import ScriptRunTracker
-
     ScriptRunTracker.of(pg)  # watch the app's websocket from the first frame (expect_rerun)
-    pg.errors = []  # type: ignore[attr-defined]
-    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))  # type: ignore[attr-defined]
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
     yield pg
-    errors = list(pg.errors)  # type: ignore[attr-defined]
     context.close()
     assert not errors, f"uncaught exceptions in the page: {errors}"

@@ -11,8 +11,9 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from harness import expect_rerun, open_app  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
+
+from e2e_harness import expect_rerun, open_app  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 

@@ -1,5 +1,5 @@
 // Latent pad: the 2-D latent plane with a draggable z whose decoded image follows the pointer at
-// the display's frame rate. The decoder (an MLP exported by vae_core/export.py) runs right here in
+// the display's frame rate. The decoder (an MLP exported by vae_core/models/export.py) runs right here in
 // plain JavaScript, so a drag needs no server round trip; Python hears about z only on release.
 //
 // This file is a Streamlit components.v2 ES module. Streamlit imports it once per page (the module
@@ -9,16 +9,14 @@
 // parentElement and just hands it the new data.
 //
 // Data from Python (ui/latent_pad.py):
-//   {key, spec: {hash, latent_dim, activation, layers?}, points: {hash, n, xy?, labels?},
-//    mu: [D], sigma: [D], z: [D], dims: [i, j], extent}
+//   {key, spec: {hash, latent_dim, activation, image_shape, layers?}, points: {hash, n, xy?, labels?},
+//    mu: [D], sigma: [D], z: [D], dims: [i, j], extent, colours: [10 CSS colours, one per class]}
 // "layers" / "xy" are present only when Python believes this page has not cached that hash yet;
 // if it is missing and not cached, we ask for it with the "need" trigger.
 // To Python: trigger "commit" = {z: [D], eps: [D] with null where sigma = 0, dims, source}.
 
-const DIGIT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-const IMAGE_SIZE = 28;
-const NUM_PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+// The image shape comes with the decoder spec (spec.image_shape) and the class colours with the
+// data (data.colours, vae_core.constants.DIGIT_COLOURS): neither is restated here.
 const MARGIN = { left: 40, right: 10, top: 10, bottom: 36 };
 const KEY_STEPS = 40;        // an arrow key moves z by extent / 40 (0.1 for extent 4)
 const BIG_STEP = 5;          // Shift + arrow: five steps
@@ -73,9 +71,13 @@ class Decoder {
       W: base64ToFloat32(l.weight, l.in * l.out),   // (out, in) row-major, like torch's Linear
       b: base64ToFloat32(l.bias, l.out),
     }));
+    const [channels, height, width] = spec.image_shape;
+    this.height = height;
+    this.width = width;
+    this.numPixels = channels * height * width;
     const last = this.layers[this.layers.length - 1];
-    if (this.layers[0].nIn !== this.latentDim || last.nOut !== NUM_PIXELS) {
-      throw new Error("decoder spec does not map latent_dim -> 784");
+    if (channels !== 1 || this.layers[0].nIn !== this.latentDim || last.nOut !== this.numPixels) {
+      throw new Error(`decoder spec does not map latent_dim -> ${this.numPixels} grey pixels`);
     }
     this.input = new Float32Array(this.latentDim);
     this.buffers = this.layers.map((l) => new Float32Array(l.nOut));
@@ -85,7 +87,7 @@ class Decoder {
     for (let r = 0; r < 8; r++) { z.fill(r - 4); this.decode(z); }
   }
 
-  // z: array-like of latent_dim numbers -> Float32Array(784) of pixels in [0, 1], row-major 28 x 28.
+  // z: array-like of latent_dim numbers -> Float32Array(numPixels) of pixels in [0, 1], row-major.
   // The result is this decoder's own buffer, overwritten by the next call: copy it to keep it.
   decode(z) {
     const x0 = this.input;
@@ -199,16 +201,15 @@ class Pad {
     this.el.clipped.setAttribute("clip-path", `url(#${clipId})`);
     this.el.star.setAttribute("d", starPath(11));
     q(".lg-z").setAttribute("d", starPath(6.5));
-    this.el.digits.innerHTML = DIGIT_COLOURS.map(
-      (c, d) => `<span><i style="background:${c}"></i>${d}</span>`).join("");
+    this.colours = [];
 
-    // The 28 x 28 image: ImageData on an offscreen canvas, drawn scaled with smoothing off.
+    // The decoded image: ImageData on an offscreen canvas (sized by the decoder's image shape in
+    // setImageShape), drawn scaled with smoothing off.
     this.offscreen = document.createElement("canvas");
-    this.offscreen.width = this.offscreen.height = IMAGE_SIZE;
     this.offCtx = this.offscreen.getContext("2d");
-    this.imageData = this.offCtx.createImageData(IMAGE_SIZE, IMAGE_SIZE);
+    this.imageData = null;
     this.imageCtx = this.el.image.getContext("2d");
-    this.lastPixels = new Float32Array(NUM_PIXELS);
+    this.lastPixels = new Float32Array(0);
 
     // State
     this.key = null;
@@ -279,7 +280,9 @@ class Pad {
     const spec = data.spec;
     if (!DECODERS.has(spec.hash) && spec.layers) DECODERS.set(spec.hash, new Decoder(spec));
     this.decoder = DECODERS.get(spec.hash) || null;
-    if (!this.decoder) missing.push(spec.hash);
+    if (this.decoder) this.setImageShape(this.decoder);
+    else missing.push(spec.hash);
+    this.setColours(data.colours);
     this.root.dataset.specHash = spec.hash;
     this.root.dataset.specParses = String(specParses);
     this.root.dataset.lastDataHadWeights = String(Boolean(spec.layers));
@@ -422,7 +425,7 @@ class Pad {
         ctx.moveTo(x + r, y);
         ctx.arc(x, y, r, 0, 2 * Math.PI);
       }
-      ctx.fillStyle = DIGIT_COLOURS[d];
+      ctx.fillStyle = this.colours[d];
       ctx.fill();
     }
     ctx.restore();
@@ -475,12 +478,27 @@ class Pad {
   }
 
   // ---- decode and draw -----------------------------------------------------------------------
+  setImageShape(decoder) {
+    if (this.imageData && this.imageData.width === decoder.width && this.imageData.height === decoder.height) return;
+    this.offscreen.width = decoder.width;
+    this.offscreen.height = decoder.height;
+    this.imageData = this.offCtx.createImageData(decoder.width, decoder.height);
+    this.lastPixels = new Float32Array(decoder.numPixels);
+  }
+
+  setColours(colours) {
+    if (JSON.stringify(colours) === JSON.stringify(this.colours)) return;
+    this.colours = colours.slice();
+    this.el.digits.innerHTML = this.colours.map(
+      (c, d) => `<span><i style="background:${c}"></i>${d}</span>`).join("");
+  }
+
   decodeAndDraw() {
     if (!this.decoder || this.decoder.latentDim !== this.z.length) return;
     const t0 = performance.now();
     const pixels = this.decoder.decode(this.z);
     const data = this.imageData.data;
-    for (let p = 0, o = 0; p < NUM_PIXELS; p++, o += 4) {
+    for (let p = 0, o = 0; p < this.decoder.numPixels; p++, o += 4) {
       const v = pixels[p] * 255;                    // Uint8ClampedArray rounds half to even
       data[o] = data[o + 1] = data[o + 2] = v;
       data[o + 3] = 255;

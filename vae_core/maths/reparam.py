@@ -13,15 +13,9 @@ from __future__ import annotations
 
 import torch
 
+from ..checks import check_sigma, check_tensor
+
 __all__ = ["reparameterize", "sigma_from_log_var"]
-
-
-def _check_tensor(name: str, t: object) -> torch.Tensor:
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if not torch.is_floating_point(t):
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {t.dtype}")
-    return t
 
 
 def reparameterize(mu: torch.Tensor, sigma: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
@@ -40,17 +34,16 @@ def reparameterize(mu: torch.Tensor, sigma: torch.Tensor, eps: torch.Tensor) -> 
 
     Raises:
         TypeError: an argument is not a floating-point tensor.
-        ValueError: the shapes differ, or sigma has a negative entry.
+        ValueError: the shapes differ, or sigma has a negative, NaN or infinite entry.
     """
     for name, t in (("mu", mu), ("sigma", sigma), ("eps", eps)):
-        _check_tensor(name, t)
+        check_tensor(name, t, finite=False)
     if not (mu.shape == sigma.shape == eps.shape):
         raise ValueError(
             "mu, sigma and eps must have the same shape; got "
             f"mu {tuple(mu.shape)}, sigma {tuple(sigma.shape)}, eps {tuple(eps.shape)}"
         )
-    if bool((sigma.detach() < 0).any()):
-        raise ValueError("sigma must be >= 0 (it is a standard deviation, not log_var)")
+    check_sigma(sigma)
     return mu + sigma * eps
 
 

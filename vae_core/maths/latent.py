@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 import torch
 
-from .models import LatentVariableModel
+from ..checks import check_count, check_tensor
+from ..models.networks import LatentVariableModel
+
+MAX_STEPS = 1_000
+"""Most points on one interpolation or grid axis (each one is a decoded image)."""
 
 __all__ = ["encode_images", "interpolate", "LatentGrid", "latent_grid", "code_box",
            "inverse_cdf_axis", "linear_axis", "nearest_distance"]
@@ -34,33 +38,34 @@ def interpolate(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch
 
     Args:
         z_start, z_end: float (latent_dim,).
-        steps: number of points >= 2.
+        steps: number of points in [2, MAX_STEPS = 1,000].
     Returns:
         float (steps, latent_dim): z_t = (1 - t) z_start + t z_end, t = 0, 1/(steps-1), ..., 1.
     Raises:
-        ValueError: steps < 2 or shapes differ.
+        TypeError: z_start, z_end not float tensors, steps not an integer.
+        ValueError: steps outside [2, 1,000], or shapes differ.
     """
-    if steps < 2:
-        raise ValueError(f"steps must be >= 2, got {steps}")
-    if z_start.shape != z_end.shape or z_start.dim() != 1:
-        raise ValueError(f"z_start {tuple(z_start.shape)} and z_end {tuple(z_end.shape)} must be "
-                         "equal 1-D shapes")
+    check_count("steps", steps, 2, MAX_STEPS)
+    check_tensor("z_start", z_start, (None,))
+    check_tensor("z_end", z_end, (z_start.shape[0],))
     t = torch.linspace(0.0, 1.0, steps, dtype=z_start.dtype).unsqueeze(1)
     return (1 - t) * z_start + t * z_end
 
 
 def inverse_cdf_axis(n: int, u_low: float = 0.05, u_high: float = 0.95) -> torch.Tensor:
     """n values z = Phi^{-1}(u) for u linearly spaced on [u_low, u_high] (Kingma & Welling fig. 4)."""
-    if n < 2 or not 0.0 < u_low < u_high < 1.0:
-        raise ValueError("need n >= 2 and 0 < u_low < u_high < 1")
+    check_count("n", n, 2, MAX_STEPS)
+    if not 0.0 < u_low < u_high < 1.0:
+        raise ValueError(f"need 0 < u_low < u_high < 1, got {u_low}, {u_high}")
     u = torch.linspace(u_low, u_high, n, dtype=torch.float64)
     return torch.distributions.Normal(0.0, 1.0).icdf(u).float()
 
 
 def linear_axis(n: int, low: float, high: float) -> torch.Tensor:
     """n values linearly spaced on [low, high]."""
-    if n < 2 or not low < high:
-        raise ValueError("need n >= 2 and low < high")
+    check_count("n", n, 2, MAX_STEPS)
+    if not low < high:
+        raise ValueError(f"need low < high, got {low}, {high}")
     return torch.linspace(low, high, n)
 
 

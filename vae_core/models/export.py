@@ -24,11 +24,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..constants import IMAGE_SHAPE
+from .networks import ACTIVATIONS
+
 __all__ = ["decoder_spec", "decode_spec_numpy", "spec_arrays", "SPEC_FORMAT"]
 
 SPEC_FORMAT = "vae-latent-explorer/mlp-decoder/1"
-_ACTIVATIONS: dict[type[nn.Module], str] = {nn.ReLU: "relu", nn.ELU: "elu", nn.Tanh: "tanh"}
-_IMAGE_SHAPE = [1, 28, 28]
+_ACTIVATION_NAMES: dict[type[nn.Module], str] = {cls: name for name, cls in ACTIVATIONS.items()}
 
 
 def _b64(array: np.ndarray) -> str:
@@ -36,7 +38,7 @@ def _b64(array: np.ndarray) -> str:
 
 
 def _activation_name(module: nn.Module) -> str:
-    for cls, name in _ACTIVATIONS.items():
+    for cls, name in _ACTIVATION_NAMES.items():
         if type(module) is cls:
             if name == "elu" and float(module.alpha) != 1.0:
                 raise ValueError(f"cannot export ELU with alpha={module.alpha}; only alpha=1 is supported")
@@ -132,7 +134,7 @@ def decoder_spec(model: nn.Module) -> dict[str, Any]:
         # A single Linear layer has no activation; "relu" is a harmless placeholder then.
         "activation": activation or "relu",
         "output": "bernoulli_logits",
-        "image_shape": list(_IMAGE_SHAPE),
+        "image_shape": list(IMAGE_SHAPE),
         "dtype": "float32",
         "byte_order": "little",
         "layers": layers,
@@ -183,4 +185,4 @@ def decode_spec_numpy(spec: dict[str, Any], z: np.ndarray) -> np.ndarray:
             h = act(h)
     with np.errstate(over="ignore"):  # exp(-h) overflows to inf for h < -709: sigmoid -> 0
         pixels = (1.0 / (1.0 + np.exp(-h.astype(np.float64)))).astype(np.float32)
-    return pixels.reshape(h.shape[0], *_IMAGE_SHAPE)
+    return pixels.reshape(h.shape[0], *IMAGE_SHAPE)

@@ -25,65 +25,28 @@ import numpy as np
 import torch
 from torch.distributions import Normal
 
+from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_tensor, require_vae
 from .losses import kl_to_standard_normal, reconstruction_nll
-from .reparam import reparameterize, sigma_from_log_var
+from .reparam import reparameterize
 
 __all__ = ["MAX_K", "MAX_NUM_SAMPLES", "require_vae", "LogWeights", "log_weights", "ElboTerms",
            "elbo_terms", "IwaeEstimate", "iwae_bound", "IwaeCurve", "iwae_curve"]
 
 Tensor = torch.Tensor
-MAX_K = 5000
-"""Largest number of importance samples k accepted by iwae_bound."""
-MAX_NUM_SAMPLES = 200_000
-"""Largest number of latent samples drawn in one call (M for the ELBO, k * repeats for IWAE)."""
+MAX_NUM_SAMPLES = MAX_DECODED_SAMPLES
+"""Largest number of latent samples decoded in one call (M for the ELBO, k * repeats for IWAE)."""
 _CHUNK = 4096   # latent samples decoded per batch
-
-
-def require_vae(model) -> None:
-    """Raise unless model is a VAE, i.e. has a posterior q(z|x) = N(mu, diag(sigma^2)) to sample.
-
-    Raises:
-        ValueError: the model is a deterministic autoencoder (kind "ae", sigma = 0: no
-            posterior density, so no ELBO, IWAE bound or reparameterized gradient) or not a model.
-    """
-    kind = getattr(model, "kind", None)
-    if kind == "ae":
-        raise ValueError("this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
-                         "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
-                         "gradient-flow view need a VAE (kind 'vae')")
-    if kind != "vae" or not hasattr(model, "encode_params"):
-        raise ValueError("expected a VAE (kind 'vae') with encode_params and decode_logits, "
-                         f"got {type(model).__name__}")
 
 
 def _check_input(model, x) -> Tensor:
     require_vae(model)
-    if not isinstance(x, Tensor) or not torch.is_floating_point(x):
-        raise ValueError("x must be a float tensor of shape (1, 1, 28, 28) with pixels in [0, 1]")
-    if x.dim() != 4 or x.shape[0] != 1:
-        raise ValueError(f"x must be one image of shape (1, 1, 28, 28), got {tuple(x.shape)}")
-    return x
+    return check_tensor("x (one image with pixels in [0, 1])", x, (1, 1, 28, 28))
 
 
-def _check_count(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high:,}], got {value!r}")
-    return int(value)
-
-
-def _posterior(model, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """(mu, sigma, log_var) of q(z|x), each float (1, latent_dim), without gradients."""
+def _posterior(model, x: Tensor) -> tuple[Tensor, Tensor]:
+    """(mu, sigma) of q(z|x), each float (1, latent_dim), without gradients."""
     with torch.no_grad():
-        mu, log_var = model.encode_params(x)
-    return mu, sigma_from_log_var(log_var), log_var
-
-
-def _check_eps(eps, shape: tuple[int, ...]) -> Tensor:
-    if not isinstance(eps, Tensor) or not torch.is_floating_point(eps):
-        raise ValueError(f"eps must be a float tensor of shape {shape}")
-    if tuple(eps.shape) != shape:
-        raise ValueError(f"eps must have shape {shape}, got {tuple(eps.shape)}")
-    return eps
+        return model.posterior(x)
 
 
 class LogWeights(NamedTuple):
@@ -107,14 +70,13 @@ def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
     Returns:
         LogWeights of float64 (S,) tensors in nats (decoded in batches of 4096, no gradients).
     Raises:
-        ValueError: an AE, x not one image, or eps of the wrong shape.
+        TypeError: an AE (no posterior), x or eps not a float tensor.
+        ValueError: x not one image, or eps of the wrong shape or with too many rows.
     """
     x = _check_input(model, x)
-    if not isinstance(eps, Tensor) or eps.dim() != 2:
-        raise ValueError(f"eps must be a float tensor of shape (S, {model.latent_dim})")
-    eps = _check_eps(eps, (eps.shape[0], model.latent_dim))
-    _check_count("the number of samples", eps.shape[0], 1, MAX_NUM_SAMPLES)
-    mu, sigma, _ = _posterior(model, x)
+    eps = check_tensor("eps", eps, (None, model.latent_dim))
+    check_count("the number of samples", eps.shape[0], 1, MAX_NUM_SAMPLES)
+    mu, sigma = _posterior(model, x)
     eps = eps.to(mu.dtype)
     z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)     # z = mu + sigma * eps
     with torch.no_grad():
@@ -156,21 +118,22 @@ def elbo_terms(model, x: Tensor, num_samples: int | None = None,
         ElboTerms, all in nats. elbo_monte_carlo (the KL estimated from the same samples)
         equals iwae_bound(k=1) on the same eps.
     Raises:
-        ValueError: an AE (no posterior), x not one image, a bad M, eps of the wrong shape or
+        TypeError: an AE (no posterior), x or eps not a float tensor, M not an integer.
+        ValueError: x not one image, M outside [1, 200,000], eps of the wrong shape or
         not matching num_samples.
     """
     _check_input(model, x)
     if eps is None:
         if num_samples is None:
             raise ValueError("give num_samples (M) or eps")
-        m = _check_count("num_samples (M)", num_samples, 1, MAX_NUM_SAMPLES)
+        m = check_count("num_samples (M)", num_samples, 1, MAX_NUM_SAMPLES)
         eps = torch.randn(m, model.latent_dim, generator=generator)
     elif num_samples is not None and (not isinstance(eps, Tensor) or eps.shape[0] != num_samples):
         raise ValueError(f"eps has {getattr(eps, 'shape', ('?',))[0]} rows but num_samples is {num_samples}")
     w = log_weights(model, x, eps)
     m = len(w.log_w)
-    mu, _, log_var = _posterior(model, x)
-    kl = float(kl_to_standard_normal(mu.double(), log_var.double())[0])
+    mu, sigma = _posterior(model, x)
+    kl = float(kl_to_standard_normal(mu.double(), sigma.double())[0])
     recon = float(w.log_px_given_z.mean())
     se = float(w.log_px_given_z.std() / math.sqrt(m)) if m > 1 else float("nan")
     kl_mc = float((w.log_posterior - w.log_prior).mean())
@@ -201,16 +164,17 @@ def iwae_bound(model, x: Tensor, k: int, num_repeats: int = 1,
         IwaeEstimate(k, values (R,), mean, se). L_1 on eps equals elbo_terms(...,
         eps=eps.reshape(R, latent_dim)).elbo_monte_carlo.
     Raises:
-        ValueError: an AE, k outside [1, 5000], R < 1, R * k > 200,000, eps of the wrong shape.
+        TypeError: an AE, k or R not integers, x or eps not float tensors.
+        ValueError: k outside [1, 5000], R < 1, R * k > 200,000, eps of the wrong shape.
     """
     _check_input(model, x)
-    k = _check_count("k", k, 1, MAX_K)
-    r = _check_count("num_repeats", num_repeats, 1, MAX_NUM_SAMPLES)
+    k = check_count("k", k, 1, MAX_K)
+    r = check_count("num_repeats", num_repeats, 1, MAX_NUM_SAMPLES)
     if r * k > MAX_NUM_SAMPLES:
         raise ValueError(f"num_repeats * k = {r * k:,} is more than {MAX_NUM_SAMPLES:,} samples")
     if eps is None:
         eps = torch.randn(r, k, model.latent_dim, generator=generator)
-    _check_eps(eps, (r, k, model.latent_dim))
+    check_tensor("eps", eps, (r, k, model.latent_dim))
     log_w = log_weights(model, x, eps.reshape(r * k, model.latent_dim)).log_w.reshape(r, k)
     values = (torch.logsumexp(log_w, dim=1) - math.log(k)).numpy()
     se = float(values.std(ddof=1) / math.sqrt(r)) if r > 1 else float("nan")
@@ -250,10 +214,10 @@ def iwae_curve(model, x: Tensor, ks: Sequence[int], num_repeats: int = 8,
     Raises:
         ValueError: as for iwae_bound, or R < 2, or an empty ks.
     """
-    ks = sorted({_check_count("k", k, 1, MAX_K) for k in ks})
+    ks = sorted({check_count("k", k, 1, MAX_K) for k in ks})
     if not ks:
         raise ValueError("ks must hold at least one k")
-    r = _check_count("num_repeats", num_repeats, 2, MAX_NUM_SAMPLES)
+    r = check_count("num_repeats", num_repeats, 2, MAX_NUM_SAMPLES)
     estimates = [iwae_bound(model, x, k, r, generator) for k in ks]
     return IwaeCurve(np.array(ks), np.array([e.mean for e in estimates]),
                      np.array([e.se for e in estimates]), r, np.stack([e.values for e in estimates]))

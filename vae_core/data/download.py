@@ -1,0 +1,128 @@
+"""Download full MNIST or Fashion-MNIST (60k/10k IDX files), MD5-checked and written atomically.
+
+    python -m vae_core.download --dataset mnist --dest ~/data/mnist
+    python -m vae_core.train --model vae --data-dir ~/data/mnist --out models/my-vae
+
+Checksums are the published ones (as listed by torchvision's MNIST and FashionMNIST datasets).
+Each file is streamed to a temporary file beside its destination, its MD5 compared, and only
+then renamed into place (os.replace), so an interrupted or corrupted download never leaves a
+file that looks complete. Files already present with the right MD5 are not fetched again.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tqdm import tqdm
+
+__all__ = ["DATASETS", "download_dataset", "md5sum", "main"]
+
+DATASETS: dict[str, dict] = {
+    "mnist": {
+        "base_url": "https://ossci-datasets.s3.amazonaws.com/mnist/",
+        "files": {
+            "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+            "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+            "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+            "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+        },
+    },
+    "fashion-mnist": {
+        "base_url": "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+        "files": {
+            "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+            "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+            "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+            "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+        },
+    },
+}
+
+
+def md5sum(path: str | Path, chunk: int = 1 << 20) -> str:
+    """Hex MD5 of a file, read in chunks."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fetch(url: str, destination: Path, expected_md5: str, timeout: float, progress: bool) -> None:
+    fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part")
+    digest = hashlib.md5(usedforsecurity=False)
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with tqdm(total=total, unit="B", unit_scale=True, desc=destination.name,
+                      disable=not progress) as bar:
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    out.write(block)
+                    digest.update(block)
+                    bar.update(len(block))
+        if digest.hexdigest() != expected_md5:
+            raise ValueError(f"{url}: MD5 {digest.hexdigest()} does not match the published "
+                             f"{expected_md5}; the download is corrupt and was discarded")
+        os.replace(tmp, destination)
+    except (urllib.error.URLError, OSError) as exc:
+        raise ConnectionError(f"could not download {url}: {exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def download_dataset(name: str, dest: str | Path, base_url: str | None = None,
+                     files: dict[str, str] | None = None, timeout: float = 60.0,
+                     progress: bool = True) -> list[Path]:
+    """Fetch every file of dataset `name` ("mnist" or "fashion-mnist") into dest.
+
+    Args:
+        base_url: overrides the dataset's mirror (must end with "/").
+        files: overrides the {file name: MD5} table (tests use their own files).
+    Returns:
+        the paths of all files, fetched or already present.
+    Raises:
+        ValueError: unknown dataset, or a file's MD5 does not match (nothing is left behind).
+        ConnectionError: the server could not be reached or answered with an error.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
+    spec = DATASETS[name]
+    base_url = base_url or spec["base_url"]
+    files = files or spec["files"]
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for filename, expected in files.items():
+        path = dest / filename
+        if not (path.is_file() and md5sum(path) == expected):
+            _fetch(base_url + filename, path, expected, timeout, progress)
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vae_core.download", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
+    parser.add_argument("--dest", required=True, help="folder to write the IDX .gz files to")
+    parser.add_argument("--base-url", default=None, help="a mirror to use instead of the default")
+    args = parser.parse_args(argv)
+    try:
+        paths = download_dataset(args.dataset, args.dest, args.base_url)
+    except (ValueError, ConnectionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""The networks, their checkpoints, and their export to the browser."""
+
+from .checkpoint import (
+    CheckpointError,
+    list_models,
+    load_model,
+    models_dir,
+    read_metadata,
+    save_checkpoint,
+    scan_models,
+)
+from .networks import AE, VAE, LatentVariableModel, ModelConfig, build_model
+
+__all__ = ["AE", "VAE", "LatentVariableModel", "ModelConfig", "build_model", "CheckpointError",
+           "list_models", "load_model", "models_dir", "read_metadata", "save_checkpoint",
+           "scan_models"]
