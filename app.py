@@ -2,6 +2,7 @@
 
 The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 """
+
 import streamlit as st
 import torch
 
@@ -30,8 +31,10 @@ def maths_page() -> None:
         maths_lab.render(model, selection.x, selection.label)
 
 
-page = st.navigation([
-    st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
-    st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
-])
+page = st.navigation(
+    [
+        st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
+        st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
+    ]
+)
 page.run()

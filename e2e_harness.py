@@ -4,6 +4,7 @@ Imported by name by the browser tests (tests/e2e) and the benchmarks:
 ``from e2e_harness import StreamlitServer, open_app, wait_for_app_idle, expect_rerun``.
 All waits poll a condition with a timeout; there are no fixed sleeps.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,14 +28,31 @@ REPO = Path(__file__).resolve().parent
 APPS = REPO / "tests" / "e2e" / "apps"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 """Debian's Chromium (apt-get install chromium); E2E_CHROMIUM points elsewhere."""
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 SERVER_START_TIMEOUT_S = 90.0
 APP_TIMEOUT_MS = 60_000
 
-__all__ = ["REPO", "APPS", "CHROMIUM", "CHROMIUM_ARGS", "APP_TIMEOUT_MS", "free_port",
-           "StreamlitServer", "ScriptRunTracker", "wait_for_app_idle", "open_app", "expect_rerun"]
+__all__ = [
+    "REPO",
+    "APPS",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "APP_TIMEOUT_MS",
+    "free_port",
+    "StreamlitServer",
+    "ScriptRunTracker",
+    "wait_for_app_idle",
+    "open_app",
+    "expect_rerun",
+]
 
 
 def free_port() -> int:
@@ -52,14 +70,30 @@ class StreamlitServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="streamlit-e2e-", suffix=".log", delete=False)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script),
-               "--server.headless", "true", "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(self.script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+        ]
         full_env = {**os.environ, **(env or {}), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
         # A new session (process group), so teardown can kill the server and only it.
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=full_env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def log_tail(self, chars: int = 4000) -> str:
         try:
@@ -103,9 +137,9 @@ class StreamlitServer:
 def wait_for_app_idle(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:
     """Wait until the app is connected, its script is not running, and nothing is a skeleton."""
     expect(page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')).to_be_attached(
-        timeout=timeout)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
-        timeout=timeout)
+        timeout=timeout
+    )
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(timeout=timeout)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
 
 
@@ -117,8 +151,7 @@ def _is_run_end(payload: bytes | str) -> bool:
         msg = ForwardMsg.FromString(payload)
     except Exception:  # noqa: BLE001 - not a ForwardMsg: not our frame
         return False
-    return (msg.WhichOneof("type") == "script_finished"
-            and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN)
+    return msg.WhichOneof("type") == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
 
 
 class ScriptRunTracker:
@@ -158,11 +191,11 @@ class ScriptRunTracker:
         while self.finished < count:
             remaining = (deadline - time.monotonic()) * 1000
             if remaining <= 0:
-                raise TimeoutError(f"waited {timeout:.0f} ms for script run #{count}; "
-                                   f"{self.finished} finished")
+                raise TimeoutError(f"waited {timeout:.0f} ms for script run #{count}; {self.finished} finished")
             if self.socket is None or self.socket.is_closed():
                 self.page.wait_for_event(
-                    "websocket", predicate=lambda ws: "/_stcore/stream" in ws.url, timeout=remaining)
+                    "websocket", predicate=lambda ws: "/_stcore/stream" in ws.url, timeout=remaining
+                )
                 continue
             # Wakes on the next run end; the counting listener has seen the frame by then.
             self.socket.wait_for_event("framereceived", predicate=_is_run_end, timeout=remaining)

@@ -17,6 +17,7 @@ baseline) on free localhost ports, drives Debian's Chromium with Playwright and 
 Medians and ratios, not single runs: the machine is shared and noisy. Targets (issue 3):
 pad_fps >= 60 (the display's rate), pad_decode_ms_p50 <= 4, slider_to_image_ms_p50 <= 100.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -93,24 +94,31 @@ def pad_figures(page: Page, key: str, seconds: float) -> dict:
     began = time.perf_counter()
     moves = 0
     while (elapsed := time.perf_counter() - began) < seconds:
-        angle = 2 * math.pi * elapsed / 1.5           # a circle of radius 1.5 every 1.5 s
+        angle = 2 * math.pi * elapsed / 1.5  # a circle of radius 1.5 every 1.5 s
         page.mouse.move(*point(1.5 * math.cos(angle), 1.5 * math.sin(angle)))
         moves += 1
     with expect_rerun(page):
         page.mouse.up()
     stats = page.evaluate("k => window.__latentPad.stats(k)", key)
-    return {"pad_fps": round(stats["dragFps"], 1), "pad_decode_fps": round(stats["dragDecodeFps"], 1),
-            "pad_decode_ms_p50": round(bench["p50"], 3), "pad_decode_ms_p90": round(bench["p90"], 3),
-            "pad_drag_mouse_moves_per_s": round(moves / seconds, 1)}
+    return {
+        "pad_fps": round(stats["dragFps"], 1),
+        "pad_decode_fps": round(stats["dragDecodeFps"], 1),
+        "pad_decode_ms_p50": round(bench["p50"], 3),
+        "pad_decode_ms_p90": round(bench["p90"], 3),
+        "pad_drag_mouse_moves_per_s": round(moves / seconds, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--samples", type=int, default=40, help="slider changes to time (>= 30)")
-    parser.add_argument("--rounds", type=int, default=4,
-                        help="app and probe are timed in this many alternating rounds, so both "
-                             "see the same machine load")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="app and probe are timed in this many alternating rounds, so both see the same machine load",
+    )
     parser.add_argument("--drag-seconds", type=float, default=3.0)
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
@@ -138,13 +146,16 @@ def main(argv: list[str] | None = None) -> int:
                 times += slider_latencies(page, "μ1", "decoded p(x|z)", chunk, warmup)
                 if probe is not None:
                     base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
-            result.update(slider_to_image_ms_p50=round(statistics.median(times), 1),
-                          slider_to_image_ms_p95=round(percentile(times, 0.95), 1),
-                          slider_samples=len(times))
+            result.update(
+                slider_to_image_ms_p50=round(statistics.median(times), 1),
+                slider_to_image_ms_p95=round(percentile(times, 0.95), 1),
+                slider_samples=len(times),
+            )
             if base:
-                result.update(baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
-                              slider_vs_baseline_ratio=round(statistics.median(times)
-                                                             / statistics.median(base), 2))
+                result.update(
+                    baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
+                    slider_vs_baseline_ratio=round(statistics.median(times) / statistics.median(base), 2),
+                )
             result.update(pad_figures(page, "pg_vae_pad", args.drag_seconds))
             result["chromium"] = browser.version
             browser.close()

@@ -4,6 +4,7 @@ One slider and one 168 x 168 PNG that depends on it; nothing else. benchmarks/la
 keyboard change of the slider to the new image in the DOM on this app and on app.py, and
 reports both, so the figure for app.py can be read as a ratio on a noisy machine.
 """
+
 import io
 
 import numpy as np

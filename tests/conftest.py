@@ -1,4 +1,5 @@
 """Shared fixtures: tiny models built in the test, and the shipped checkpoints."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The app through Streamlit's AppTest (no browser, no JavaScript): runs, and its widgets act."""
+
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ TIMEOUT = 120  # torch import and the first encoding of the gallery on a loaded 
 
 
 def _images(at, caption_part):
-    return [url for img in at.get("image") for url, cap in zip(img.value, img.captions, strict=True)
-            if caption_part in cap]
+    return [
+        url for img in at.get("image") for url, cap in zip(img.value, img.captions, strict=True) if caption_part in cap
+    ]
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def app():
 def test_app_runs_and_shows_decoded_images(app):
     assert not app.error
     assert len(_images(app, "decoded p(x|z)")) == 1
-    assert len(_images(app, "decoded path")) == 2       # AE and VAE strips
+    assert len(_images(app, "decoded path")) == 2  # AE and VAE strips
     grids = [c for img in app.get("image") for c in img.captions if "grid" in c]
     assert len(grids) == 2 and any("Φ⁻¹" in c for c in grids)
 
@@ -46,6 +48,7 @@ def test_vae_eps_slider_changes_decoded_image(app):
 def test_vae_mu_slider_changes_z_text(app):
     def z_text():
         return [m.value for m in app.markdown if m.value.startswith("z = μ + σ ⊙ ε")][0]
+
     before = z_text()
     app.slider(key="pg_vae_mu_1").set_value(3.0).run()
     assert z_text() != before and "+3.00" in z_text()
@@ -84,8 +87,7 @@ def test_missing_and_corrupt_models_give_a_clear_message(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception
-    assert any("No usable model files" in e.value and "python -m vae_core.train" in e.value
-               for e in at.error)
+    assert any("No usable model files" in e.value and "python -m vae_core.train" in e.value for e in at.error)
     assert any("broken.safetensors" in w.value for w in at.warning)
 
 

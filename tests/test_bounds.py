@@ -7,6 +7,7 @@ computed by quadrature on a grid and used as ground truth: ELBO = L_1 <= L_k <= 
 Statistical checks use fixed seeds and 5 standard errors: two-sided 5.7e-7, one-sided 2.9e-7
 false-failure rate per check under a normal approximation; 6 checks here, so < 3e-6 in all.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,6 +33,7 @@ def x() -> torch.Tensor:
 @pytest.fixture(scope="module")
 def vae():
     from vae_core.models import ModelConfig, build_model
+
     torch.manual_seed(0)
     return build_model(ModelConfig(kind="vae", latent_dim=2, hidden=[32])).eval()
 
@@ -43,8 +45,9 @@ def log_px(vae, x) -> float:
     axis = torch.arange(-7.0 + step / 2, 7.0, step)
     z = torch.cartesian_prod(axis, axis)
     with torch.no_grad():
-        log_lik = torch.cat([-reconstruction_nll(x.expand(len(c), 1, 28, 28), vae.decode_logits(c))
-                             for c in z.split(8192)]).double()
+        log_lik = torch.cat(
+            [-reconstruction_nll(x.expand(len(c), 1, 28, 28), vae.decode_logits(c)) for c in z.split(8192)]
+        ).double()
     log_joint = log_lik + Normal(0.0, 1.0).log_prob(z.double()).sum(dim=1)
     return float(torch.logsumexp(log_joint, 0)) + 2 * math.log(step)
 
@@ -121,8 +124,12 @@ def test_bounds_sandwich_log_px(vae, x, log_px):
 
 
 def test_an_autoencoder_is_refused(tiny_ae, x):
-    for call in (lambda: elbo_terms(tiny_ae, x, 10), lambda: iwae_bound(tiny_ae, x, 10),
-                 lambda: iwae_curve(tiny_ae, x, [1, 10]), lambda: log_weights(tiny_ae, x, torch.zeros(3, 2))):
+    for call in (
+        lambda: elbo_terms(tiny_ae, x, 10),
+        lambda: iwae_bound(tiny_ae, x, 10),
+        lambda: iwae_curve(tiny_ae, x, [1, 10]),
+        lambda: log_weights(tiny_ae, x, torch.zeros(3, 2)),
+    ):
         with pytest.raises(TypeError, match="plain autoencoder.*no posterior"):
             call()
 
@@ -142,12 +149,12 @@ def test_bad_arguments(vae, x):
         iwae_bound(vae, x, 3, num_repeats=2, eps=torch.zeros(2, 4, 2))
     with pytest.raises(ValueError, match="num_repeats"):
         iwae_curve(vae, x, [1, 10], num_repeats=1)
-    assert np.isnan(iwae_bound(vae, x, 5).se)         # one repeat: no standard error
+    assert np.isnan(iwae_bound(vae, x, 5).se)  # one repeat: no standard error
 
 
 def test_require_vae_accepts_a_vae_and_refuses_everything_else(vae, tiny_ae):
-    bounds.require_vae(vae)                            # a VAE passes without raising
+    bounds.require_vae(vae)  # a VAE passes without raising
     with pytest.raises(TypeError, match="plain autoencoder"):
         bounds.require_vae(tiny_ae)
     with pytest.raises(TypeError, match="expected a VAE.*Linear"):
-        bounds.require_vae(torch.nn.Linear(2, 2))      # duck-typing is not enough: isinstance
+        bounds.require_vae(torch.nn.Linear(2, 2))  # duck-typing is not enough: isinstance

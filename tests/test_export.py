@@ -1,4 +1,5 @@
 """vae_core.models.export: the decoder spec the browser runs must decode exactly like torch."""
+
 from __future__ import annotations
 
 import base64
@@ -15,8 +16,7 @@ from vae_core.models.export import SPEC_FORMAT, decode_spec_numpy, decoder_spec,
 
 def _model(kind: str = "vae", latent_dim: int = 2, activation: str = "elu", hidden=(48, 24), seed=0):
     torch.manual_seed(seed)
-    return build_model(ModelConfig(kind=kind, latent_dim=latent_dim, hidden=list(hidden),
-                                   activation=activation)).eval()
+    return build_model(ModelConfig(kind=kind, latent_dim=latent_dim, hidden=list(hidden), activation=activation)).eval()
 
 
 def _reference_forward(spec: dict, z: np.ndarray) -> np.ndarray:
@@ -26,9 +26,11 @@ def _reference_forward(spec: dict, z: np.ndarray) -> np.ndarray:
         w = np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4").tolist()
         b = np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4").tolist()
         layers.append((layer["in"], layer["out"], w, b))
-    act = {"relu": lambda v: v if v > 0 else 0.0,
-           "elu": lambda v: v if v > 0 else float(np.expm1(v)),
-           "tanh": lambda v: float(np.tanh(v))}[spec["activation"]]
+    act = {
+        "relu": lambda v: v if v > 0 else 0.0,
+        "elu": lambda v: v if v > 0 else float(np.expm1(v)),
+        "tanh": lambda v: float(np.tanh(v)),
+    }[spec["activation"]]
     h = [float(v) for v in z]
     for index, (n_in, n_out, w, b) in enumerate(layers):
         out = [b[o] + sum(w[o * n_in + k] * h[k] for k in range(n_in)) for o in range(n_out)]
@@ -42,8 +44,14 @@ def test_numpy_decode_of_the_spec_matches_torch(kind, latent_dim, activation):
     model = _model(kind, latent_dim, activation)
     spec = decoder_spec(model)
     rng = np.random.default_rng(1)
-    z = np.concatenate([np.zeros((1, latent_dim)), rng.normal(size=(6, latent_dim)),
-                        8 * rng.normal(size=(3, latent_dim)), np.full((1, latent_dim), -40.0)])
+    z = np.concatenate(
+        [
+            np.zeros((1, latent_dim)),
+            rng.normal(size=(6, latent_dim)),
+            8 * rng.normal(size=(3, latent_dim)),
+            np.full((1, latent_dim), -40.0),
+        ]
+    )
     z = z.astype(np.float32)
     with torch.no_grad():
         expected = model.decode(torch.from_numpy(z)).numpy()
@@ -54,7 +62,7 @@ def test_numpy_decode_of_the_spec_matches_torch(kind, latent_dim, activation):
 
 def test_pure_python_reading_of_the_format_matches_torch():
     model = _model("vae", 3, "elu", hidden=(16, 12))
-    spec = json.loads(json.dumps(decoder_spec(model)))      # survives a JSON round trip
+    spec = json.loads(json.dumps(decoder_spec(model)))  # survives a JSON round trip
     for z in ([0.0, 0.0, 0.0], [1.5, -2.0, 0.25], [-9.0, 12.0, 30.0]):
         with torch.no_grad():
             expected = model.decode(torch.tensor([z])).reshape(-1).numpy()
@@ -94,20 +102,24 @@ def test_accepts_a_bare_sequential_and_a_bias_free_layer():
 class _ConvDecoderModel(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.decoder = nn.Sequential(nn.Linear(2, 49), nn.Unflatten(1, (1, 7, 7)),
-                                     nn.ConvTranspose2d(1, 1, 4, stride=4))
+        self.decoder = nn.Sequential(
+            nn.Linear(2, 49), nn.Unflatten(1, (1, 7, 7)), nn.ConvTranspose2d(1, 1, 4, stride=4)
+        )
 
 
-@pytest.mark.parametrize("decoder,match", [
-    (_ConvDecoderModel(), "Unflatten"),
-    (nn.Sequential(nn.Linear(2, 8), nn.Sigmoid(), nn.Linear(8, 784)), "Sigmoid"),
-    (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 784)), "mixed"),
-    (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 784), nn.ReLU()), "Linear"),
-    (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.ReLU(), nn.Linear(8, 784)), "Linear"),
-    (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 100)), "784"),
-    (nn.Sequential(nn.Linear(2, 8), nn.ELU(alpha=0.5), nn.Linear(8, 784)), "alpha"),
-    (nn.Sequential(), "empty"),
-])
+@pytest.mark.parametrize(
+    "decoder,match",
+    [
+        (_ConvDecoderModel(), "Unflatten"),
+        (nn.Sequential(nn.Linear(2, 8), nn.Sigmoid(), nn.Linear(8, 784)), "Sigmoid"),
+        (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 784)), "mixed"),
+        (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 784), nn.ReLU()), "Linear"),
+        (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.ReLU(), nn.Linear(8, 784)), "Linear"),
+        (nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 100)), "784"),
+        (nn.Sequential(nn.Linear(2, 8), nn.ELU(alpha=0.5), nn.Linear(8, 784)), "alpha"),
+        (nn.Sequential(), "empty"),
+    ],
+)
 def test_non_mlp_decoders_raise_value_error(decoder, match):
     with pytest.raises(ValueError, match=match):
         decoder_spec(decoder)

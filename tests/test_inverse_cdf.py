@@ -6,6 +6,7 @@ with probability 1e-6; with 12 of them here (6 distributions x 2 parameter sets)
 failure on an arbitrary seed has probability ~1.2e-5. The seeds are fixed, so runs are
 deterministic.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,7 @@ from vae_core import inverse_cdf
 from vae_core.inverse_cdf import DISTRIBUTIONS, cdf, draw, normal_check, pdf, sample
 
 F64 = torch.float64
-P_MIN = 1e-6          # KS p-value threshold: false-failure rate 1e-6 per test
+P_MIN = 1e-6  # KS p-value threshold: false-failure rate 1e-6 per test
 
 
 def _t(v) -> torch.Tensor:
@@ -51,8 +52,9 @@ def oracle(dist: str, **params):
     if dist == "gumbel":
         return Gumbel(p["loc"], p["scale"])
     if dist == "logistic":
-        return TransformedDistribution(Uniform(_t(0.0), _t(1.0)),
-                                       [SigmoidTransform().inv, AffineTransform(p["loc"], p["scale"])])
+        return TransformedDistribution(
+            Uniform(_t(0.0), _t(1.0)), [SigmoidTransform().inv, AffineTransform(p["loc"], p["scale"])]
+        )
     raise AssertionError(dist)
 
 
@@ -65,8 +67,13 @@ PARAMS = {
     "gumbel": [dict(loc=0.0, scale=1.0), dict(loc=0.7, scale=1.8)],
 }
 CASES = [(d, p) for d in DISTRIBUTIONS for p in PARAMS[d]]
-SCIPY = {"normal": scipy.stats.norm, "logistic": scipy.stats.logistic, "laplace": scipy.stats.laplace,
-         "cauchy": scipy.stats.cauchy, "gumbel": scipy.stats.gumbel_r}
+SCIPY = {
+    "normal": scipy.stats.norm,
+    "logistic": scipy.stats.logistic,
+    "laplace": scipy.stats.laplace,
+    "cauchy": scipy.stats.cauchy,
+    "gumbel": scipy.stats.gumbel_r,
+}
 U = _t([1e-6, 0.01, 0.2, 0.5, 0.77, 0.99, 1 - 1e-6])
 
 
@@ -98,10 +105,10 @@ def test_sample_equals_the_oracle_icdf(dist, params):
 def test_cdf_and_pdf_against_the_oracle(dist, params):
     d = oracle(dist, **params)
     z = sample(dist, U, **params)
-    torch.testing.assert_close(cdf(dist, z, **params), U, rtol=1e-9, atol=1e-12)     # F(F^-1(u)) = u
+    torch.testing.assert_close(cdf(dist, z, **params), U, rtol=1e-9, atol=1e-12)  # F(F^-1(u)) = u
     torch.testing.assert_close(cdf(dist, z, **params), d.cdf(z), rtol=1e-9, atol=1e-12)
     torch.testing.assert_close(pdf(dist, z, **params), d.log_prob(z).exp(), rtol=1e-9, atol=1e-300)
-    if dist == "exponential":   # outside the support
+    if dist == "exponential":  # outside the support
         assert float(cdf(dist, _t(-1.0), **params)) == 0.0 and float(pdf(dist, _t(-1.0), **params)) == 0.0
 
 
@@ -158,9 +165,17 @@ def test_u_outside_the_open_interval_is_refused(bad_u):
         sample("normal", _t([0.5, bad_u]))
 
 
-@pytest.mark.parametrize("dist,name,value", [("normal", "scale", 0.0), ("cauchy", "scale", -1.0),
-                                              ("gumbel", "scale", -0.5), ("exponential", "rate", 0.0),
-                                              ("exponential", "rate", -2.0), ("laplace", "scale", 0.0)])
+@pytest.mark.parametrize(
+    "dist,name,value",
+    [
+        ("normal", "scale", 0.0),
+        ("cauchy", "scale", -1.0),
+        ("gumbel", "scale", -0.5),
+        ("exponential", "rate", 0.0),
+        ("exponential", "rate", -2.0),
+        ("laplace", "scale", 0.0),
+    ],
+)
 def test_non_positive_scale_or_rate_is_refused(dist, name, value):
     with pytest.raises(ValueError, match=f"{name} of the {dist} distribution must be > 0"):
         sample(dist, _t([0.5]), **{name: value})

@@ -1,4 +1,5 @@
 """Latent-space operations, image helpers and figures: shapes, ranges, content."""
+
 import io
 
 import numpy as np
@@ -77,9 +78,9 @@ def test_upload_is_normalised_like_mnist():
     array[10:60, 5:15] = 0
     x = image_from_upload(_png_bytes(array), "bar.png")
     assert x.shape == (1, 1, 28, 28) and x.dtype == torch.float32
-    assert float(x.max()) > 0.9 and float(x[0, 0, 0, 0]) == 0.0   # inverted: white ink on black
+    assert float(x.max()) > 0.9 and float(x[0, 0, 0, 0]) == 0.0  # inverted: white ink on black
     rows = torch.nonzero(x[0, 0].sum(1) > 0).flatten()
-    assert 3 <= int(rows.min()) and int(rows.max()) <= 24             # centred in 20x20 box
+    assert 3 <= int(rows.min()) and int(rows.max()) <= 24  # centred in 20x20 box
 
 
 def test_unreadable_and_blank_uploads_raise():

@@ -1,4 +1,5 @@
 """The loss terms against torch.distributions."""
+
 import torch
 from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
@@ -17,7 +18,7 @@ def test_kl_matches_torch_distributions():
 
 def test_kl_is_zero_at_prior_and_infinite_for_a_point_mass():
     assert torch.allclose(kl_to_standard_normal(torch.zeros(3, 2), torch.ones(3, 2)), torch.zeros(3))
-    assert torch.isinf(kl_to_standard_normal(torch.zeros(1, 2), torch.zeros(1, 2))).all()   # sigma = 0
+    assert torch.isinf(kl_to_standard_normal(torch.zeros(1, 2), torch.zeros(1, 2))).all()  # sigma = 0
 
 
 def test_kl_refuses_negative_or_nan_sigma():
@@ -43,7 +44,7 @@ def test_negative_elbo_sums_terms_and_ae_has_no_kl():
     terms = negative_elbo(x, logits, mu, sigma)
     torch.testing.assert_close(terms.neg_elbo, terms.reconstruction + terms.kl)
     assert (terms.kl > 0).all()
-    beta4 = negative_elbo(x, logits, mu, sigma, beta=4.0)       # -ELBO_beta = recon + beta * KL
+    beta4 = negative_elbo(x, logits, mu, sigma, beta=4.0)  # -ELBO_beta = recon + beta * KL
     torch.testing.assert_close(beta4.neg_elbo, terms.reconstruction + 4.0 * terms.kl)
     ae_terms = negative_elbo(x, logits, mu, None)
     assert torch.equal(ae_terms.kl, torch.zeros(3))

@@ -1,4 +1,5 @@
 """vae_core.viz.maths_figures: each view's figure has the traces, axes and error bars it promises."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,7 +52,7 @@ def test_iwae_figure_log_k_axis(tiny_vae, x):
 def test_gradient_flow_figure_shows_none_on_the_sampled_side(tiny_vae, x):
     comparison = gradients.gradient_flow(tiny_vae, x, torch.tensor([1.0, -0.5]))
     fig = mf.gradient_flow_figure(comparison)
-    assert len(fig.data) == 4                                  # (∂/∂μ, ∂/∂σ) x (reparameterized, sampled)
+    assert len(fig.data) == 4  # (∂/∂μ, ∂/∂σ) x (reparameterized, sampled)
     left, right = fig.data[:2], fig.data[2:]
     np.testing.assert_allclose(left[0].y, comparison.reparameterized.grad_mu.numpy(), rtol=1e-6)
     np.testing.assert_allclose(left[1].y, comparison.reparameterized.grad_sigma.numpy(), rtol=1e-6)
@@ -95,7 +96,7 @@ def test_inverse_cdf_figure(dist):
     assert marker.x[1] == pytest.approx(z_u) and marker.y[1] == 0.8
     hist = fig.data[2]
     mass = float(np.sum(np.asarray(hist.y) * np.asarray(hist.width)))
-    assert 0.97 < mass <= 1.0                                  # the plotted range holds ~99%
+    assert 0.97 < mass <= 1.0  # the plotted range holds ~99%
     assert f"{z_u:.3f}" in fig.layout.annotations[0].text
 
 

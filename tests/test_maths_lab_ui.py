@@ -2,6 +2,7 @@
 
 No shipped weights are needed: the script builds the models from a fixed seed.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 SCRIPT = str(Path(__file__).resolve().parent / "apps" / "maths_lab_app.py")
-CHARTS = ["maths_elbo_chart", "maths_iwae_chart", "maths_flow_chart", "maths_var_chart",
-          "maths_lotus_chart", "maths_icdf_chart"]
+CHARTS = [
+    "maths_elbo_chart",
+    "maths_iwae_chart",
+    "maths_flow_chart",
+    "maths_var_chart",
+    "maths_lotus_chart",
+    "maths_icdf_chart",
+]
 
 
 def _chart(at: AppTest, key: str) -> dict:
@@ -68,7 +75,7 @@ def test_eps_slider_changes_the_gradients_and_the_sampled_side_has_none(app):
 
 def test_variance_view_closed_form_only_for_the_quadratic(app):
     table = _markdown(app, "| estimator |")
-    assert "| 4 |" in table and "| 136 |" in table          # closed forms at mu=0, sigma=1, k=1
+    assert "| 4 |" in table and "| 136 |" in table  # closed forms at mu=0, sigma=1, k=1
     app.selectbox(key="maths_var_f").set_value("cosine").run()
     assert not app.exception
     names = [t.get("name") for t in _chart(app, "maths_var_chart")["data"]]

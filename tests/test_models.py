@@ -1,4 +1,5 @@
 """The networks' interface, input checks, and that training lowers the loss."""
+
 import pytest
 import torch
 
@@ -62,4 +63,4 @@ def test_a_few_training_steps_lower_the_loss(kind):
     before = evaluate_model(model, images)["neg_elbo"]
     train(model, images, config, progress=False)
     after = evaluate_model(model, images)["neg_elbo"]
-    assert after < before - 100, (before, after)   # ~543 -> ~220 nats in practice
+    assert after < before - 100, (before, after)  # ~543 -> ~220 nats in practice

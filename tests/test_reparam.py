@@ -1,4 +1,5 @@
 """z = mu + sigma * eps: values, gradients, distribution, errors."""
+
 import math
 
 import pytest

@@ -4,6 +4,7 @@ Follow one input: the sidebar picks x; the encoder gives mu(x), sigma(x); the sl
 mu, sigma and eps; z = mu + sigma * eps is drawn on the plane and decoded. Below, the VAE's
 latent space is laid next to the plain autoencoder's.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -94,8 +95,7 @@ def playground(selection: Selection) -> None:
     st.subheader("1 · Reparameterization playground")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
     labels = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
-    kind = st.radio("Model", [k for k, _ in options], format_func=labels.get, horizontal=True,
-                    key="pg_model")
+    kind = st.radio("Model", [k for k, _ in options], format_func=labels.get, horizontal=True, key="pg_model")
     entry = dict(options)[kind]
     model = load_or_explain(entry, labels[kind])
     if model is None:
@@ -111,44 +111,90 @@ def playground(selection: Selection) -> None:
     st.markdown(
         "The encoder maps x to the posterior **q(z|x) = N(μ(x), σ(x)²)**. A sample is drawn as "
         "**z = μ + σ ⊙ ε** with ε ∼ N(0, I): all randomness sits in ε, so z is a smooth function "
-        "of μ and σ and gradients can flow back into the encoder.")
+        "of μ and σ and gradients can flow back into the encoder."
+    )
     if kind == "ae":
-        st.info("A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
-                "z and the decoded image do not change.")
-    st.caption(f"Encoder output for this x: μ(x) = ({', '.join(f'{m:+.3f}' for m in enc_mu)}), "
-               f"σ(x) = ({', '.join(f'{s_:.3f}' for s_ in enc_sigma)})")
+        st.info(
+            "A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
+            "z and the decoded image do not change."
+        )
+    st.caption(
+        f"Encoder output for this x: μ(x) = ({', '.join(f'{m:+.3f}' for m in enc_mu)}), "
+        f"σ(x) = ({', '.join(f'{s_:.3f}' for s_ in enc_sigma)})"
+    )
 
     b1, b2, b3, b4, _ = st.columns([1, 0.7, 1, 1, 2.2])
-    b1.button("Resample ε", icon=":material/casino:", key=f"pg_{kind}_resample", on_click=_resample_eps,
-              args=(kind, d), help="Draw a fresh ε ∼ N(0, I)")
+    b1.button(
+        "Resample ε",
+        icon=":material/casino:",
+        key=f"pg_{kind}_resample",
+        on_click=_resample_eps,
+        args=(kind, d),
+        help="Draw a fresh ε ∼ N(0, I)",
+    )
     b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
-    b3.button("Encoder", icon=":material/restart_alt:", key=f"pg_{kind}_reset", on_click=_reset_to_encoder,
-              args=(kind, enc_mu, enc_sigma), help="Reset μ and σ to the encoder's μ(x), σ(x)")
+    b3.button(
+        "Encoder",
+        icon=":material/restart_alt:",
+        key=f"pg_{kind}_reset",
+        on_click=_reset_to_encoder,
+        args=(kind, enc_mu, enc_sigma),
+        help="Reset μ and σ to the encoder's μ(x), σ(x)",
+    )
     if kind == "vae":
-        b4.button("Prior", icon=":material/blur_on:", key=f"pg_{kind}_prior", on_click=_set_state,
-                  args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
-                  help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation")
+        b4.button(
+            "Prior",
+            icon=":material/blur_on:",
+            key=f"pg_{kind}_prior",
+            on_click=_set_state,
+            args=(kind, [0.0] * d, [1.0] * d, torch.randn(d).tolist()),
+            help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
+        )
     codes, _ = gallery_codes(entry["path"])
-    _live_playground(kind, model, selection.x, enc_mu, enc_sigma, mu_range, sigma_max, codes,
-                     get_gallery().labels.numpy(), get_decoder_spec(entry["path"]))
+    _live_playground(
+        kind,
+        model,
+        selection.x,
+        enc_mu,
+        enc_sigma,
+        mu_range,
+        sigma_max,
+        codes,
+        get_gallery().labels.numpy(),
+        get_decoder_spec(entry["path"]),
+    )
 
 
 @st.fragment
-def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc_sigma: list[float],
-                     mu_range: float, sigma_max: float, codes: np.ndarray, labels_np: np.ndarray,
-                     spec: dict) -> None:
+def _live_playground(
+    kind: str,
+    model,
+    x: torch.Tensor,
+    enc_mu: list[float],
+    enc_sigma: list[float],
+    mu_range: float,
+    sigma_max: float,
+    codes: np.ndarray,
+    labels_np: np.ndarray,
+    spec: dict,
+) -> None:
     """The part of the playground a slider or the pad reruns: sliders, z, decoded image, pad."""
     d = model.latent_dim
     title = "VAE" if kind == "vae" else "Plain autoencoder (AE)"
     controls, pad_column = st.columns([1.0, 1.3], gap="large")
     with controls:
         c_mu, c_sigma, c_eps = st.columns(3)
-        mu = [c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j))
-              for j in range(d)]
-        sigma = [c_sigma.slider(f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005,
-                                key=_key(kind, "sigma", j), disabled=(kind == "ae")) for j in range(d)]
-        eps = [c_eps.slider(f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), step=0.01,
-                            key=_key(kind, "eps", j)) for j in range(d)]
+        mu = [c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j)) for j in range(d)]
+        sigma = [
+            c_sigma.slider(
+                f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005, key=_key(kind, "sigma", j), disabled=(kind == "ae")
+            )
+            for j in range(d)
+        ]
+        eps = [
+            c_eps.slider(f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), step=0.01, key=_key(kind, "eps", j))
+            for j in range(d)
+        ]
 
     mu_t = torch.tensor([mu], dtype=torch.float32)
     sigma_t = torch.zeros_like(mu_t) if kind == "ae" else torch.tensor([sigma], dtype=torch.float32)
@@ -165,8 +211,9 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
 
     with controls:
         c_image, c_text = st.columns([1, 1.4])
-        c_image.image(to_png(image, 6), caption="decoded p(x|z): Bernoulli means (PyTorch)",
-                      width=168, output_format="PNG")
+        c_image.image(
+            to_png(image, 6), caption="decoded p(x|z): Bernoulli means (PyTorch)", width=168, output_format="PNG"
+        )
         with c_text:
             lines = [f"−log p(x|z) = **{recon:.1f} nats**: the reconstruction error of x at this z"]
             if kind == "vae":
@@ -175,32 +222,53 @@ def _live_playground(kind: str, model, x: torch.Tensor, enc_mu: list[float], enc
             st.container(key=f"pg_{kind}_z").markdown(
                 f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**"
                 "\n\n" + "".join(f"<small>{line}</small><br>" for line in lines),
-                unsafe_allow_html=True)
+                unsafe_allow_html=True,
+            )
             far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist(), strict=True) if s_ > 0), default=0.0)
             if far > EPS_LIMIT:
-                st.warning(f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
-                           "probability there, so training would almost never see this z.")
+                st.warning(
+                    f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
+                    "probability there, so training would almost never see this z."
+                )
 
     with pad_column:
         dims = (0, 1)
         if d > 2:
             c1, c2 = st.columns(2)
-            dims = (c1.selectbox("x axis", range(d), 0, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dx"),
-                    c2.selectbox("y axis", range(d), 1, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dy"))
+            dims = (
+                c1.selectbox("x axis", range(d), 0, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dx"),
+                c2.selectbox("y axis", range(d), 1, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dy"),
+            )
             if dims[0] == dims[1]:
                 st.error("Pick two different latent dimensions for the plane.")
                 return
-        latent_pad(spec, (codes, labels_np), mu, sigma_t[0].tolist(),
-                   z[0].tolist(), dims=dims, key=f"pg_{kind}_pad", extent=mu_range,
-                   on_commit=partial(_commit_from_pad, kind))
-        st.caption("On release, z goes back to Python: " + (
-            "ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move."))
+        latent_pad(
+            spec,
+            (codes, labels_np),
+            mu,
+            sigma_t[0].tolist(),
+            z[0].tolist(),
+            dims=dims,
+            key=f"pg_{kind}_pad",
+            extent=mu_range,
+            on_commit=partial(_commit_from_pad, kind),
+        )
+        st.caption(
+            "On release, z goes back to Python: "
+            + ("ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move.")
+        )
         # Opt-in: a collapsed expander would still ship 5,000 points on every slider move.
-        if st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)",
-                     key=f"pg_{kind}_plotly"):
-            fig = posterior_plane(mu, sigma_t[0].tolist(), z[0].tolist(), dims=dims, background=codes,
-                                  background_labels=labels_np,
-                                  title=f"{title}: z on the latent plane", height=420)
+        if st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)", key=f"pg_{kind}_plotly"):
+            fig = posterior_plane(
+                mu,
+                sigma_t[0].tolist(),
+                z[0].tolist(),
+                dims=dims,
+                background=codes,
+                background_labels=labels_np,
+                title=f"{title}: z on the latent plane",
+                height=420,
+            )
             st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
 
 
@@ -228,10 +296,12 @@ def _interpolation(path: str, index_a: int, index_b: int, steps: int) -> tuple[n
 def interpolation_section(selection: Selection) -> None:
     """Latent scatters of both models and the decoded straight line between two inputs."""
     st.subheader("2 · Latent space and interpolation")
-    st.markdown("Each dot is one gallery image's code (μ), coloured by digit. The black line is a "
-                "straight path between two codes; below, its decoded images. The AE leaves gaps "
-                "between clusters that decode to nothing recognisable; the VAE's KL term packs codes "
-                "around N(0, I), so the path passes through plausible digits all the way.")
+    st.markdown(
+        "Each dot is one gallery image's code (μ), coloured by digit. The black line is a "
+        "straight path between two codes; below, its decoded images. The AE leaves gaps "
+        "between clusters that decode to nothing recognisable; the VAE's KL term packs codes "
+        "around N(0, I), so the path passes through plausible digits all the way."
+    )
     c1, c2, c3 = st.columns([1, 1, 0.8])
     with c1:
         index_a = _endpoint("From", 2, "interp_a")
@@ -247,14 +317,20 @@ def interpolation_section(selection: Selection) -> None:
                 continue
             line, strip, distances = _interpolation(entry["path"], index_a, index_b, steps)
             codes, _ = gallery_codes(entry["path"])
-            fig = latent_scatter(codes, labels, f"{title}: latent space (μ of 5,000 images)",
-                                 path=line, highlight={"A": line[0], "B": line[-1]})
+            fig = latent_scatter(
+                codes,
+                labels,
+                f"{title}: latent space (μ of 5,000 images)",
+                path=line,
+                highlight={"A": line[0], "B": line[-1]},
+            )
             st.plotly_chart(fig, width="stretch", key=f"interp_{kind}_scatter")
-            st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch",
-                     output_format="PNG")
-            st.caption(f"How far each frame is from the nearest of the 5,000 real digits (RMS "
-                       f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
-                       "Frames in a hole of the latent space resemble no real digit.")
+            st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch", output_format="PNG")
+            st.caption(
+                f"How far each frame is from the nearest of the 5,000 real digits (RMS "
+                f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
+                "Frames in a hole of the latent space resemble no real digit."
+            )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -266,9 +342,12 @@ def _grid(path: str, n: int, spacing: str) -> tuple[bytes, str]:
         grid = latent_grid(model, axis, axis, "z = Φ⁻¹(u), u evenly spaced on [0.05, 0.95]")
     else:
         low, high = code_box(torch.from_numpy(gallery_codes(path)[0]))
-        grid = latent_grid(model, linear_axis(n, float(low[0]), float(high[0])),
-                           linear_axis(n, float(low[1]), float(high[1])),
-                           "linear over the 1st–99th percentile box of the gallery's codes")
+        grid = latent_grid(
+            model,
+            linear_axis(n, float(low[0]), float(high[0])),
+            linear_axis(n, float(low[1]), float(high[1])),
+            "linear over the 1st–99th percentile box of the gallery's codes",
+        )
     return to_png(tile(grid.images.reshape(n * n, 28, 28), n, pad=0), 2), grid.describe()
 
 
@@ -276,32 +355,44 @@ def _grid(path: str, n: int, spacing: str) -> tuple[bytes, str]:
 def grid_section(selection: Selection) -> None:
     """Decoded n x n grids over the latent plane, AE next to VAE."""
     st.subheader("3 · Latent grids")
-    st.markdown("Decode a regular grid of z values. The VAE's grid uses the prior's own scale: "
-                "Kingma & Welling (2014, fig. 4) space points through the inverse Gaussian CDF, so "
-                "each cell holds equal prior mass. The AE has no prior, so its grid spans the box "
-                "its codes fill.")
+    st.markdown(
+        "Decode a regular grid of z values. The VAE's grid uses the prior's own scale: "
+        "Kingma & Welling (2014, fig. 4) space points through the inverse Gaussian CDF, so "
+        "each cell holds equal prior mass. The AE has no prior, so its grid spans the box "
+        "its codes fill."
+    )
     c1, c2 = st.columns([1, 2])
     n = c1.slider("Grid size n", 5, 25, 15, key="grid_n")
-    vae_spacing = c2.radio("VAE spacing", ["inverse-cdf", "linear"], horizontal=True, key="grid_spacing",
-                           format_func={"inverse-cdf": "Φ⁻¹ of an even grid (Kingma & Welling)",
-                                        "linear": "linear over the codes' box"}.get)
+    vae_spacing = c2.radio(
+        "VAE spacing",
+        ["inverse-cdf", "linear"],
+        horizontal=True,
+        key="grid_spacing",
+        format_func={
+            "inverse-cdf": "Φ⁻¹ of an even grid (Kingma & Welling)",
+            "linear": "linear over the codes' box",
+        }.get,
+    )
     columns = st.columns(2, gap="large")
-    for column, (_kind, title, entry, spacing) in zip(columns, [
-            ("ae", "Plain autoencoder (AE)", selection.ae, "linear"),
-            ("vae", "VAE", selection.vae, vae_spacing)], strict=True):
+    for column, (_kind, title, entry, spacing) in zip(
+        columns,
+        [("ae", "Plain autoencoder (AE)", selection.ae, "linear"), ("vae", "VAE", selection.vae, vae_spacing)],
+        strict=True,
+    ):
         with column:
             if load_or_explain(entry, title) is None:
                 continue
             png, description = _grid(entry["path"], n, spacing)
-            st.image(png, caption=f"{title}: {description}", width="stretch",
-                     output_format="PNG")
+            st.image(png, caption=f"{title}: {description}", width="stretch", output_format="PNG")
 
 
 def render(selection: Selection) -> None:
     """The whole explorer page for the sidebar's selection."""
     st.title("VAE Latent Explorer")
-    st.caption("Drag μ, σ and ε of the encoder's posterior and watch z = μ + σ ⊙ ε and its decoded "
-               "image; compare the VAE's latent space with a plain autoencoder's.")
+    st.caption(
+        "Drag μ, σ and ε of the encoder's posterior and watch z = μ + σ ⊙ ε and its decoded "
+        "image; compare the VAE's latent space with a plain autoencoder's."
+    )
     playground(selection)
     st.divider()
     interpolation_section(selection)

@@ -36,6 +36,7 @@ Test and benchmark hooks (used by tests/e2e/test_latent_pad.py):
   ``pixels(key)`` -> the 784 floats on display; ``keys()``; ``dropCaches()`` (forget the
   cached weights, to exercise the resend path).
 """
+
 from __future__ import annotations
 
 import base64
@@ -55,8 +56,17 @@ __all__ = ["latent_pad", "COMPONENT_NAME"]
 COMPONENT_NAME = "vae_latent_explorer.latent_pad"
 _ASSETS = Path(__file__).resolve().parent / "latent_pad_assets"
 _SENT_KEY = "_latent_pad_sent_hashes"
-_SPEC_HEADER_KEYS = ("format", "latent_dim", "activation", "output", "image_shape", "dtype",
-                     "byte_order", "num_params", "hash")
+_SPEC_HEADER_KEYS = (
+    "format",
+    "latent_dim",
+    "activation",
+    "output",
+    "image_shape",
+    "dtype",
+    "byte_order",
+    "num_params",
+    "hash",
+)
 
 
 def _asset(name: str) -> str:
@@ -65,7 +75,10 @@ def _asset(name: str) -> str:
 
 # Defined once at import: registering the same name again on every rerun would be wasteful.
 _COMPONENT = st.components.v2.component(
-    COMPONENT_NAME, html=_asset("pad.html"), css=_asset("pad.css"), js=_asset("pad.js"),
+    COMPONENT_NAME,
+    html=_asset("pad.html"),
+    css=_asset("pad.css"),
+    js=_asset("pad.js"),
 )
 
 
@@ -88,8 +101,10 @@ def _points_payload(points: tuple[Any, Any], dims: tuple[int, int], latent_dim: 
     codes = np.asarray(points[0], dtype=np.float32)
     labels = np.asarray(points[1]).reshape(-1)
     if codes.ndim != 2 or codes.shape[0] != labels.shape[0]:
-        raise ValueError(f"points: codes must be (N, 2) or (N, latent_dim) with N labels, got "
-                         f"{codes.shape} and {labels.shape[0]} labels")
+        raise ValueError(
+            f"points: codes must be (N, 2) or (N, latent_dim) with N labels, got "
+            f"{codes.shape} and {labels.shape[0]} labels"
+        )
     if codes.shape[1] == latent_dim and latent_dim != 2:
         codes = codes[:, list(dims)]
     elif codes.shape[1] != 2:
@@ -101,8 +116,12 @@ def _points_payload(points: tuple[Any, Any], dims: tuple[int, int], latent_dim: 
     xy = np.ascontiguousarray(codes, dtype="<f4").tobytes()
     lab = labels.tobytes()
     digest = hashlib.sha256(xy + b"|" + lab).hexdigest()
-    return {"hash": digest, "n": int(codes.shape[0]),
-            "xy": base64.b64encode(xy).decode("ascii"), "labels": base64.b64encode(lab).decode("ascii")}
+    return {
+        "hash": digest,
+        "n": int(codes.shape[0]),
+        "xy": base64.b64encode(xy).decode("ascii"),
+        "labels": base64.b64encode(lab).decode("ascii"),
+    }
 
 
 def _sent() -> set[str]:
@@ -186,8 +205,7 @@ def latent_pad(
         raise ValueError(f"extent must be a positive number, got {extent!r}")
 
     sent = _sent()
-    spec_payload = (spec if spec["hash"] not in sent
-                    else {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec})
+    spec_payload = spec if spec["hash"] not in sent else {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec}
     points_payload = None
     if points is not None:
         full = _points_payload(points, (i, j), d)
@@ -201,11 +219,18 @@ def latent_pad(
         if commit is not None:
             on_commit(commit)
 
-    data = {"key": str(key), "spec": spec_payload, "points": points_payload, "mu": mu_l,
-            "sigma": sigma_l, "z": z_l, "dims": [i, j], "extent": float(extent),
-            "colours": list(DIGIT_COLOURS)}
-    result = _COMPONENT(key=key, data=data, on_commit_change=_commit_callback,
-                        on_need_change=_resend_everything)
+    data = {
+        "key": str(key),
+        "spec": spec_payload,
+        "points": points_payload,
+        "mu": mu_l,
+        "sigma": sigma_l,
+        "z": z_l,
+        "dims": [i, j],
+        "extent": float(extent),
+        "colours": list(DIGIT_COLOURS),
+    }
+    result = _COMPONENT(key=key, data=data, on_commit_change=_commit_callback, on_need_change=_resend_everything)
     sent.add(spec["hash"])
     if points_payload is not None:
         sent.add(points_payload["hash"])

@@ -9,6 +9,7 @@
 A thin layer: every number comes from the core modules and every chart from
 vae_core.viz.maths_figures; this module only lays out widgets. Widget keys start with "maths_".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,6 +64,7 @@ def _vector(values) -> str:
 
 # --- cached computations (hashable arguments; the model travels as _model with its key) -----------
 
+
 @st.cache_data(show_spinner="Estimating the ELBO…", max_entries=64)
 def _elbo(_model, key: str, x: np.ndarray, num_samples: int, seed: int) -> bounds.ElboTerms:
     return bounds.elbo_terms(_model, torch.from_numpy(x), num_samples, torch.Generator().manual_seed(seed))
@@ -95,6 +97,7 @@ def _icdf_samples(dist: str, params: tuple[tuple[str, float], ...], seed: int) -
 
 # --- views ------------------------------------------------------------------------------------------
 
+
 @st.fragment
 def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
     """View 1: reconstruction, KL, ELBO and L_k as bars; L_k against k."""
@@ -104,7 +107,8 @@ def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
         "reconstruction term is a Monte Carlo average over M samples z = μ + σ ⊙ ε (error bar: "
         "±2 standard errors); the KL is exact (closed form). The importance-weighted bound "
         "**L_k = E[log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x)]** (Burda, Grosse & Salakhutdinov 2016, eq. 8) "
-        "equals the ELBO at k = 1 and climbs towards log p(x) as k grows. All values in nats.")
+        "equals the ELBO at k = 1 and climbs towards log p(x) as k grows. All values in nats."
+    )
     c1, c2 = st.columns(2)
     m = c1.select_slider("M: samples for E_q[log p(x|z)]", M_OPTIONS, value=100, key="maths_elbo_m")
     k = c2.select_slider("k: importance samples for L_k", K_OPTIONS, value=100, key="maths_iwae_k")
@@ -121,7 +125,8 @@ def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
     st.markdown(
         f"E_q[log p(x|z)] = **{_fmt(terms.reconstruction, terms.reconstruction_se)} nats** (M = {m}) · "
         f"KL = **{_fmt(terms.kl)} nats** · ELBO = **{_fmt(terms.elbo, terms.elbo_se)} nats** · "
-        f"L_{k} = **{_fmt(iwae.mean, iwae.se)} nats** (mean of {IWAE_REPEATS} repeats; ± is 1 SE)")
+        f"L_{k} = **{_fmt(iwae.mean, iwae.se)} nats** (mean of {IWAE_REPEATS} repeats; ± is 1 SE)"
+    )
 
 
 @st.fragment
@@ -133,11 +138,16 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
         "**z = μ + σ ⊙ ε**, so ∂z/∂μ = 1 and ∂z/∂σ = ε and the gradient reaches the encoder. On "
         "the right z comes from `torch.distributions.Normal(μ, σ).sample()`, which draws under "
         "`torch.no_grad()`: z is a constant to autograd and **nothing reaches μ, σ or the "
-        "encoder**.")
+        "encoder**."
+    )
     d = model.latent_dim
     columns = st.columns(min(d, 8))
-    eps = [columns[j % len(columns)].slider(f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 1.0 if j % 2 == 0 else -0.5,
-                                            0.01, key=f"maths_flow_eps_{j}") for j in range(d)]
+    eps = [
+        columns[j % len(columns)].slider(
+            f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 1.0 if j % 2 == 0 else -0.5, 0.01, key=f"maths_flow_eps_{j}"
+        )
+        for j in range(d)
+    ]
     try:
         comparison = gradients.gradient_flow(model, x, torch.tensor(eps), seed)
     except (TypeError, ValueError) as exc:
@@ -151,30 +161,36 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
             return "**None**"
         return _vector(value) if isinstance(value, torch.Tensor) else f"{value:.3f}"
 
-    st.markdown("\n".join([
-        "| | z = μ + σ ⊙ ε | z = Normal(μ, σ).sample() |",
-        "|---|---|---|",
-        f"| z | {_vector(rep.z)} | {_vector(smp.z)} |",
-        f"| log p(x\\|z) (nats) | {rep.reconstruction:.2f} | {smp.reconstruction:.2f} |",
-        f"| z.requires_grad · z.grad_fn | {rep.z_requires_grad} · {rep.z_grad_fn} "
-        f"| {smp.z_requires_grad} · {smp.z_grad_fn} |",
-        f"| ∂ log p(x\\|z)/∂μ (mu.grad) | {cell(rep.grad_mu)} | {cell(smp.grad_mu)} |",
-        f"| ∂ log p(x\\|z)/∂σ (sigma.grad) | {cell(rep.grad_sigma)} | {cell(smp.grad_sigma)} |",
-        f"| ‖gradient‖ over encoder weights | {cell(rep.encoder_grad_norm)} | {cell(smp.encoder_grad_norm)} |",
-        f"| ‖gradient‖ over decoder weights | {cell(rep.decoder_grad_norm)} | {cell(smp.decoder_grad_norm)} |",
-    ]))
+    st.markdown(
+        "\n".join(
+            [
+                "| | z = μ + σ ⊙ ε | z = Normal(μ, σ).sample() |",
+                "|---|---|---|",
+                f"| z | {_vector(rep.z)} | {_vector(smp.z)} |",
+                f"| log p(x\\|z) (nats) | {rep.reconstruction:.2f} | {smp.reconstruction:.2f} |",
+                f"| z.requires_grad · z.grad_fn | {rep.z_requires_grad} · {rep.z_grad_fn} "
+                f"| {smp.z_requires_grad} · {smp.z_grad_fn} |",
+                f"| ∂ log p(x\\|z)/∂μ (mu.grad) | {cell(rep.grad_mu)} | {cell(smp.grad_mu)} |",
+                f"| ∂ log p(x\\|z)/∂σ (sigma.grad) | {cell(rep.grad_sigma)} | {cell(smp.grad_sigma)} |",
+                f"| ‖gradient‖ over encoder weights | {cell(rep.encoder_grad_norm)} | {cell(smp.encoder_grad_norm)} |",
+                f"| ‖gradient‖ over decoder weights | {cell(rep.decoder_grad_norm)} | {cell(smp.decoder_grad_norm)} |",
+            ]
+        )
+    )
     st.caption(f"Reparameterized: {rep.explanation}  \nSampled: {smp.explanation}")
 
 
 def _cost_controls(prefix: str) -> tuple[str, float, float, float]:
     """Widgets for f, its k, mu and sigma; keys f"{prefix}_f", "_k", "_mu", "_sigma"."""
     c1, c2, c3, c4 = st.columns(4)
-    name = c1.selectbox("f(z)", list(gradients.COST_FUNCTIONS), format_func=gradients.COST_FUNCTIONS.get,
-                        key=f"{prefix}_f")
+    name = c1.selectbox(
+        "f(z)", list(gradients.COST_FUNCTIONS), format_func=gradients.COST_FUNCTIONS.get, key=f"{prefix}_f"
+    )
     k = c2.slider("k (parameter of f)", -3.0, 3.0, 1.0, 0.1, key=f"{prefix}_k")
     mu = c3.slider("μ", -3.0, 3.0, 0.0, 0.1, key=f"{prefix}_mu")
-    sigma = c4.slider("σ", 0.0, 3.0, 1.0, 0.05, key=f"{prefix}_sigma",
-                      help="σ = 0 is not allowed: the score d log N/dθ divides by σ")
+    sigma = c4.slider(
+        "σ", 0.0, 3.0, 1.0, 0.05, key=f"{prefix}_sigma", help="σ = 0 is not allowed: the score d log N/dθ divides by σ"
+    )
     return name, float(k), float(mu), float(sigma)
 
 
@@ -186,7 +202,8 @@ def variance_view(seed: int) -> None:
         "Two unbiased estimators of ∇_θ E_{z∼N(μ,σ²)}[f(z)], θ = (μ, σ) (Mohamed, Rosca, Figurnov & "
         "Mnih 2020, JMLR, sections 4–5): the **pathwise** gradient ∂f(μ + σε)/∂θ and the **score "
         "function** f(z) ∂ log N(z; μ, σ²)/∂θ. Averaging M single-sample estimates divides the "
-        "variance by M; the constant in front is what differs (their section 3 figures).")
+        "variance by M; the constant in front is what differs (their section 3 figures)."
+    )
     name, k, mu, sigma = _cost_controls("maths_var")
     max_m = st.select_slider("Largest M", (100, 1000, 10000), value=1000, key="maths_var_max_m")
     try:
@@ -198,18 +215,24 @@ def variance_view(seed: int) -> None:
         return
     st.plotly_chart(figures.variance_figure(curve, closed, f.label), width="stretch", key="maths_var_chart")
     exact = f.gradient(mu, sigma)
-    rows = ["| estimator | θ | mean of estimates | exact ∂E[f]/∂θ | single-sample variance | closed form |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| estimator | θ | mean of estimates | exact ∂E[f]/∂θ | single-sample variance | closed form |",
+        "|---|---|---|---|---|---|",
+    ]
     for est in gradients.ESTIMATORS:
         mom = moments[est]
         for i, theta in enumerate(("μ", "σ")):
             closed_text = f"{closed[est][i]:.4g}" if closed is not None else "—"
-            rows.append(f"| {figures.ESTIMATOR_NAMES[est]} | {theta} | {_fmt(mom.mean[i], mom.standard_error[i], 4)} "
-                        f"| {exact[i]:.4f} | {mom.variance[i]:.4g} | {closed_text} |")
+            rows.append(
+                f"| {figures.ESTIMATOR_NAMES[est]} | {theta} | {_fmt(mom.mean[i], mom.standard_error[i], 4)} "
+                f"| {exact[i]:.4f} | {mom.variance[i]:.4g} | {closed_text} |"
+            )
     st.markdown("\n".join(rows))
-    st.caption(f"f(z) = {f.label}, μ = {mu:g}, σ = {sigma:g}; means and variances from "
-               f"{MOMENT_SAMPLES:,} single-sample estimates (± is 1 SE); the curves use "
-               f"{VARIANCE_REPEATS} repeats per M. Both estimators use the same ε.")
+    st.caption(
+        f"f(z) = {f.label}, μ = {mu:g}, σ = {sigma:g}; means and variances from "
+        f"{MOMENT_SAMPLES:,} single-sample estimates (± is 1 SE); the curves use "
+        f"{VARIANCE_REPEATS} repeats per M. Both estimators use the same ε."
+    )
 
 
 @st.fragment
@@ -220,7 +243,8 @@ def lotus_view(seed: int) -> None:
         "The law of the unconscious statistician: since z = μ + σε has law N(μ, σ²), "
         "**E_{z∼q}[f(z)] = E_{ε∼N(0,1)}[f(μ + σε)]** (Mohamed et al. 2020, section 5). Both "
         "running means converge to the same number; only the second one is a differentiable "
-        "function of μ and σ.")
+        "function of μ and σ."
+    )
     name, k, mu, sigma = _cost_controls("maths_lotus")
     m = st.select_slider("M (samples)", LOTUS_OPTIONS, value=10_000, key="maths_lotus_m")
     try:
@@ -231,9 +255,11 @@ def lotus_view(seed: int) -> None:
         st.error(f"Bad parameters: {exc}")
         return
     st.plotly_chart(figures.lotus_figure(result, exact, f.label), width="stretch", key="maths_lotus_chart")
-    st.markdown(f"After M = {m:,}: sampling z gives **{_fmt(result.direct[-1], result.direct_se, 4)}**, "
-                f"sampling ε gives **{_fmt(result.reparameterized[-1], result.reparameterized_se, 4)}**; "
-                f"exact E[{f.label}] = **{exact:.4f}** (± is 1 SE).")
+    st.markdown(
+        f"After M = {m:,}: sampling z gives **{_fmt(result.direct[-1], result.direct_se, 4)}**, "
+        f"sampling ε gives **{_fmt(result.reparameterized[-1], result.reparameterized_se, 4)}**; "
+        f"exact E[{f.label}] = **{exact:.4f}** (± is 1 SE)."
+    )
 
 
 @st.fragment
@@ -243,12 +269,17 @@ def inverse_cdf_view(seed: int) -> None:
     st.markdown(
         "If u ∼ Uniform(0, 1) then z = F⁻¹(u) has CDF F (Devroye 1986, ch. II.2). The map is a "
         "deterministic, differentiable function of the parameters, so it too is a "
-        "reparameterization: the randomness sits in u.")
+        "reparameterization: the randomness sits in u."
+    )
     dist = st.selectbox("Distribution", inverse_cdf.DISTRIBUTIONS, key="maths_icdf_dist")
     names = inverse_cdf.PARAMETERS[dist]
     columns = st.columns(len(names) + 1)
-    params = {p: columns[i].number_input(p, value=inverse_cdf.DEFAULTS[dist][p], step=0.1, format="%.3f",
-                                         key=f"maths_icdf_{dist}_{p}") for i, p in enumerate(names)}
+    params = {
+        p: columns[i].number_input(
+            p, value=inverse_cdf.DEFAULTS[dist][p], step=0.1, format="%.3f", key=f"maths_icdf_{dist}_{p}"
+        )
+        for i, p in enumerate(names)
+    }
     u = columns[-1].slider("u", 0.001, 0.999, 0.8, 0.001, format="%.3f", key="maths_icdf_u")
     st.markdown(f"`{inverse_cdf.FORMULAS[dist]}`")
     try:
@@ -266,7 +297,8 @@ def inverse_cdf_view(seed: int) -> None:
         st.markdown(
             f"Same u, two roads: inverse CDF gives z = **{float(check.z_inverse_cdf[0]):.6f}**; "
             f"ε = Φ⁻¹(u) = {float(check.eps[0]):.6f} and μ + σε = **{float(check.z_reparameterized[0]):.6f}** "
-            f"(difference {gap:.1e}).")
+            f"(difference {gap:.1e})."
+        )
 
 
 def render(model, x: torch.Tensor, label: int | None) -> None:
@@ -279,8 +311,10 @@ def render(model, x: torch.Tensor, label: int | None) -> None:
     """
     st.title("Maths lab")
     what = f"a {label}" if label is not None else "the uploaded image"
-    st.caption(f"The maths behind the VAE, with numbers you can check. Input x: {what}; "
-               f"model: {getattr(model, 'name', 'in-memory model')}.")
+    st.caption(
+        f"The maths behind the VAE, with numbers you can check. Input x: {what}; "
+        f"model: {getattr(model, 'name', 'in-memory model')}."
+    )
     seed = int(st.number_input("Random seed (all views)", 0, 2**31 - 1, 0, step=1, key="maths_seed"))
     if getattr(model, "kind", None) == "vae":
         if not isinstance(x, torch.Tensor) or tuple(x.shape) != (1, 1, 28, 28):
@@ -291,8 +325,10 @@ def render(model, x: torch.Tensor, label: int | None) -> None:
             st.divider()
             gradient_flow_view(model, x, seed)
     else:
-        st.info("This model is a plain autoencoder: it has no posterior q(z|x) (σ = 0), so the ELBO "
-                "and gradient-flow views need a VAE. Views 3–5 below do not depend on the model.")
+        st.info(
+            "This model is a plain autoencoder: it has no posterior q(z|x) (σ = 0), so the ELBO "
+            "and gradient-flow views need a VAE. Views 3–5 below do not depend on the model."
+        )
     st.divider()
     variance_view(seed)
     st.divider()

@@ -1,4 +1,5 @@
 """Cached resources and the sidebar input picker, shared by every page of the app."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,10 +15,12 @@ from vae_core.maths.latent import encode_images
 from vae_core.models.export import decoder_spec
 from vae_core.viz.images import image_from_upload, to_png
 
-TRAIN_HINT = ("Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
-              "models/mnist-vae-2d` and `python -m vae_core.train --model ae --latent-dim 2 --out "
-              "models/mnist-ae-2d` (see models/README.md), or restore models/ from git "
-              "(`git checkout -- models`).")
+TRAIN_HINT = (
+    "Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
+    "models/mnist-vae-2d` and `python -m vae_core.train --model ae --latent-dim 2 --out "
+    "models/mnist-ae-2d` (see models/README.md), or restore models/ from git "
+    "(`git checkout -- models`)."
+)
 
 
 @st.cache_resource(show_spinner="Loading model…")
@@ -51,9 +54,9 @@ class Selection:
 
     vae: dict | None
     ae: dict | None
-    x: torch.Tensor          # float (1, 1, 28, 28) in [0, 1]
-    label: int | None        # digit, or None for an upload
-    input_id: str            # changes whenever the input changes
+    x: torch.Tensor  # float (1, 1, 28, 28) in [0, 1]
+    label: int | None  # digit, or None for an upload
+    input_id: str  # changes whenever the input changes
     caption: str
 
 
@@ -92,12 +95,15 @@ def sidebar() -> Selection | None:
         return None
 
     st.sidebar.header("Input x")
-    source = st.sidebar.radio("Source", ["MNIST gallery", "Upload a digit"], horizontal=True,
-                              key="input_source", label_visibility="collapsed")
+    source = st.sidebar.radio(
+        "Source", ["MNIST gallery", "Upload a digit"], horizontal=True, key="input_source", label_visibility="collapsed"
+    )
     if source == "Upload a digit":
-        upload = st.sidebar.file_uploader("A picture of one digit (PNG, JPEG, …)",
-                                          type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
-                                          key="input_upload")
+        upload = st.sidebar.file_uploader(
+            "A picture of one digit (PNG, JPEG, …)",
+            type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+            key="input_upload",
+        )
         if upload is not None:
             data = upload.getvalue()
             try:
@@ -106,8 +112,7 @@ def sidebar() -> Selection | None:
                 st.sidebar.error(f"Could not use this upload: {exc}. Showing a gallery image instead.")
             else:
                 digest = hashlib.sha256(data).hexdigest()[:12]
-                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input",
-                                 output_format="PNG")
+                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input", output_format="PNG")
                 return Selection(vae, ae, x, None, f"upload-{digest}", upload.name)
     st.session_state.setdefault("input_digit", 2)
     st.session_state.setdefault("input_index", 0)
@@ -116,7 +121,7 @@ def sidebar() -> Selection | None:
     index = col_index.number_input("Index (0–499)", min_value=0, max_value=499, step=1, key="input_index")
     st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, width="stretch")
     row = gallery_index(digit, int(index))
-    x = get_gallery().images[row:row + 1]
+    x = get_gallery().images[row : row + 1]
     caption = f"gallery #{row}: a {digit}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
     return Selection(vae, ae, x, digit, f"gallery-{row}", caption)

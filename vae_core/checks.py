@@ -22,8 +22,14 @@ import numpy as np
 import torch
 
 __all__ = [
-    "MAX_DECODED_SAMPLES", "MAX_SCALAR_SAMPLES", "MAX_K",
-    "check_tensor", "check_sigma", "check_count", "check_real", "require_vae",
+    "MAX_DECODED_SAMPLES",
+    "MAX_SCALAR_SAMPLES",
+    "MAX_K",
+    "check_tensor",
+    "check_sigma",
+    "check_count",
+    "check_real",
+    "require_vae",
 ]
 
 MAX_DECODED_SAMPLES = 200_000
@@ -31,8 +37,9 @@ MAX_SCALAR_SAMPLES = 20_000_000
 MAX_K = 5_000
 
 
-def check_tensor(name: str, value: object, shape: Sequence[int | None] | None = None,
-                 finite: bool = True) -> torch.Tensor:
+def check_tensor(
+    name: str, value: object, shape: Sequence[int | None] | None = None, finite: bool = True
+) -> torch.Tensor:
     """Return value if it is a floating-point tensor of the given shape (None = any size there).
 
     Raises:
@@ -115,7 +122,9 @@ def require_vae(model: object) -> None:
     if isinstance(model, VAE):
         return
     if isinstance(model, AE):
-        raise TypeError("this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
-                        "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
-                        "gradient-flow view need a VAE (kind 'vae')")
+        raise TypeError(
+            "this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
+            "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
+            "gradient-flow view need a VAE (kind 'vae')"
+        )
     raise TypeError(f"expected a VAE (vae_core.models.VAE), got {type(model).__name__}")

@@ -18,7 +18,15 @@ EPS_LIMIT: float = 3.0
 """The ε sliders' default half-range [-EPS_LIMIT, EPS_LIMIT] (P(|ε_j| > 3) = 0.27 % under N(0, 1))."""
 
 DIGIT_COLOURS: tuple[str, ...] = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
 )
 """One colour per class 0-9 (Plotly/D3 category10), in the scatters and in the browser pad."""

@@ -11,8 +11,20 @@ from .maths.lotus import LotusResult, lotus_running_means
 from .maths.variance import EstimatorMoments, VarianceCurve, estimator_moments, variance_vs_num_samples
 
 __all__ = [
-    "pathwise_grad", "score_function_grad", "ESTIMATORS", "COST_FUNCTIONS", "CostFunction",
-    "cost_function", "quadratic_single_sample_variances", "EstimatorMoments", "estimator_moments",
-    "VarianceCurve", "variance_vs_num_samples", "LotusResult", "lotus_running_means",
-    "GradientFlow", "GradientFlowComparison", "gradient_flow",
+    "pathwise_grad",
+    "score_function_grad",
+    "ESTIMATORS",
+    "COST_FUNCTIONS",
+    "CostFunction",
+    "cost_function",
+    "quadratic_single_sample_variances",
+    "EstimatorMoments",
+    "estimator_moments",
+    "VarianceCurve",
+    "variance_vs_num_samples",
+    "LotusResult",
+    "lotus_running_means",
+    "GradientFlow",
+    "GradientFlowComparison",
+    "gradient_flow",
 ]

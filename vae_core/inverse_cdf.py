@@ -13,5 +13,15 @@ from .maths.inverse_cdf import (
     sample,
 )
 
-__all__ = ["DISTRIBUTIONS", "PARAMETERS", "DEFAULTS", "FORMULAS", "sample", "draw", "cdf", "pdf",
-           "NormalCheck", "normal_check"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "PARAMETERS",
+    "DEFAULTS",
+    "FORMULAS",
+    "sample",
+    "draw",
+    "cdf",
+    "pdf",
+    "NormalCheck",
+    "normal_check",
+]

@@ -2,6 +2,7 @@
 
 The query parameter kind=ae swaps in a tiny random plain autoencoder. No shipped weights.
 """
+
 import streamlit as st
 import torch
 

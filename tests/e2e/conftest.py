@@ -21,6 +21,7 @@ Tests under tests/e2e get the ``e2e`` marker (``pytest -m "not e2e"`` deselects 
 skipped with a reason when Chromium or Playwright is missing, unless VAE_E2E_REQUIRED is set
 (as .ci/run does): then a missing browser stops the run with an error.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,8 +48,7 @@ def _skip_reason() -> str | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "e2e: real-browser test (Playwright + Chromium against `streamlit run`)")
+    config.addinivalue_line("markers", "e2e: real-browser test (Playwright + Chromium against `streamlit run`)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

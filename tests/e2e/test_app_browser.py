@@ -5,6 +5,7 @@ changes z and the decoded image; the AE's ε does nothing; both interpolation st
 grids render; an unreadable upload gives a clear message and the app keeps working; the maths
 lab page loads.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -66,9 +67,8 @@ def test_page_loads_and_shows_decoded_pngs(page: Page, app_url):
     assert src.endswith(".png"), src
     assert len(_loaded_pngs(page, "decoded path")) == 2
     assert len(_loaded_pngs(page, "grid")) == 2
-    natural = page.evaluate("img => img.naturalWidth",
-                            _image(page, "decoded p(x|z)").locator("img").element_handle())
-    assert natural == 28 * 6                        # nearest-neighbour upscaled 6x
+    natural = page.evaluate("img => img.naturalWidth", _image(page, "decoded p(x|z)").locator("img").element_handle())
+    assert natural == 28 * 6  # nearest-neighbour upscaled 6x
 
 
 def test_vae_eps_and_mu_sliders_change_z_and_image(page: Page, app_url):
@@ -76,16 +76,16 @@ def test_vae_eps_and_mu_sliders_change_z_and_image(page: Page, app_url):
     before_image, before_z = _playground_image(page), _z_line(page)
     with expect_rerun(page):
         _slider(page, "σ1").focus()
-        page.keyboard.press("End")                  # sigma1 to its maximum, so eps matters
+        page.keyboard.press("End")  # sigma1 to its maximum, so eps matters
     with expect_rerun(page):
         _slider(page, "ε1").focus()
-        page.keyboard.press("End")                  # eps1 = 3
+        page.keyboard.press("End")  # eps1 = 3
     assert _z_line(page) != before_z
     after_eps = _playground_image(page)
     assert after_eps != before_image
     with expect_rerun(page):
         _slider(page, "μ2").focus()
-        page.keyboard.press("Home")                 # mu2 to its minimum
+        page.keyboard.press("Home")  # mu2 to its minimum
     assert _playground_image(page) != after_eps
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
@@ -103,8 +103,8 @@ def test_ae_eps_does_nothing(page: Page, app_url):
         _slider(page, "ε2").focus()
         page.keyboard.press("Home")
     assert _slider(page, "ε1").get_attribute("aria-valuetext") == "3.00"
-    assert "(+3.00, -3.00)" in _z_line(page)                  # eps really moved ...
-    assert _z_result(page) == before_z                        # ... z did not
+    assert "(+3.00, -3.00)" in _z_line(page)  # eps really moved ...
+    assert _z_result(page) == before_z  # ... z did not
     assert _playground_image(page) == before_image
 
 
@@ -114,11 +114,12 @@ def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
         page.get_by_text("Upload a digit", exact=True).click()
     with expect_rerun(page):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"not really a png"}])
+            files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"not really a png"}]
+        )
     expect(page.get_by_text("Could not use this upload").first).to_be_visible()
     expect(page.get_by_text("not a readable image").first).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
-    _playground_image(page)                          # the gallery image is still decoded
+    _playground_image(page)  # the gallery image is still decoded
 
 
 def test_maths_lab_page_loads(page: Page, app_url):
@@ -157,7 +158,7 @@ def test_pad_drag_commits_z_into_the_eps_sliders(page: Page, app_url):
     assert mid == pytest.approx([1.0, 1.5], abs=0.05)
     # z = mu + sigma * eps with mu, sigma held: the eps sliders took the implied eps ...
     eps1 = float(_slider(page, "ε1").get_attribute("aria-valuetext"))
-    assert abs(eps1) > 3          # sigma is ~0.05, so moving z by ~2 is dozens of sigmas
+    assert abs(eps1) > 3  # sigma is ~0.05, so moving z by ~2 is dozens of sigmas
     expect(page.get_by_text("q(z|x) puts almost no probability there")).to_be_visible()
     # ... and the server-side z and image agree with where the marker was dropped.
     final = _z_result(page)
@@ -175,5 +176,5 @@ def test_pad_drag_moves_mu_for_the_ae(page: Page, app_url):
     _drag_pad(page, "pg_ae_pad", (10.0, -20.0))
     mu1 = float(_slider(page, "μ1").get_attribute("aria-valuetext"))
     mu2 = float(_slider(page, "μ2").get_attribute("aria-valuetext"))
-    assert (mu1, mu2) == pytest.approx((10.0, -20.0), abs=1.0)   # the AE's plane spans ~±120
+    assert (mu1, mu2) == pytest.approx((10.0, -20.0), abs=1.0)  # the AE's plane spans ~±120
     assert _slider(page, "ε1").get_attribute("aria-valuetext") == "0.00"

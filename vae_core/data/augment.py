@@ -3,6 +3,7 @@
 Each image gets its own rotation, scale and translation (bilinear resampling with
 torch.nn.functional.affine_grid / grid_sample); pixels stay in [0, 1].
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,13 @@ import torch.nn.functional as F
 __all__ = ["random_affine"]
 
 
-def random_affine(x: torch.Tensor, generator: torch.Generator, max_degrees: float = 10.0,
-                  max_shift_pixels: float = 2.0, scale_range: tuple[float, float] = (0.9, 1.1)
-                  ) -> torch.Tensor:
+def random_affine(
+    x: torch.Tensor,
+    generator: torch.Generator,
+    max_degrees: float = 10.0,
+    max_shift_pixels: float = 2.0,
+    scale_range: tuple[float, float] = (0.9, 1.1),
+) -> torch.Tensor:
     """Warp a batch x float (N, 1, H, W) in [0, 1]; returns the same shape and range."""
     n, _, h, w = x.shape
     u = torch.rand(n, 4, generator=generator)

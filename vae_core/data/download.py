@@ -8,6 +8,7 @@ Each file is streamed to a temporary file beside its destination, its MD5 compar
 then renamed into place (os.replace), so an interrupted or corrupted download never leaves a
 file that looks complete. Files already present with the right MD5 are not fetched again.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,15 +61,16 @@ def _fetch(url: str, destination: Path, expected_md5: str, timeout: float, progr
     try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=destination.name,
-                      disable=not progress) as bar:
+            with tqdm(total=total, unit="B", unit_scale=True, desc=destination.name, disable=not progress) as bar:
                 for block in iter(lambda: response.read(1 << 16), b""):
                     out.write(block)
                     digest.update(block)
                     bar.update(len(block))
         if digest.hexdigest() != expected_md5:
-            raise ValueError(f"{url}: MD5 {digest.hexdigest()} does not match the published "
-                             f"{expected_md5}; the download is corrupt and was discarded")
+            raise ValueError(
+                f"{url}: MD5 {digest.hexdigest()} does not match the published "
+                f"{expected_md5}; the download is corrupt and was discarded"
+            )
         os.replace(tmp, destination)
     except (urllib.error.URLError, OSError) as exc:
         raise ConnectionError(f"could not download {url}: {exc}") from None
@@ -77,9 +79,14 @@ def _fetch(url: str, destination: Path, expected_md5: str, timeout: float, progr
             os.unlink(tmp)
 
 
-def download_dataset(name: str, dest: str | Path, base_url: str | None = None,
-                     files: dict[str, str] | None = None, timeout: float = 60.0,
-                     progress: bool = True) -> list[Path]:
+def download_dataset(
+    name: str,
+    dest: str | Path,
+    base_url: str | None = None,
+    files: dict[str, str] | None = None,
+    timeout: float = 60.0,
+    progress: bool = True,
+) -> list[Path]:
     """Fetch every file of dataset `name` ("mnist" or "fashion-mnist") into dest.
 
     Args:
@@ -108,8 +115,9 @@ def download_dataset(name: str, dest: str | Path, base_url: str | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vae_core.download", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m vae_core.download", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
     parser.add_argument("--dest", required=True, help="folder to write the IDX .gz files to")
     parser.add_argument("--base-url", default=None, help="a mirror to use instead of the default")

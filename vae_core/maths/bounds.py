@@ -15,6 +15,7 @@ k grows. It is computed with logsumexp over the k log-weights, in batches, for k
 p(x|z) is the Bernoulli decoder of vae_core.losses; the Gaussian log-densities come from
 torch.distributions.Normal.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,13 +30,24 @@ from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_tensor, requ
 from .losses import kl_to_standard_normal, reconstruction_nll
 from .reparam import reparameterize
 
-__all__ = ["MAX_K", "MAX_NUM_SAMPLES", "require_vae", "LogWeights", "log_weights", "ElboTerms",
-           "elbo_terms", "IwaeEstimate", "iwae_bound", "IwaeCurve", "iwae_curve"]
+__all__ = [
+    "MAX_K",
+    "MAX_NUM_SAMPLES",
+    "require_vae",
+    "LogWeights",
+    "log_weights",
+    "ElboTerms",
+    "elbo_terms",
+    "IwaeEstimate",
+    "iwae_bound",
+    "IwaeCurve",
+    "iwae_curve",
+]
 
 Tensor = torch.Tensor
 MAX_NUM_SAMPLES = MAX_DECODED_SAMPLES
 """Largest number of latent samples decoded in one call (M for the ELBO, k * repeats for IWAE)."""
-_CHUNK = 4096   # latent samples decoded per batch
+_CHUNK = 4096  # latent samples decoded per batch
 
 
 def _check_input(model, x) -> Tensor:
@@ -52,9 +64,9 @@ def _posterior(model, x: Tensor) -> tuple[Tensor, Tensor]:
 class LogWeights(NamedTuple):
     """Per-sample log-densities (float64 (S,), nats) at z_s = mu + sigma * eps_s."""
 
-    log_px_given_z: Tensor   # log p(x|z), Bernoulli decoder
-    log_prior: Tensor        # log N(z; 0, I)
-    log_posterior: Tensor    # log q(z|x) = log N(z; mu, diag(sigma^2))
+    log_px_given_z: Tensor  # log p(x|z), Bernoulli decoder
+    log_prior: Tensor  # log N(z; 0, I)
+    log_posterior: Tensor  # log q(z|x) = log N(z; mu, diag(sigma^2))
 
     @property
     def log_w(self) -> Tensor:
@@ -78,11 +90,14 @@ def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
     check_count("the number of samples", eps.shape[0], 1, MAX_NUM_SAMPLES)
     mu, sigma = _posterior(model, x)
     eps = eps.to(mu.dtype)
-    z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)     # z = mu + sigma * eps
+    z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)  # z = mu + sigma * eps
     with torch.no_grad():
-        log_px = torch.cat([
-            -reconstruction_nll(x.expand(len(chunk), *x.shape[1:]), model.decode_logits(chunk))
-            for chunk in z.split(_CHUNK)])
+        log_px = torch.cat(
+            [
+                -reconstruction_nll(x.expand(len(chunk), *x.shape[1:]), model.decode_logits(chunk))
+                for chunk in z.split(_CHUNK)
+            ]
+        )
     z64 = z.double()
     log_prior = Normal(0.0, 1.0).log_prob(z64).sum(dim=1)
     log_posterior = Normal(mu.double(), sigma.double()).log_prob(z64).sum(dim=1)
@@ -92,18 +107,23 @@ def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
 class ElboTerms(NamedTuple):
     """The ELBO of one input from M samples, in nats (floats)."""
 
-    reconstruction: float      # (1/M) sum_m log p(x|z_m), estimates E_q[log p(x|z)]
-    reconstruction_se: float   # its standard error, std / sqrt(M) (NaN for M = 1)
-    kl: float                  # KL(q(z|x) || N(0, I)), closed form
-    elbo: float                # reconstruction - kl
-    elbo_se: float             # = reconstruction_se (the KL is exact)
-    kl_monte_carlo: float      # (1/M) sum_m [log q(z_m|x) - log p(z_m)], same samples
-    elbo_monte_carlo: float    # (1/M) sum_m log w_m: the estimate L_1 averages
+    reconstruction: float  # (1/M) sum_m log p(x|z_m), estimates E_q[log p(x|z)]
+    reconstruction_se: float  # its standard error, std / sqrt(M) (NaN for M = 1)
+    kl: float  # KL(q(z|x) || N(0, I)), closed form
+    elbo: float  # reconstruction - kl
+    elbo_se: float  # = reconstruction_se (the KL is exact)
+    kl_monte_carlo: float  # (1/M) sum_m [log q(z_m|x) - log p(z_m)], same samples
+    elbo_monte_carlo: float  # (1/M) sum_m log w_m: the estimate L_1 averages
     num_samples: int
 
 
-def elbo_terms(model, x: Tensor, num_samples: int | None = None,
-               generator: torch.Generator | None = None, eps: Tensor | None = None) -> ElboTerms:
+def elbo_terms(
+    model,
+    x: Tensor,
+    num_samples: int | None = None,
+    generator: torch.Generator | None = None,
+    eps: Tensor | None = None,
+) -> ElboTerms:
     """Reconstruction, KL and ELBO of one input x under a VAE (Kingma & Welling 2014, eq. 3, app. B).
 
     reconstruction = (1/M) sum_m log p(x | z_m), z_m = mu + sigma * eps_m, eps_m ~ N(0, I),
@@ -144,13 +164,14 @@ class IwaeEstimate(NamedTuple):
     """R independent estimates of L_k for one input, in nats."""
 
     k: int
-    values: np.ndarray     # float (R,): log (1/k) sum_i w_i for each repeat
-    mean: float            # their mean, the estimate of L_k
-    se: float              # std / sqrt(R) (NaN for R = 1)
+    values: np.ndarray  # float (R,): log (1/k) sum_i w_i for each repeat
+    mean: float  # their mean, the estimate of L_k
+    se: float  # std / sqrt(R) (NaN for R = 1)
 
 
-def iwae_bound(model, x: Tensor, k: int, num_repeats: int = 1,
-               generator: torch.Generator | None = None, eps: Tensor | None = None) -> IwaeEstimate:
+def iwae_bound(
+    model, x: Tensor, k: int, num_repeats: int = 1, generator: torch.Generator | None = None, eps: Tensor | None = None
+) -> IwaeEstimate:
     """The importance-weighted bound L_k (Burda, Grosse & Salakhutdinov 2016, eq. 8), in nats.
 
     For each repeat r: z_ri = mu + sigma * eps_ri (i = 1..k),
@@ -184,9 +205,9 @@ def iwae_bound(model, x: Tensor, k: int, num_repeats: int = 1,
 class IwaeCurve(NamedTuple):
     """L_k against k, each the mean of R repeats with its standard error (nats)."""
 
-    ks: np.ndarray      # int (S,)
-    means: np.ndarray   # float (S,)
-    ses: np.ndarray     # float (S,)
+    ks: np.ndarray  # int (S,)
+    means: np.ndarray  # float (S,)
+    ses: np.ndarray  # float (S,)
     num_repeats: int
     values: np.ndarray  # float (S, R), every repeat's estimate
 
@@ -199,8 +220,9 @@ class IwaeCurve(NamedTuple):
         return IwaeEstimate(int(k), self.values[i], float(self.means[i]), float(self.ses[i]))
 
 
-def iwae_curve(model, x: Tensor, ks: Sequence[int], num_repeats: int = 8,
-               generator: torch.Generator | None = None) -> IwaeCurve:
+def iwae_curve(
+    model, x: Tensor, ks: Sequence[int], num_repeats: int = 8, generator: torch.Generator | None = None
+) -> IwaeCurve:
     """L_k for several k with error bars from R repeats (Burda et al. 2016, eq. 8).
 
     Each k gets fresh noise. Averaged over repeats, L_k is non-decreasing in k (their theorem 1).
@@ -219,5 +241,10 @@ def iwae_curve(model, x: Tensor, ks: Sequence[int], num_repeats: int = 8,
         raise ValueError("ks must hold at least one k")
     r = check_count("num_repeats", num_repeats, 2, MAX_NUM_SAMPLES)
     estimates = [iwae_bound(model, x, k, r, generator) for k in ks]
-    return IwaeCurve(np.array(ks), np.array([e.mean for e in estimates]),
-                     np.array([e.se for e in estimates]), r, np.stack([e.values for e in estimates]))
+    return IwaeCurve(
+        np.array(ks),
+        np.array([e.mean for e in estimates]),
+        np.array([e.se for e in estimates]),
+        r,
+        np.stack([e.values for e in estimates]),
+    )

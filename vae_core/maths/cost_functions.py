@@ -51,29 +51,36 @@ class CostFunction:
 
 
 def _bump_expectation(mu, sigma, k):
-    a = 1.0 + 2.0 * k * sigma ** 2          # E[exp(-k z^2)] = a^-1/2 exp(-k mu^2 / a)
-    return a ** -0.5 * math.exp(-k * mu ** 2 / a)
+    a = 1.0 + 2.0 * k * sigma**2  # E[exp(-k z^2)] = a^-1/2 exp(-k mu^2 / a)
+    return a**-0.5 * math.exp(-k * mu**2 / a)
 
 
 def _bump_gradient(mu, sigma, k):
-    a = 1.0 + 2.0 * k * sigma ** 2
+    a = 1.0 + 2.0 * k * sigma**2
     e = _bump_expectation(mu, sigma, k)
-    return e * (-2.0 * k * mu / a), e * (-0.5 / a + k * mu ** 2 / a ** 2) * 4.0 * k * sigma
+    return e * (-2.0 * k * mu / a), e * (-0.5 / a + k * mu**2 / a**2) * 4.0 * k * sigma
 
 
 _COSTS = {
     # f = (z - k)^2: E = (mu - k)^2 + sigma^2, grad = (2 (mu - k), 2 sigma)
-    "quadratic": ("(z − {k:g})²", lambda z, k: (z - k) ** 2,
-                  lambda mu, s, k: (mu - k) ** 2 + s ** 2,
-                  lambda mu, s, k: (2.0 * (mu - k), 2.0 * s)),
+    "quadratic": (
+        "(z − {k:g})²",
+        lambda z, k: (z - k) ** 2,
+        lambda mu, s, k: (mu - k) ** 2 + s**2,
+        lambda mu, s, k: (2.0 * (mu - k), 2.0 * s),
+    ),
     # f = exp(-k z^2), k >= 0: a Gaussian integral (Mohamed et al. 2020, section 3)
-    "gaussian_bump": ("exp(−{k:g} z²)", lambda z, k: torch.exp(-k * z * z),
-                      _bump_expectation, _bump_gradient),
+    "gaussian_bump": ("exp(−{k:g} z²)", lambda z, k: torch.exp(-k * z * z), _bump_expectation, _bump_gradient),
     # f = cos(k z): E = cos(k mu) exp(-k^2 sigma^2 / 2) (the normal characteristic function)
-    "cosine": ("cos({k:g} z)", lambda z, k: torch.cos(k * z),
-               lambda mu, s, k: math.cos(k * mu) * math.exp(-0.5 * k * k * s * s),
-               lambda mu, s, k: (-k * math.sin(k * mu) * math.exp(-0.5 * k * k * s * s),
-                                 -k * k * s * math.cos(k * mu) * math.exp(-0.5 * k * k * s * s))),
+    "cosine": (
+        "cos({k:g} z)",
+        lambda z, k: torch.cos(k * z),
+        lambda mu, s, k: math.cos(k * mu) * math.exp(-0.5 * k * k * s * s),
+        lambda mu, s, k: (
+            -k * math.sin(k * mu) * math.exp(-0.5 * k * k * s * s),
+            -k * k * s * math.cos(k * mu) * math.exp(-0.5 * k * k * s * s),
+        ),
+    ),
 }
 COST_FUNCTIONS: dict[str, str] = {name: entry[0].replace("{k:g}", "k") for name, entry in _COSTS.items()}
 """{name: formula with k left as a symbol}, e.g. {"quadratic": "(z − k)²", ...}."""
@@ -128,9 +135,9 @@ def quadratic_single_sample_variances(mu: float, sigma: float, k: float) -> dict
     mu_t, sigma_t = check_gaussian(mu, sigma)
     d, s = float(mu_t) - check_real("k", k), float(sigma_t)
     return {
-        "pathwise": (4.0 * s ** 2, 4.0 * d ** 2 + 8.0 * s ** 2),
-        "score_function": ((d ** 4 + 14.0 * d ** 2 * s ** 2 + 15.0 * s ** 4) / s ** 2,
-                           (2.0 * d ** 4 + 60.0 * d ** 2 * s ** 2 + 74.0 * s ** 4) / s ** 2),
+        "pathwise": (4.0 * s**2, 4.0 * d**2 + 8.0 * s**2),
+        "score_function": (
+            (d**4 + 14.0 * d**2 * s**2 + 15.0 * s**4) / s**2,
+            (2.0 * d**4 + 60.0 * d**2 * s**2 + 74.0 * s**4) / s**2,
+        ),
     }
-
-

@@ -23,8 +23,16 @@ import torch
 from ..checks import MAX_SCALAR_SAMPLES, check_count, check_real
 from .reparam import reparameterize
 
-__all__ = ["pathwise_grad", "score_function_grad", "ESTIMATORS", "GRADIENT_ESTIMATORS",
-           "check_gaussian", "check_num_samples", "apply_elementwise", "standard_normal"]
+__all__ = [
+    "pathwise_grad",
+    "score_function_grad",
+    "ESTIMATORS",
+    "GRADIENT_ESTIMATORS",
+    "check_gaussian",
+    "check_num_samples",
+    "apply_elementwise",
+    "standard_normal",
+]
 
 Tensor = torch.Tensor
 
@@ -48,8 +56,10 @@ def apply_elementwise(f: Callable[[Tensor], Tensor], z: Tensor) -> Tensor:
     """f(z), checked to be a tensor of z's shape. Raises ValueError if f is not elementwise."""
     out = f(z)
     if not isinstance(out, Tensor) or out.shape != z.shape:
-        raise ValueError("f must map a tensor of samples elementwise to a tensor of the same shape "
-                         f"{tuple(z.shape)}, got {type(out).__name__} {tuple(getattr(out, 'shape', ()))}")
+        raise ValueError(
+            "f must map a tensor of samples elementwise to a tensor of the same shape "
+            f"{tuple(z.shape)}, got {type(out).__name__} {tuple(getattr(out, 'shape', ()))}"
+        )
     return out
 
 
@@ -60,8 +70,10 @@ def standard_normal(num_samples: int, generator: torch.Generator | None) -> Tens
 
 # --- the two estimators ---------------------------------------------------------------------------
 
-def pathwise_grad(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
-                  generator: torch.Generator | None = None) -> Tensor:
+
+def pathwise_grad(
+    f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int, generator: torch.Generator | None = None
+) -> Tensor:
     """Single-sample pathwise (reparameterization) estimates of [dE[f]/dmu, dE[f]/dsigma].
 
     For each of num_samples draws eps_i ~ N(0, 1), z_i = mu + sigma * eps_i and autograd gives
@@ -93,9 +105,9 @@ def pathwise_grad(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
     eps = standard_normal(m, generator)
     mu_i = mu_t.expand(m).clone().requires_grad_(True)
     sigma_i = sigma_t.expand(m).clone().requires_grad_(True)
-    z = reparameterize(mu_i, sigma_i, eps)              # z = mu + sigma * eps
+    z = reparameterize(mu_i, sigma_i, eps)  # z = mu + sigma * eps
     values = apply_elementwise(f, z)
-    if not values.requires_grad:                         # f constant in z: zero gradient
+    if not values.requires_grad:  # f constant in z: zero gradient
         return torch.zeros(m, 2, dtype=torch.float64)
     d_mu, d_sigma = torch.autograd.grad(values.sum(), (mu_i, sigma_i), allow_unused=True)
     d_mu = torch.zeros_like(eps) if d_mu is None else d_mu
@@ -103,8 +115,9 @@ def pathwise_grad(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
     return torch.stack([d_mu, d_sigma], dim=1).detach()
 
 
-def score_function_grad(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
-                        generator: torch.Generator | None = None) -> Tensor:
+def score_function_grad(
+    f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int, generator: torch.Generator | None = None
+) -> Tensor:
     """Single-sample score-function (REINFORCE) estimates of [dE[f]/dmu, dE[f]/dsigma].
 
     z_i ~ N(mu, sigma^2) (drawn as mu + sigma * eps_i, no gradient through it), and
@@ -123,8 +136,8 @@ def score_function_grad(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: i
     with torch.no_grad():
         z = mu_t + sigma_t * eps
         values = apply_elementwise(f, z)
-        score_mu = (z - mu_t) / sigma_t ** 2
-        score_sigma = ((z - mu_t) ** 2 - sigma_t ** 2) / sigma_t ** 3
+        score_mu = (z - mu_t) / sigma_t**2
+        score_sigma = ((z - mu_t) ** 2 - sigma_t**2) / sigma_t**3
         return torch.stack([values * score_mu, values * score_sigma], dim=1)
 
 

@@ -70,10 +70,10 @@ def _flow(model, x: Tensor, path: str, eps: Tensor, seed: int) -> GradientFlow:
     decoder = [p for p in model.decoder.parameters() if p.requires_grad]
     with torch.enable_grad():
         mu, sigma = model.posterior(x)
-        if not mu.requires_grad:                 # an encoder with frozen weights: make leaves
+        if not mu.requires_grad:  # an encoder with frozen weights: make leaves
             mu, sigma = mu.detach().requires_grad_(True), sigma.detach().requires_grad_(True)
         if path == "reparameterized":
-            z = reparameterize(mu, sigma, eps)                      # z = mu + sigma * eps
+            z = reparameterize(mu, sigma, eps)  # z = mu + sigma * eps
         else:
             # What Normal(mu, sigma).sample() does: torch.normal under no_grad, so z is detached;
             # drawn here from an explicit generator so sessions never share random state.
@@ -86,24 +86,34 @@ def _flow(model, x: Tensor, path: str, eps: Tensor, seed: int) -> GradientFlow:
         else:
             grads = [None] * len(inputs)
     grad_mu, grad_sigma = grads[0], grads[1]
-    enc = _norm(grads[2:2 + len(encoder)])
-    dec = _norm(grads[2 + len(encoder):])
+    enc = _norm(grads[2 : 2 + len(encoder)])
+    dec = _norm(grads[2 + len(encoder) :])
     if path == "reparameterized":
-        explanation = ("z = mu + sigma * eps is a differentiable function of mu and sigma "
-                       "(dz/dmu = 1, dz/dsigma = eps), so the gradient of log p(x|z) reaches mu, "
-                       "sigma and every encoder weight.")
+        explanation = (
+            "z = mu + sigma * eps is a differentiable function of mu and sigma "
+            "(dz/dmu = 1, dz/dsigma = eps), so the gradient of log p(x|z) reaches mu, "
+            "sigma and every encoder weight."
+        )
     else:
-        explanation = ("Normal(mu, sigma).sample() runs under torch.no_grad(): z has no grad_fn, "
-                       "so autograd finds no path from log p(x|z) back to mu or sigma; "
-                       f"mu.grad is {'None' if grad_mu is None else 'not None'} and "
-                       f"sigma.grad is {'None' if grad_sigma is None else 'not None'}, and the "
-                       "encoder receives no gradient (only the decoder does).")
+        explanation = (
+            "Normal(mu, sigma).sample() runs under torch.no_grad(): z has no grad_fn, "
+            "so autograd finds no path from log p(x|z) back to mu or sigma; "
+            f"mu.grad is {'None' if grad_mu is None else 'not None'} and "
+            f"sigma.grad is {'None' if grad_sigma is None else 'not None'}, and the "
+            "encoder receives no gradient (only the decoder does)."
+        )
     return GradientFlow(
-        path, z.detach()[0], float(log_px.detach()),
+        path,
+        z.detach()[0],
+        float(log_px.detach()),
         None if grad_mu is None else grad_mu.detach()[0],
         None if grad_sigma is None else grad_sigma.detach()[0],
-        enc, dec, bool(z.requires_grad), None if z.grad_fn is None else type(z.grad_fn).__name__,
-        explanation)
+        enc,
+        dec,
+        bool(z.requires_grad),
+        None if z.grad_fn is None else type(z.grad_fn).__name__,
+        explanation,
+    )
 
 
 def gradient_flow(model, x: Tensor, eps: Tensor, seed: int = 0) -> GradientFlowComparison:
@@ -136,5 +146,4 @@ def gradient_flow(model, x: Tensor, eps: Tensor, seed: int = 0) -> GradientFlowC
     if eps.numel() != model.latent_dim or eps.dim() > 2:
         raise ValueError(f"eps must have shape ({model.latent_dim},), got {tuple(eps.shape)}")
     eps = eps.reshape(1, model.latent_dim).to(torch.float32)
-    return GradientFlowComparison(_flow(model, x, "reparameterized", eps, seed),
-                                  _flow(model, x, "sampled", eps, seed))
+    return GradientFlowComparison(_flow(model, x, "reparameterized", eps, seed), _flow(model, x, "sampled", eps, seed))

@@ -19,6 +19,7 @@ The six families, with their inverse CDFs written out (Devroye 1986, chapter II,
 cdf() and pdf() give F and its density for the figures; torch.distributions and scipy.stats are
 the oracles in tests/test_inverse_cdf.py.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,13 +32,24 @@ import torch
 from ..checks import MAX_SCALAR_SAMPLES, check_count
 from .reparam import reparameterize
 
-__all__ = ["DISTRIBUTIONS", "PARAMETERS", "DEFAULTS", "FORMULAS", "sample", "draw", "cdf", "pdf",
-           "NormalCheck", "normal_check"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "PARAMETERS",
+    "DEFAULTS",
+    "FORMULAS",
+    "sample",
+    "draw",
+    "cdf",
+    "pdf",
+    "NormalCheck",
+    "normal_check",
+]
 
 Tensor = torch.Tensor
 
 
 # --- the formulas, one small function each; t = (z - loc) / scale -------------------------------
+
 
 def _normal_icdf(u, loc, scale):
     return loc + scale * math.sqrt(2.0) * torch.erfinv(2.0 * u - 1.0)
@@ -53,7 +65,7 @@ def _normal_pdf(z, loc, scale):
 
 
 def _exponential_icdf(u, rate):
-    return -torch.log1p(-u) / rate          # -log(1 - u) / rate, accurate for small u
+    return -torch.log1p(-u) / rate  # -log(1 - u) / rate, accurate for small u
 
 
 def _exponential_cdf(z, rate):
@@ -65,7 +77,7 @@ def _exponential_pdf(z, rate):
 
 
 def _logistic_icdf(u, loc, scale):
-    return loc + scale * (torch.log(u) - torch.log1p(-u))     # loc + scale * log(u / (1 - u))
+    return loc + scale * (torch.log(u) - torch.log1p(-u))  # loc + scale * log(u / (1 - u))
 
 
 def _logistic_cdf(z, loc, scale):
@@ -128,18 +140,27 @@ class _Family:
 
 _LOC_SCALE = ("loc", "scale")
 _FAMILIES: dict[str, _Family] = {
-    "normal": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc + scale · √2 · erfinv(2u − 1)",
-                      _normal_icdf, _normal_cdf, _normal_pdf),
-    "exponential": _Family(("rate",), (1.0,), "z = −log(1 − u) / rate",
-                           _exponential_icdf, _exponential_cdf, _exponential_pdf),
-    "logistic": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc + scale · log(u / (1 − u))",
-                        _logistic_icdf, _logistic_cdf, _logistic_pdf),
-    "laplace": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc − scale · sign(u − ½) · log(1 − 2|u − ½|)",
-                       _laplace_icdf, _laplace_cdf, _laplace_pdf),
-    "cauchy": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc + scale · tan(π (u − ½))",
-                      _cauchy_icdf, _cauchy_cdf, _cauchy_pdf),
-    "gumbel": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc − scale · log(−log u)",
-                      _gumbel_icdf, _gumbel_cdf, _gumbel_pdf),
+    "normal": _Family(
+        _LOC_SCALE, (0.0, 1.0), "z = loc + scale · √2 · erfinv(2u − 1)", _normal_icdf, _normal_cdf, _normal_pdf
+    ),
+    "exponential": _Family(
+        ("rate",), (1.0,), "z = −log(1 − u) / rate", _exponential_icdf, _exponential_cdf, _exponential_pdf
+    ),
+    "logistic": _Family(
+        _LOC_SCALE, (0.0, 1.0), "z = loc + scale · log(u / (1 − u))", _logistic_icdf, _logistic_cdf, _logistic_pdf
+    ),
+    "laplace": _Family(
+        _LOC_SCALE,
+        (0.0, 1.0),
+        "z = loc − scale · sign(u − ½) · log(1 − 2|u − ½|)",
+        _laplace_icdf,
+        _laplace_cdf,
+        _laplace_pdf,
+    ),
+    "cauchy": _Family(
+        _LOC_SCALE, (0.0, 1.0), "z = loc + scale · tan(π (u − ½))", _cauchy_icdf, _cauchy_cdf, _cauchy_pdf
+    ),
+    "gumbel": _Family(_LOC_SCALE, (0.0, 1.0), "z = loc − scale · log(−log u)", _gumbel_icdf, _gumbel_cdf, _gumbel_pdf),
 }
 
 DISTRIBUTIONS: tuple[str, ...] = tuple(_FAMILIES)
@@ -147,7 +168,8 @@ DISTRIBUTIONS: tuple[str, ...] = tuple(_FAMILIES)
 PARAMETERS: dict[str, tuple[str, ...]] = {name: fam.parameters for name, fam in _FAMILIES.items()}
 """{dist: parameter names}, e.g. PARAMETERS["exponential"] == ("rate",)."""
 DEFAULTS: dict[str, dict[str, float]] = {
-    name: dict(zip(fam.parameters, fam.defaults, strict=True)) for name, fam in _FAMILIES.items()}
+    name: dict(zip(fam.parameters, fam.defaults, strict=True)) for name, fam in _FAMILIES.items()
+}
 """{dist: {parameter: default}}: loc = 0, scale = 1, rate = 1."""
 FORMULAS: dict[str, str] = {name: fam.formula for name, fam in _FAMILIES.items()}
 """{dist: the inverse CDF as a line of text}, for display."""
@@ -176,8 +198,10 @@ def _parameters(dist: str, params: dict, dtype: torch.dtype) -> dict[str, Tensor
     fam = _family(dist)
     unknown = sorted(set(params) - set(fam.parameters))
     if unknown:
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)} for the {dist} distribution; "
-                         f"it takes {', '.join(fam.parameters)}")
+        raise ValueError(
+            f"unknown parameter(s) {', '.join(unknown)} for the {dist} distribution; "
+            f"it takes {', '.join(fam.parameters)}"
+        )
     out = {}
     for name, default in zip(fam.parameters, fam.defaults, strict=True):
         value = _as_float_tensor(name, params.get(name, default), dtype)
@@ -196,7 +220,7 @@ def _show(t: Tensor) -> str:
 
 def _check_u(u) -> Tensor:
     u = _as_float_tensor("u", u, None)
-    if not bool(((u.detach() > 0) & (u.detach() < 1)).all()):   # also catches NaN
+    if not bool(((u.detach() > 0) & (u.detach() < 1)).all()):  # also catches NaN
         bad = u.detach()[~((u.detach() > 0) & (u.detach() < 1))].flatten()[0]
         raise ValueError(f"u must lie strictly inside (0, 1) (u = 0 or 1 maps to ±infinity); got {float(bad):g}")
     return u
@@ -231,8 +255,7 @@ def sample(dist: str, u, **params) -> Tensor:
     return fam.icdf(u, *(p[name] for name in fam.parameters))
 
 
-def draw(dist: str, num_samples: int, generator: torch.Generator | None = None,
-         **params) -> tuple[Tensor, Tensor]:
+def draw(dist: str, num_samples: int, generator: torch.Generator | None = None, **params) -> tuple[Tensor, Tensor]:
     """num_samples draws z = F^-1(u) with u ~ Uniform(0, 1) (Devroye 1986, chapter II.2).
 
     u comes from torch.rand in float64, which can return exactly 0 (probability 2^-53 per
@@ -285,8 +308,8 @@ def pdf(dist: str, z, **params) -> Tensor:
 class NormalCheck(NamedTuple):
     """The normal case computed two ways for the same u (float tensors of u's shape)."""
 
-    z_inverse_cdf: Tensor     # F^-1(u; mu, sigma) = mu + sigma * sqrt(2) * erfinv(2u - 1)
-    eps: Tensor               # Phi^-1(u), from torch.distributions.Normal(0, 1).icdf
+    z_inverse_cdf: Tensor  # F^-1(u; mu, sigma) = mu + sigma * sqrt(2) * erfinv(2u - 1)
+    eps: Tensor  # Phi^-1(u), from torch.distributions.Normal(0, 1).icdf
     z_reparameterized: Tensor  # mu + sigma * eps
 
 

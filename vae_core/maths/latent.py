@@ -5,6 +5,7 @@ square were transformed through the inverse CDF of the Gaussian to produce value
 variables z", so each grid cell carries equal prior mass. A deterministic AE has no prior, so its
 grid spans the box its own codes occupy (linear spacing).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,17 +18,26 @@ from ..models.networks import LatentVariableModel
 MAX_STEPS = 1_000
 """Most points on one interpolation or grid axis (each one is a decoded image)."""
 
-__all__ = ["encode_images", "interpolate", "LatentGrid", "latent_grid", "code_box",
-           "inverse_cdf_axis", "linear_axis", "nearest_distance"]
+__all__ = [
+    "encode_images",
+    "interpolate",
+    "LatentGrid",
+    "latent_grid",
+    "code_box",
+    "inverse_cdf_axis",
+    "linear_axis",
+    "nearest_distance",
+]
 
 
 @torch.no_grad()
-def encode_images(model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000
-                  ) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_images(
+    model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(mu, sigma) for every image: images float (N, 1, 28, 28) in [0, 1] -> two (N, latent_dim)."""
     mus, sigmas = [], []
     for start in range(0, images.shape[0], batch_size):
-        mu, sigma = model.encode(images[start:start + batch_size])
+        mu, sigma = model.encode(images[start : start + batch_size])
         mus.append(mu)
         sigmas.append(sigma)
     return torch.cat(mus), torch.cat(sigmas)
@@ -84,16 +94,23 @@ class LatentGrid:
     spacing: str
 
     def describe(self) -> str:
-        dx = (self.x_axis[1:] - self.x_axis[:-1])
-        return (f"{len(self.x_axis)}x{len(self.y_axis)} grid, z1 in [{self.x_axis[0]:.2f}, "
-                f"{self.x_axis[-1]:.2f}], z2 in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
-                f"{self.spacing}, step {float(dx.min()):.2f}-{float(dx.max()):.2f}")
+        dx = self.x_axis[1:] - self.x_axis[:-1]
+        return (
+            f"{len(self.x_axis)}x{len(self.y_axis)} grid, z1 in [{self.x_axis[0]:.2f}, "
+            f"{self.x_axis[-1]:.2f}], z2 in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
+            f"{self.spacing}, step {float(dx.min()):.2f}-{float(dx.max()):.2f}"
+        )
 
 
 @torch.no_grad()
-def latent_grid(model: LatentVariableModel, x_axis: torch.Tensor, y_axis: torch.Tensor,
-                spacing: str, dims: tuple[int, int] = (0, 1), base: torch.Tensor | None = None
-                ) -> LatentGrid:
+def latent_grid(
+    model: LatentVariableModel,
+    x_axis: torch.Tensor,
+    y_axis: torch.Tensor,
+    spacing: str,
+    dims: tuple[int, int] = (0, 1),
+    base: torch.Tensor | None = None,
+) -> LatentGrid:
     """Decode every point of the grid x_axis x y_axis over the two latent dimensions dims.
 
     Other dimensions are held at base (default 0). Returns a LatentGrid whose images row i

@@ -28,8 +28,7 @@ import torch.nn.functional as F
 from ..checks import check_real, check_sigma
 from .reparam import reparameterize
 
-__all__ = ["LossTerms", "reconstruction_nll", "kl_to_standard_normal", "negative_elbo",
-           "model_negative_elbo"]
+__all__ = ["LossTerms", "reconstruction_nll", "kl_to_standard_normal", "negative_elbo", "model_negative_elbo"]
 
 
 class LossTerms(NamedTuple):
@@ -79,8 +78,9 @@ def kl_to_standard_normal(mu: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor
     return 0.5 * (mu.pow(2) + sigma.pow(2) - 1.0 - 2.0 * torch.log(sigma)).sum(dim=1)
 
 
-def negative_elbo(x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor,
-                  sigma: torch.Tensor | None, beta: float = 1.0) -> LossTerms:
+def negative_elbo(
+    x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor, sigma: torch.Tensor | None, beta: float = 1.0
+) -> LossTerms:
     """-ELBO_β = reconstruction NLL + β·KL for one z per image (nats).
 
     Args:
@@ -102,8 +102,7 @@ def negative_elbo(x: torch.Tensor, logits: torch.Tensor, mu: torch.Tensor,
     return LossTerms(reconstruction + beta * kl, reconstruction, kl)
 
 
-def model_negative_elbo(model, x: torch.Tensor, eps: torch.Tensor | None = None,
-                        beta: float = 1.0) -> LossTerms:
+def model_negative_elbo(model, x: torch.Tensor, eps: torch.Tensor | None = None, beta: float = 1.0) -> LossTerms:
     """Encode x, draw z = mu + sigma * eps, decode, and return the terms of -ELBO_β (nats).
 
     Args:

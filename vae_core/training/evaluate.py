@@ -6,6 +6,7 @@ prints one JSON object {"model", "n", "neg_elbo", "recon", "kl"}. The reconstruc
 VAE is a Monte Carlo estimate with one z per image (or --samples S of them) from a seeded
 generator, so the figure is reproducible; for the AE z = mu, kl = 0 and neg_elbo = recon.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,9 @@ __all__ = ["evaluate_model", "main"]
 
 
 @torch.no_grad()
-def evaluate_model(model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000,
-                   samples: int = 1, seed: int = 0) -> dict:
+def evaluate_model(
+    model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000, samples: int = 1, seed: int = 0
+) -> dict:
     """Average -ELBO terms over images, in nats per image.
 
     Args:
@@ -43,20 +45,20 @@ def evaluate_model(model: LatentVariableModel, images: torch.Tensor, batch_size:
     total_recon = total_kl = 0.0
     draws = samples if model.kind == "vae" else 1
     for start in range(0, images.shape[0], batch_size):
-        x = images[start:start + batch_size]
+        x = images[start : start + batch_size]
         for _ in range(draws):
             eps = torch.randn(x.shape[0], model.latent_dim, generator=generator)
             terms = model_negative_elbo(model, x, eps)
             total_recon += float(terms.reconstruction.sum()) / draws
             total_kl += float(terms.kl.sum()) / draws
     n = int(images.shape[0])
-    return {"n": n, "neg_elbo": (total_recon + total_kl) / n, "recon": total_recon / n,
-            "kl": total_kl / n}
+    return {"n": n, "neg_elbo": (total_recon + total_kl) / n, "recon": total_recon / n, "kl": total_kl / n}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vae_core.evaluate", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m vae_core.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("checkpoint", help="a .safetensors checkpoint")
     parser.add_argument("--data-dir", required=True, help="directory with t10k-*-idx*-ubyte(.gz)")
     parser.add_argument("--split", default="test", choices=["test", "train"])
@@ -67,16 +69,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = load_model(args.checkpoint)
         data: Dataset = load_idx_split(args.data_dir, args.split, name=model.dataset)
-        result = {"model": model.name,
-                  **evaluate_model(model, data.images, samples=args.samples, seed=args.seed)}
+        result = {"model": model.name, **evaluate_model(model, data.images, samples=args.samples, seed=args.seed)}
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['model']}: n={result['n']}  -ELBO={result['neg_elbo']:.2f}  "
-              f"recon={result['recon']:.2f}  KL={result['kl']:.2f}  (nats/image)")
+        print(
+            f"{result['model']}: n={result['n']}  -ELBO={result['neg_elbo']:.2f}  "
+            f"recon={result['recon']:.2f}  KL={result['kl']:.2f}  (nats/image)"
+        )
     return 0
 
 

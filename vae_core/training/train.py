@@ -33,9 +33,14 @@ from .evaluate import evaluate_model
 __all__ = ["train", "main"]
 
 
-def train(model: LatentVariableModel, images: torch.Tensor, config: TrainConfig,
-          progress: bool = True, max_steps: int | None = None,
-          generator: torch.Generator | None = None) -> list[float]:
+def train(
+    model: LatentVariableModel,
+    images: torch.Tensor,
+    config: TrainConfig,
+    progress: bool = True,
+    max_steps: int | None = None,
+    generator: torch.Generator | None = None,
+) -> list[float]:
     """Train in place; return the mean training loss (-ELBO_β, nats/image) of each epoch.
 
     Args:
@@ -65,10 +70,15 @@ def train(model: LatentVariableModel, images: torch.Tensor, config: TrainConfig,
         order = torch.randperm(images.shape[0], generator=generator)
         total, count = 0.0, 0
         for start in range(0, images.shape[0], config.batch_size):
-            x = images[order[start:start + config.batch_size]]
+            x = images[order[start : start + config.batch_size]]
             if a > 0:
-                x = random_affine(x, generator, max_degrees=10.0 * a, max_shift_pixels=2.0 * a,
-                                  scale_range=(1.0 - 0.1 * a, 1.0 + 0.1 * a))
+                x = random_affine(
+                    x,
+                    generator,
+                    max_degrees=10.0 * a,
+                    max_shift_pixels=2.0 * a,
+                    scale_range=(1.0 - 0.1 * a, 1.0 + 0.1 * a),
+                )
             eps = torch.randn(x.shape[0], model.latent_dim, generator=generator)
             loss = model_negative_elbo(model, x, eps, beta=config.beta).neg_elbo.mean()
             optimizer.zero_grad()
@@ -89,8 +99,9 @@ def train(model: LatentVariableModel, images: torch.Tensor, config: TrainConfig,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m vae_core.train", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m vae_core.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", required=True, help="checkpoint path (.safetensors is appended)")
     add_arguments(parser)
     args = parser.parse_args(argv)
@@ -107,16 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     training = {
         **config.to_dict(),
         "command": "python -m vae_core.train " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:])),
-        "data": data.source, "n_train": len(data), "world_size": 1,
-        "final_train_loss": history[-1], "seconds": round(time.time() - started, 1),
+        "data": data.source,
+        "n_train": len(data),
+        "world_size": 1,
+        "final_train_loss": history[-1],
+        "seconds": round(time.time() - started, 1),
     }
     metrics = {}
     if config.eval_data_dir:
         test = load_idx_split(config.eval_data_dir, "test", name=config.dataset)
         metrics = {"test": {**evaluate_model(model, test.images), "data": test.source}}
         print(f"test: {metrics['test']}")
-    path = save_checkpoint(model, args.out, training=training, metrics=metrics,
-                           weights_dtype=config.weights_dtype)
+    path = save_checkpoint(model, args.out, training=training, metrics=metrics, weights_dtype=config.weights_dtype)
     print(f"wrote {path}")
     return 0
 

@@ -6,6 +6,7 @@
   the posterior q(z|x) = N(mu, diag(sigma^2)) at 1 and 2 sigma, mu, and the sample
   z = mu + sigma * eps with the arrow sigma * eps.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,7 +20,6 @@ from ..constants import DIGIT_COLOURS
 __all__ = ["DIGIT_COLOURS", "latent_scatter", "posterior_plane", "ellipse_xy"]
 
 
-
 def ellipse_xy(center: Sequence[float], radii: Sequence[float], points: int = 120) -> tuple[np.ndarray, np.ndarray]:
     """x, y of an axis-aligned ellipse (the contour of a diagonal Gaussian at radii = k * sigma)."""
     t = np.linspace(0.0, 2.0 * math.pi, points)
@@ -28,9 +28,12 @@ def ellipse_xy(center: Sequence[float], radii: Sequence[float], points: int = 12
 
 def _layout(fig: go.Figure, title: str, dims: tuple[int, int], height: int) -> go.Figure:
     fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=15)), height=height,
-        margin=dict(l=10, r=10, t=40, b=10), legend=dict(itemsizing="constant", font=dict(size=11)),
-        plot_bgcolor="white", hovermode="closest",
+        title=dict(text=title, x=0.02, font=dict(size=15)),
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(itemsizing="constant", font=dict(size=11)),
+        plot_bgcolor="white",
+        hovermode="closest",
     )
     grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
     fig.update_xaxes(title_text=f"z{dims[0] + 1}", **grid)
@@ -38,9 +41,16 @@ def _layout(fig: go.Figure, title: str, dims: tuple[int, int], height: int) -> g
     return fig
 
 
-def latent_scatter(codes: np.ndarray, labels: np.ndarray, title: str, dims: tuple[int, int] = (0, 1),
-                   path: np.ndarray | None = None, highlight: dict[str, Sequence[float]] | None = None,
-                   height: int = 460, opacity: float = 0.55) -> go.Figure:
+def latent_scatter(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    title: str,
+    dims: tuple[int, int] = (0, 1),
+    path: np.ndarray | None = None,
+    highlight: dict[str, Sequence[float]] | None = None,
+    height: int = 460,
+    opacity: float = 0.55,
+) -> go.Figure:
     """Scatter of latent codes by digit.
 
     Args:
@@ -59,28 +69,54 @@ def latent_scatter(codes: np.ndarray, labels: np.ndarray, title: str, dims: tupl
         sel = labels == digit
         if not sel.any():
             continue
-        fig.add_trace(go.Scattergl(
-            x=codes[sel, dims[0]], y=codes[sel, dims[1]], mode="markers", name=str(digit),
-            marker=dict(size=4, color=DIGIT_COLOURS[digit], opacity=opacity),
-            hovertemplate=f"digit {digit}<br>z{dims[0] + 1}=%{{x:.2f}}<br>z{dims[1] + 1}=%{{y:.2f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scattergl(
+                x=codes[sel, dims[0]],
+                y=codes[sel, dims[1]],
+                mode="markers",
+                name=str(digit),
+                marker=dict(size=4, color=DIGIT_COLOURS[digit], opacity=opacity),
+                hovertemplate=f"digit {digit}<br>z{dims[0] + 1}=%{{x:.2f}}<br>z{dims[1] + 1}=%{{y:.2f}}<extra></extra>",
+            )
+        )
     if path is not None:
         path = np.asarray(path)
-        fig.add_trace(go.Scatter(x=path[:, dims[0]], y=path[:, dims[1]], mode="lines+markers",
-                                 name="path", line=dict(color="black", width=2),
-                                 marker=dict(size=6, color="black")))
+        fig.add_trace(
+            go.Scatter(
+                x=path[:, dims[0]],
+                y=path[:, dims[1]],
+                mode="lines+markers",
+                name="path",
+                line=dict(color="black", width=2),
+                marker=dict(size=6, color="black"),
+            )
+        )
     for name, z in (highlight or {}).items():
-        fig.add_trace(go.Scatter(x=[z[dims[0]]], y=[z[dims[1]]], mode="markers+text", name=name,
-                                 text=[name], textposition="top center",
-                                 marker=dict(size=16, symbol="star", color="gold",
-                                             line=dict(color="black", width=1.5))))
+        fig.add_trace(
+            go.Scatter(
+                x=[z[dims[0]]],
+                y=[z[dims[1]]],
+                mode="markers+text",
+                name=name,
+                text=[name],
+                textposition="top center",
+                marker=dict(size=16, symbol="star", color="gold", line=dict(color="black", width=1.5)),
+            )
+        )
     return _layout(fig, title, dims, height)
 
 
-def posterior_plane(mu: Sequence[float], sigma: Sequence[float], z: Sequence[float],
-                    dims: tuple[int, int] = (0, 1), background: np.ndarray | None = None,
-                    background_labels: np.ndarray | None = None, title: str = "Latent plane",
-                    extent: float | None = None, height: int = 430) -> go.Figure:
+def posterior_plane(
+    mu: Sequence[float],
+    sigma: Sequence[float],
+    z: Sequence[float],
+    dims: tuple[int, int] = (0, 1),
+    background: np.ndarray | None = None,
+    background_labels: np.ndarray | None = None,
+    title: str = "Latent plane",
+    extent: float | None = None,
+    height: int = 430,
+) -> go.Figure:
     """The sample z = mu + sigma * eps on the latent plane, with q(z|x) and the prior for scale.
 
     Args:
@@ -97,28 +133,60 @@ def posterior_plane(mu: Sequence[float], sigma: Sequence[float], z: Sequence[flo
         background, background_labels = np.asarray(background), np.asarray(background_labels)
         for digit in range(10):
             sel = background_labels == digit
-            fig.add_trace(go.Scattergl(x=background[sel, i], y=background[sel, j], mode="markers",
-                                       name=str(digit), showlegend=False, hoverinfo="skip",
-                                       marker=dict(size=3, color=DIGIT_COLOURS[digit], opacity=0.25)))
+            fig.add_trace(
+                go.Scattergl(
+                    x=background[sel, i],
+                    y=background[sel, j],
+                    mode="markers",
+                    name=str(digit),
+                    showlegend=False,
+                    hoverinfo="skip",
+                    marker=dict(size=3, color=DIGIT_COLOURS[digit], opacity=0.25),
+                )
+            )
     for k, dash in ((1, "dash"), (2, "dot")):
         x, y = ellipse_xy((0.0, 0.0), (k, k))
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"prior {k}σ", hoverinfo="skip",
-                                 line=dict(color="#888", dash=dash, width=1.2)))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=f"prior {k}σ",
+                hoverinfo="skip",
+                line=dict(color="#888", dash=dash, width=1.2),
+            )
+        )
     if sigma[i] > 0 or sigma[j] > 0:
         for k, width in ((1, 2.5), (2, 1.5)):
             x, y = ellipse_xy((mu[i], mu[j]), (k * sigma[i], k * sigma[j]))
-            fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"q(z|x) {k}σ", hoverinfo="skip",
-                                     line=dict(color="#d62728", width=width),
-                                     fill="toself" if k == 1 else None,
-                                     fillcolor="rgba(214,39,40,0.08)"))
-    fig.add_trace(go.Scatter(x=[mu[i]], y=[mu[j]], mode="markers", name="μ",
-                             marker=dict(size=9, color="#d62728", symbol="x")))
-    fig.add_trace(go.Scatter(x=[mu[i], z[i]], y=[mu[j], z[j]], mode="lines", name="σ⊙ε",
-                             line=dict(color="#444", width=1.5)))
-    fig.add_trace(go.Scatter(x=[z[i]], y=[z[j]], mode="markers", name="z",
-                             marker=dict(size=15, symbol="star", color="gold",
-                                         line=dict(color="black", width=1.5)),
-                             hovertemplate="z = (%{x:.3f}, %{y:.3f})<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    name=f"q(z|x) {k}σ",
+                    hoverinfo="skip",
+                    line=dict(color="#d62728", width=width),
+                    fill="toself" if k == 1 else None,
+                    fillcolor="rgba(214,39,40,0.08)",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(x=[mu[i]], y=[mu[j]], mode="markers", name="μ", marker=dict(size=9, color="#d62728", symbol="x"))
+    )
+    fig.add_trace(
+        go.Scatter(x=[mu[i], z[i]], y=[mu[j], z[j]], mode="lines", name="σ⊙ε", line=dict(color="#444", width=1.5))
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[z[i]],
+            y=[z[j]],
+            mode="markers",
+            name="z",
+            marker=dict(size=15, symbol="star", color="gold", line=dict(color="black", width=1.5)),
+            hovertemplate="z = (%{x:.3f}, %{y:.3f})<extra></extra>",
+        )
+    )
     if extent is None:
         extent = max(3.0, 1.15 * max(abs(float(v)) for v in (mu[i], mu[j], z[i], z[j])) + 0.5)
     _layout(fig, title, dims, height)

@@ -1,5 +1,5 @@
-"""Images in and out: crisp PNGs of decoded digits, tiled strips and grids, user uploads (Pillow).
-"""
+"""Images in and out: crisp PNGs of decoded digits, tiled strips and grids, user uploads (Pillow)."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +29,7 @@ def tile(images: torch.Tensor, columns: int, pad: int = 2, pad_value: float = 1.
     out = torch.full((rows * h + (rows - 1) * pad, columns * w + (columns - 1) * pad), pad_value)
     for i in range(n):
         r, c = divmod(i, columns)
-        out[r * (h + pad): r * (h + pad) + h, c * (w + pad): c * (w + pad) + w] = images[i]
+        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = images[i]
     return out
 
 
@@ -71,8 +71,9 @@ def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
     (top, left), (bottom, right) = ink.min(0), ink.max(0) + 1
     crop = Image.fromarray(np.uint8(array[top:bottom, left:right] * 255))
     side = max(crop.width, crop.height)
-    crop = crop.resize((max(1, round(crop.width * 20 / side)), max(1, round(crop.height * 20 / side))),
-                       Image.Resampling.LANCZOS)
+    crop = crop.resize(
+        (max(1, round(crop.width * 20 / side)), max(1, round(crop.height * 20 / side))), Image.Resampling.LANCZOS
+    )
     canvas = Image.new("L", (28, 28), 0)
     canvas.paste(crop, ((28 - crop.width) // 2, (28 - crop.height) // 2))
     return torch.from_numpy(np.asarray(canvas, dtype=np.float32) / 255.0).reshape(1, 1, 28, 28)

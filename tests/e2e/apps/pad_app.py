@@ -11,6 +11,7 @@ Shows the pad (key "pad") and, as text the tests read:
     PAD_Z <json>                    the z passed to the pad on this run
     PAD_RETURNED <json>             latent_pad's return value, on the run a commit triggered
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,9 @@ ss.setdefault("z", list(mu))
 ss.setdefault("commits", 0)
 
 st.title("Latent pad test app")
-st.caption(f"{Path(path).name}: {model.kind}, latent_dim {model.latent_dim}, "
-           f"input #{index} (digit {int(data.labels[index])})")
+st.caption(
+    f"{Path(path).name}: {model.kind}, latent_dim {model.latent_dim}, input #{index} (digit {int(data.labels[index])})"
+)
 
 
 def _on_commit(commit: dict) -> None:
@@ -78,8 +80,9 @@ def _on_commit(commit: dict) -> None:
     ss["last_commit"] = commit
 
 
-returned = latent_pad(spec, (codes, data.labels.numpy()), mu, sigma, ss["z"], dims=dims, key="pad",
-                      on_commit=_on_commit)
+returned = latent_pad(
+    spec, (codes, data.labels.numpy()), mu, sigma, ss["z"], dims=dims, key="pad", on_commit=_on_commit
+)
 if returned is not None:
     st.text(f"PAD_RETURNED {json.dumps(returned)}")
 
