@@ -7,7 +7,8 @@ JavaScript on every animation frame while the user drags. Python hears about z o
 user lets go (or releases an arrow key), and the rest of the page updates then.
 
 The component is a ``st.components.v2`` component (inline HTML/CSS/JS, no build step); its
-assets live in ui/latent_pad_assets/ and are read once at import. (components.v2 accepts asset
+assets live in ui/latent_pad_assets/ (pad.js and its parts in js/, joined into one module) and
+are read once at import. (components.v2 accepts asset
 *paths* only for installed packages that declare an ``asset_dir`` in pyproject.toml, so the
 files are passed as inline strings.)
 
@@ -69,8 +70,17 @@ _SPEC_HEADER_KEYS = (
 )
 
 
+_JS_PARTS = ("util", "weights", "geometry", "drawing", "input", "messaging", "instrumentation")
+"""pad.js's parts (ui/latent_pad_assets/js/), joined in this order before pad.js into one module."""
+
+
 def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _module() -> str:
+    """The component's JavaScript: the parts, then pad.js (the Pad and the entry point)."""
+    return "\n".join([*(_asset(f"js/{part}.js") for part in _JS_PARTS), _asset("pad.js")])
 
 
 # Defined once at import: registering the same name again on every rerun would be wasteful.
@@ -78,7 +88,7 @@ _COMPONENT = st.components.v2.component(
     COMPONENT_NAME,
     html=_asset("pad.html"),
     css=_asset("pad.css"),
-    js=_asset("pad.js"),
+    js=_module(),
 )
 
 

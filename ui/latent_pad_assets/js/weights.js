@@ -1,0 +1,119 @@
+// ---------------------------------------------------------------------------------------------
+// weights.js: the decoder (an MLP forward pass over Float32Arrays) and the gallery points, parsed
+// from base64 once per content hash and cached for as long as the page lives.
+// ---------------------------------------------------------------------------------------------
+const DECODERS = new Map();      // spec hash   -> Decoder (weights parsed once)
+const POINT_SETS = new Map();    // points hash -> {n, xy: Float32Array(2n), labels: Uint8Array(n)}
+const JIT_WARMUP_DECODES = 8;    // decodes run at parse time so the first drag frame is fast
+let specParses = 0;              // how many times weights were parsed (should stay 1 per model)
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function base64ToBytes(b64) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// base64 of little-endian float32 -> Float32Array(n) (a view, no copy, on little-endian hosts).
+function base64ToFloat32(b64, n) {
+  const bytes = base64ToBytes(b64);
+  if (bytes.byteLength !== 4 * n) throw new Error(`expected ${4 * n} bytes, got ${bytes.byteLength}`);
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}
+
+class Decoder {
+  constructor(spec) {
+    this.hash = spec.hash;
+    this.latentDim = spec.latent_dim;
+    this.activation = spec.activation;
+    if (!["relu", "elu", "tanh"].includes(this.activation)) {
+      throw new Error(`unknown activation ${this.activation}`);
+    }
+    this.layers = spec.layers.map((l) => ({
+      nIn: l.in, nOut: l.out,
+      W: base64ToFloat32(l.weight, l.in * l.out),   // (out, in) row-major, like torch's Linear
+      b: base64ToFloat32(l.bias, l.out),
+    }));
+    const [channels, height, width] = spec.image_shape;
+    this.height = height;
+    this.width = width;
+    this.numPixels = channels * height * width;
+    const last = this.layers[this.layers.length - 1];
+    if (channels !== 1 || this.layers[0].nIn !== this.latentDim || last.nOut !== this.numPixels) {
+      throw new Error(`decoder spec does not map latent_dim -> ${this.numPixels} grey pixels`);
+    }
+    this.input = new Float32Array(this.latentDim);
+    this.buffers = this.layers.map((l) => new Float32Array(l.nOut));
+    specParses += 1;
+    // Warm the JIT up now, so the first decode of a drag is already fast (~25 ms cold).
+    const z = new Float64Array(this.latentDim);
+    for (let r = 0; r < JIT_WARMUP_DECODES; r++) { z.fill(r - JIT_WARMUP_DECODES / 2); this.decode(z); }
+  }
+
+  // z: array-like of latent_dim numbers -> Float32Array(numPixels) of pixels in [0, 1], row-major.
+  // The result is this decoder's own buffer, overwritten by the next call: copy it to keep it.
+  decode(z) {
+    const x0 = this.input;
+    for (let i = 0; i < this.latentDim; i++) x0[i] = z[i];
+    let x = x0;
+    const L = this.layers.length;
+    for (let l = 0; l < L; l++) {
+      const { nIn, nOut, W, b } = this.layers[l];
+      const y = this.buffers[l];
+      // y = W x + b. Four accumulators break the add dependency chain; values are doubles in
+      // registers and rounded to float32 when stored, as torch does per layer.
+      for (let o = 0; o < nOut; o++) {
+        const row = o * nIn;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+        for (; k + 3 < nIn; k += 4) {
+          s0 += W[row + k] * x[k];
+          s1 += W[row + k + 1] * x[k + 1];
+          s2 += W[row + k + 2] * x[k + 2];
+          s3 += W[row + k + 3] * x[k + 3];
+        }
+        for (; k < nIn; k++) s0 += W[row + k] * x[k];
+        y[o] = b[o] + ((s0 + s1) + (s2 + s3));
+      }
+      if (l < L - 1) {
+        // Hidden activation (the same after every hidden layer).
+        if (this.activation === "relu") {
+          for (let o = 0; o < nOut; o++) if (y[o] < 0) y[o] = 0;
+        } else if (this.activation === "elu") {
+          for (let o = 0; o < nOut; o++) if (y[o] <= 0) y[o] = Math.expm1(y[o]);
+        } else {
+          for (let o = 0; o < nOut; o++) y[o] = Math.tanh(y[o]);
+        }
+      } else {
+        // Bernoulli means: sigmoid of the logits (exp overflow gives 1 / Infinity = 0, as wanted).
+        for (let o = 0; o < nOut; o++) y[o] = 1 / (1 + Math.exp(-y[o]));
+      }
+      x = y;
+    }
+    return x;
+  }
+}
+
+function parsePoints(p) {
+  const xy = base64ToFloat32(p.xy, 2 * p.n);
+  const labels = base64ToBytes(p.labels);
+  return { n: p.n, xy, labels };
+}
+
+// The cached decoder / point set for a payload, parsing it if it carries the data; null if the
+// page has neither the data nor a cached copy (the caller then asks Python for it).
+function decoderFor(spec) {
+  if (!DECODERS.has(spec.hash) && spec.layers) DECODERS.set(spec.hash, new Decoder(spec));
+  return DECODERS.get(spec.hash) || null;
+}
+
+function pointSetFor(pts) {
+  if (!POINT_SETS.has(pts.hash) && pts.xy) POINT_SETS.set(pts.hash, parsePoints(pts));
+  return POINT_SETS.get(pts.hash) || null;
+}
