@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import weakref
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +43,7 @@ SERVER_START_TIMEOUT_S = 90.0
 APP_TIMEOUT_MS = 60_000
 
 __all__ = [
+    "huge_png",
     "REPO",
     "APPS",
     "CHROMIUM",
@@ -53,6 +56,29 @@ __all__ = [
     "open_app",
     "expect_rerun",
 ]
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid 1-bit palette PNG of width x height pixels, all colour 0, built row by row.
+
+    A 13,000 x 13,000 one is ~30 kB: the cheap "decompression bomb" of the upload tests.
+    """
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 3, 0, 0, 0)  # 1 bit per pixel, palette
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed pixels
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    palette = b"\x00\x00\x00\xff\xff\xff"
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"PLTE", palette)
+        + chunk(b"IDAT", idat)
+        + chunk(b"IEND", b"")
+    )
 
 
 def free_port() -> int:

@@ -11,7 +11,6 @@ import json
 import struct
 import time
 import tracemalloc
-import zlib
 
 import numpy as np
 import pytest
@@ -19,6 +18,7 @@ import torch
 from PIL import Image
 
 import vae_core
+from e2e_harness import huge_png
 from vae_core.data import read_idx_images
 from vae_core.data.datasets import MAX_IDX_BYTES
 from vae_core.download import main as download_main
@@ -26,32 +26,12 @@ from vae_core.maths.reparam import reparameterize
 from vae_core.models.checkpoint import CheckpointError, save_checkpoint
 from vae_core.viz.images import MAX_UPLOAD_PIXELS, image_from_upload
 
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _huge_palette_png(width: int, height: int) -> bytes:
-    """A valid 1-bit palette PNG of width x height, all colour 0, built row by row (~30 kB)."""
-    header = struct.pack(">IIBBBBB", width, height, 1, 3, 0, 0, 0)  # 1 bit, palette
-    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed pixels
-    compressor = zlib.compressobj(9)
-    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"PLTE", b"\x00\x00\x00\xff\xff\xff")
-        + _png_chunk(b"IDAT", idat)
-        + _png_chunk(b"IEND", b"")
-    )
-
-
 # --- 1. upload memory -------------------------------------------------------------------------------
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # Pillow's own notice
 def test_a_13000_squared_png_is_refused_from_its_header_fast_and_small():
-    data = _huge_palette_png(13_000, 13_000)
+    data = huge_png(13_000, 13_000)
     assert len(data) < 100_000
     tracemalloc.start()
     started = time.perf_counter()

@@ -1,0 +1,81 @@
+"""Hostile uploads: three learners upload a 13,000 x 13,000-pixel PNG (~30 kB) at once.
+
+    python benchmarks/uploads.py --json
+
+Starts `streamlit run app.py` on a free localhost port, opens three browser contexts in Debian's
+Chromium, switches each to "Upload a digit" and hands all three the file at the same moment, then
+waits for each page to show the refusal. Prints {"uploads", "refused", "seconds_p50",
+"seconds_max", "server_rss_mb_before", "server_rss_mb_after", "server_rss_growth_mb"}: seconds
+from handing over the file to the refusal on screen; RSS of the server process.
+Target (hostile-inputs issue): each refused in < 1 s, RSS growth <= 50 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, huge_png, open_app
+
+SIDE = 13_000
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--uploads", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    data = huge_png(SIDE, SIDE)
+    server = StreamlitServer(REPO / "app.py")
+    try:
+        server.wait_healthy()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            pages = []
+            for _ in range(args.uploads):
+                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                open_app(page, server.url)
+                with expect_rerun(page):
+                    page.get_by_text("Upload a digit", exact=True).click()
+                pages.append(page)
+            rss_before = _rss_mb(server.proc.pid)
+            started = time.perf_counter()
+            # Playwright's sync API is one thread: hand all files over first, then wait for each.
+            for page in pages:
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                    files=[{"name": "bomb.png", "mimeType": "image/png", "buffer": data}]
+                )
+            seconds = []
+            for page in pages:
+                page.get_by_text("the limit is 16,777,216 pixels").first.wait_for(timeout=60_000)
+                seconds.append(time.perf_counter() - started)
+            rss_after = _rss_mb(server.proc.pid)
+            browser.close()
+    finally:
+        server.stop()
+    result = {
+        "uploads": args.uploads,
+        "file_bytes": len(data),
+        "refused": len(seconds),
+        "seconds_p50": round(statistics.median(seconds), 3),
+        "seconds_max": round(max(seconds), 3),
+        "server_rss_mb_before": round(rss_before, 1),
+        "server_rss_mb_after": round(rss_after, 1),
+        "server_rss_growth_mb": round(rss_after - rss_before, 1),
+    }
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
