@@ -5,14 +5,15 @@
 A light client per session speaks Streamlit's own WebSocket protocol (BackMsg / ForwardMsg
 protobufs on /_stcore/stream), as the browser does, without a browser: it opens the Explorer,
 then, until the time is up, moves one of the playground's sliders (μ, σ or ε) to a random value,
-waits for that run to finish, and "thinks" for --think-ms. Loopback only; bounded in time.
+waits for that run to finish, and "thinks" for --think-ms; every --page-every changes it visits
+the Maths lab and comes back, so every page is run under load. Loopback only; bounded in time.
 
 Prints {"sessions", "changes", "errors", "latency_ms_p50", "latency_ms_p95",
 "server_rss_mb_start", "server_rss_mb_end", "server_cpu_ms_per_change"} (+ "exceptions", the
 st.exception elements seen, and the settings): errors count refused connections, timeouts and
 exceptions; latency is from sending the change to its script_finished; RSS is the server
 process's (after every session has opened the page once, and at the end); CPU is the server's
-user + system time over the changes.
+user + system time over the changes (page visits included).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Session:
         self.sliders: dict[str, tuple[str, str, float, float]] = {}  # key -> (id, fragment, min, max)
         self.exceptions: list[str] = []
         self.z_text = ""  # the playground's "z = μ + σ ⊙ ε = ..." line, as last shown
+        self.pages: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
         self.ws = None
 
     def __enter__(self) -> Session:
@@ -71,10 +73,14 @@ class Session:
     def __exit__(self, *exc) -> None:
         self._connection.__exit__(*exc)
 
-    def run(self, widget=None) -> float:
-        """Send one rerun (with one changed slider, or none) and wait for it to finish; seconds."""
+    def run(self, widget=None, page: str = "") -> float:
+        """Send one rerun of a page (its URL path; "" the default) with one changed slider or none,
+        and wait for it to finish; seconds."""
         msg = BackMsg()
         msg.rerun_script.query_string = ""
+        if self.pages and page not in self.pages:
+            raise RuntimeError(f"no page {page!r} in the app's navigation: {sorted(self.pages)}")
+        msg.rerun_script.page_script_hash = self.pages.get(page, "")
         if widget is not None:
             widget_id, fragment, value = widget
             state = msg.rerun_script.widget_states.widgets.add()
@@ -86,7 +92,9 @@ class Session:
         while True:
             fm = ForwardMsg.FromString(self.ws.recv(timeout=RUN_TIMEOUT_S))
             kind = fm.WhichOneof("type")
-            if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            if kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 self._note(fm.delta.new_element, fm.delta.fragment_id)
             elif kind == "script_finished":
                 if fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -113,13 +121,19 @@ class Session:
         return seconds
 
 
-def _learner(port: int, seed: int, start: threading.Barrier, deadline: list[float], think_s: float, out: dict) -> None:
+def _learner(
+    port: int, seed: int, start: threading.Barrier, deadline: list[float], think_s: float, page_every: int, out: dict
+) -> None:
     try:
         with Session(port, seed) as session:
             session.run()  # open the Explorer
             start.wait()
             while time.monotonic() < deadline[0]:
                 out["latencies"].append(session.change())
+                if page_every and len(out["latencies"]) % page_every == 0:
+                    session.run(page="maths")  # the other page, then back
+                    session.run(page="")  # the Explorer: the default page, at "/"
+                    out["page_visits"] += 1
                 time.sleep(think_s * session.rng.uniform(0.5, 1.5))
             out["exceptions"] += session.exceptions
     except Exception as exc:  # noqa: BLE001 - every failure of a session is an error to count
@@ -133,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--think-ms", type=float, default=500.0, help="mean pause between a learner's changes")
+    parser.add_argument("--page-every", type=int, default=10, help="visit the Maths lab every this many changes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -145,14 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         pid = server.proc.pid
         with Session(server.port, -1) as warm:  # load the models and gallery once
             warm.run()
-        outs = [{"latencies": [], "errors": [], "exceptions": []} for _ in range(args.sessions)]
+        outs = [{"latencies": [], "errors": [], "exceptions": [], "page_visits": 0} for _ in range(args.sessions)]
         start = threading.Barrier(args.sessions + 1)
         deadline = [float("inf")]
         threads = [
             threading.Thread(
                 target=_learner,
                 daemon=True,
-                args=(server.port, args.seed + i, start, deadline, args.think_ms / 1000, outs[i]),
+                args=(server.port, args.seed + i, start, deadline, args.think_ms / 1000, args.page_every, outs[i]),
             )
             for i in range(args.sessions)
         ]
@@ -179,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": args.seconds,
         "think_ms": args.think_ms,
         "changes": changes,
+        "maths_page_visits": sum(o["page_visits"] for o in outs),
         "errors": len(errors) + len(exceptions),
         "exceptions": len(exceptions),
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
