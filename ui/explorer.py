@@ -17,6 +17,7 @@ from vae_core import reparameterize
 from vae_core.constants import EPS_LIMIT
 from vae_core.maths.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
 from vae_core.maths.losses import negative_elbo
+from vae_core.maths.projection import Projection, axes_projection, pca_projection
 from vae_core.viz.figures import latent_scatter, posterior_plane
 from vae_core.viz.images import tile, to_png
 
@@ -160,7 +161,7 @@ def playground(selection: Selection) -> None:
         mu_range,
         sigma_max,
         codes,
-        get_gallery().labels.numpy(),
+        get_gallery(selection.dataset).labels.numpy(),
         get_decoder_spec(entry["path"]),
     )
 
@@ -272,19 +273,55 @@ def _live_playground(
             st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
 
 
-def _endpoint(label: str, default_digit: int, key: str) -> int:
+def _endpoint(label: str, default_digit: int, key: str, selection: Selection) -> int:
     c1, c2 = st.columns(2)
-    digit = c1.selectbox(f"{label}: digit", list(range(10)), index=default_digit, key=f"{key}_digit")
+    names = selection.class_names
+    digit = c1.selectbox(
+        f"{label}: class", list(range(10)), index=default_digit, format_func=names.__getitem__, key=f"{key}_digit"
+    )
     index = c2.number_input(f"{label}: index", 0, 499, 0, key=f"{key}_index")
-    return gallery_index(digit, int(index))
+    return gallery_index(digit, int(index), selection.dataset)
+
+
+PLANE_PCA = "PCA of the gallery's codes"
+
+
+def _plane_choice(latent_dim: int) -> tuple:
+    """For latent_dim > 2, the user's plane: ("pca",) or ("dims", i, j); ("dims", 0, 1) for 2-D."""
+    if latent_dim <= 2:
+        return ("dims", 0, 1)
+    c1, c2, c3 = st.columns([1.4, 1, 1])
+    kind = c1.radio(
+        "Plane of the latent space shown",
+        [PLANE_PCA, "two latent dimensions"],
+        key="plane_kind",
+        help=f"A {latent_dim}-D space is drawn on a plane: its first two principal components, or two "
+        "chosen dimensions. Off the plane, every coordinate is held at the input's code.",
+    )
+    if kind == PLANE_PCA:
+        return ("pca",)
+    i = c2.selectbox("x axis", range(latent_dim), 0, format_func=lambda k: f"z{k + 1}", key="plane_i")
+    j = c3.selectbox("y axis", range(latent_dim), 1, format_func=lambda k: f"z{k + 1}", key="plane_j")
+    if i == j:
+        st.error("Pick two different latent dimensions for the plane.")
+        return ("dims", 0, 1)
+    return ("dims", i, j)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _projection(path: str, choice: tuple) -> Projection:
+    """The plane of choice for the model at path (PCA of its own gallery codes, or two dims)."""
+    if choice[0] == "pca":
+        return pca_projection(torch.from_numpy(gallery_codes(path)[0]))
+    return axes_projection(get_model(path).latent_dim, choice[1], choice[2])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _interpolation(path: str, index_a: int, index_b: int, steps: int) -> tuple[np.ndarray, bytes, list[float]]:
     """(path in latent space (steps, d), PNG strip, each frame's RMS distance to the nearest real
-    gallery digit) for one model."""
+    gallery image) for one model."""
     model = get_model(path)
-    images = get_gallery().images
+    images = get_gallery(model.dataset).images
     with torch.no_grad():
         mu, _ = model.encode(images[[index_a, index_b]])
         line = interpolate(mu[0], mu[1], steps)
@@ -293,7 +330,7 @@ def _interpolation(path: str, index_a: int, index_b: int, steps: int) -> tuple[n
 
 
 @st.fragment
-def interpolation_section(selection: Selection) -> None:
+def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
     """Latent scatters of both models and the decoded straight line between two inputs."""
     st.subheader("2 · Latent space and interpolation")
     st.markdown(
@@ -304,11 +341,13 @@ def interpolation_section(selection: Selection) -> None:
     )
     c1, c2, c3 = st.columns([1, 1, 0.8])
     with c1:
-        index_a = _endpoint("From", 2, "interp_a")
+        index_a = _endpoint("From", 2, "interp_a", selection)
     with c2:
-        index_b = _endpoint("To", 9, "interp_b")
+        index_b = _endpoint("To", 9, "interp_b", selection)
     steps = c3.slider("Steps", 3, 16, 10, key="interp_steps")
-    labels = get_gallery().labels.numpy()
+    gallery = get_gallery(selection.dataset)
+    labels = gallery.labels.numpy()
+
     models = [("ae", "Plain autoencoder (AE)", selection.ae), ("vae", "VAE", selection.vae)]
     columns = st.columns(2, gap="large")
     for column, (kind, title, entry) in zip(columns, models, strict=True):
@@ -317,42 +356,53 @@ def interpolation_section(selection: Selection) -> None:
                 continue
             line, strip, distances = _interpolation(entry["path"], index_a, index_b, steps)
             codes, _ = gallery_codes(entry["path"])
+            plane = _projection(entry["path"], choice)
+            flat = plane.to_plane(torch.from_numpy(line)).numpy()
             fig = latent_scatter(
-                codes,
+                plane.to_plane(torch.from_numpy(codes)).numpy(),
                 labels,
-                f"{title}: latent space (μ of 5,000 images)",
-                path=line,
-                highlight={"A": line[0], "B": line[-1]},
+                f"{title}: latent space (μ of {len(labels):,} images)",
+                path=flat,
+                highlight={"A": flat[0], "B": flat[-1]},
+                axis_labels=plane.labels,
+                class_names=selection.class_names,
             )
             st.plotly_chart(fig, width="stretch", key=f"interp_{kind}_scatter")
             st.image(strip, caption=f"{title}: decoded path, A → B", width="stretch", output_format="PNG")
             st.caption(
-                f"How far each frame is from the nearest of the 5,000 real digits (RMS "
+                f"How far each frame is from the nearest of the {len(labels):,} real images (RMS "
                 f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
                 "Frames in a hole of the latent space resemble no real digit."
             )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _grid(path: str, n: int, spacing: str) -> tuple[bytes, str]:
-    """(PNG of the decoded n x n grid, sentence stating its range and spacing)."""
+def _grid(path: str, n: int, spacing: str, choice: tuple, base: tuple[float, ...]) -> tuple[bytes, str]:
+    """(PNG of the decoded n x n grid on the chosen plane, off-plane coordinates held at base,
+    and the sentence stating its range and spacing)."""
     model = get_model(path)
+    plane = _projection(path, choice)
+    base_t = torch.tensor(base, dtype=torch.float32)
     if spacing == "inverse-cdf":
         axis = inverse_cdf_axis(n)
-        grid = latent_grid(model, axis, axis, "z = Φ⁻¹(u), u evenly spaced on [0.05, 0.95]")
+        grid = latent_grid(
+            model, axis, axis, "z = Φ⁻¹(u), u evenly spaced on [0.05, 0.95]", base=base_t, projection=plane
+        )
     else:
-        low, high = code_box(torch.from_numpy(gallery_codes(path)[0]))
+        low, high = code_box(plane.to_plane(torch.from_numpy(gallery_codes(path)[0])))
         grid = latent_grid(
             model,
             linear_axis(n, float(low[0]), float(high[0])),
             linear_axis(n, float(low[1]), float(high[1])),
             "linear over the 1st–99th percentile box of the gallery's codes",
+            base=base_t,
+            projection=plane,
         )
     return to_png(tile(grid.images.reshape(n * n, 28, 28), n, pad=0), 2), grid.describe()
 
 
 @st.fragment
-def grid_section(selection: Selection) -> None:
+def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
     """Decoded n x n grids over the latent plane, AE next to VAE."""
     st.subheader("3 · Latent grids")
     st.markdown(
@@ -373,6 +423,9 @@ def grid_section(selection: Selection) -> None:
             "linear": "linear over the codes' box",
         }.get,
     )
+    latent_dim = get_model((selection.vae or selection.ae)["path"]).latent_dim
+    if latent_dim > 2:
+        st.caption("Off the plane, every coordinate is held at the input's code μ(x) under each model.")
     columns = st.columns(2, gap="large")
     for column, (_kind, title, entry, spacing) in zip(
         columns,
@@ -382,7 +435,9 @@ def grid_section(selection: Selection) -> None:
         with column:
             if load_or_explain(entry, title) is None:
                 continue
-            png, description = _grid(entry["path"], n, spacing)
+            model = get_model(entry["path"])
+            base = tuple(_encoder_values(model, selection.x)[0]) if latent_dim > 2 else (0.0,) * latent_dim
+            png, description = _grid(entry["path"], n, spacing, choice, base)
             st.image(png, caption=f"{title}: {description}", width="stretch", output_format="PNG")
 
 
@@ -395,6 +450,7 @@ def render(selection: Selection) -> None:
     )
     playground(selection)
     st.divider()
-    interpolation_section(selection)
+    choice = _plane_choice(get_model((selection.vae or selection.ae)["path"]).latent_dim)
+    interpolation_section(selection, choice)
     st.divider()
-    grid_section(selection)
+    grid_section(selection, choice)

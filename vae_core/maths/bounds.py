@@ -42,6 +42,7 @@ __all__ = [
     "iwae_bound",
     "IwaeCurve",
     "iwae_curve",
+    "iwae_bounds",
 ]
 
 Tensor = torch.Tensor
@@ -248,3 +249,26 @@ def iwae_curve(
         r,
         np.stack([e.values for e in estimates]),
     )
+
+
+def iwae_bounds(model, images: Tensor, k: int, generator: torch.Generator | None = None) -> Tensor:
+    """L_k for each of N images (Burda et al. 2016, eq. 8), one estimate each, in nats.
+
+    Args:
+        model: a VAE. images: float (N, 1, 28, 28) in [0, 1]. k: integer in [1, 5000].
+        generator: the source of eps (N * k draws, image by image).
+    Returns:
+        float64 (N,): log (1/k) sum_i w_i per image; its mean over a test set is the IWAE bound
+        quoted in the model card.
+    Raises:
+        TypeError: an AE. ValueError: images not (N, 1, 28, 28), k outside [1, 5000].
+    """
+    require_vae(model)
+    check_tensor("images", images, (None, 1, 28, 28))
+    k = check_count("k", k, 1, MAX_K)
+    values = torch.empty(images.shape[0], dtype=torch.float64)
+    for n in range(images.shape[0]):
+        eps = torch.randn(k, model.latent_dim, generator=generator)
+        log_w = log_weights(model, images[n : n + 1], eps).log_w
+        values[n] = torch.logsumexp(log_w, dim=0) - math.log(k)
+    return values

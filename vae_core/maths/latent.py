@@ -14,6 +14,7 @@ import torch
 
 from ..checks import check_count, check_tensor
 from ..models.networks import LatentVariableModel
+from .projection import Projection, axes_projection
 
 MAX_STEPS = 1_000
 """Most points on one interpolation or grid axis (each one is a decoded image)."""
@@ -92,12 +93,14 @@ class LatentGrid:
     x_axis: torch.Tensor
     y_axis: torch.Tensor
     spacing: str
+    axis_labels: tuple[str, str] = ("z₁", "z₂")
 
     def describe(self) -> str:
         dx = self.x_axis[1:] - self.x_axis[:-1]
+        a, b = self.axis_labels
         return (
-            f"{len(self.x_axis)}x{len(self.y_axis)} grid, z1 in [{self.x_axis[0]:.2f}, "
-            f"{self.x_axis[-1]:.2f}], z2 in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
+            f"{len(self.x_axis)}x{len(self.y_axis)} grid, {a} in [{self.x_axis[0]:.2f}, "
+            f"{self.x_axis[-1]:.2f}], {b} in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
             f"{self.spacing}, step {float(dx.min()):.2f}-{float(dx.max()):.2f}"
         )
 
@@ -110,20 +113,22 @@ def latent_grid(
     spacing: str,
     dims: tuple[int, int] = (0, 1),
     base: torch.Tensor | None = None,
+    projection: Projection | None = None,
 ) -> LatentGrid:
-    """Decode every point of the grid x_axis x y_axis over the two latent dimensions dims.
+    """Decode every point of the grid x_axis x y_axis laid on a plane of the latent space.
 
-    Other dimensions are held at base (default 0). Returns a LatentGrid whose images row i
-    corresponds to y_axis[n - 1 - i] (top row = largest z), column j to x_axis[j].
+    The plane is `projection` (vae_core.maths.projection; default the latent dimensions dims),
+    and every other coordinate is held at base's (default 0): z = projection.lift(p, base).
+    Returns a LatentGrid whose images row i corresponds to y_axis[n - 1 - i] (top row = largest
+    value), column j to x_axis[j].
     """
     n_x, n_y = len(x_axis), len(y_axis)
+    projection = projection or axes_projection(model.latent_dim, *dims)
     base = torch.zeros(model.latent_dim) if base is None else base
-    ys = y_axis.flip(0)
-    z = base.repeat(n_y * n_x, 1)
-    z[:, dims[0]] = x_axis.repeat(n_y)
-    z[:, dims[1]] = ys.repeat_interleave(n_x)
+    plane = torch.stack([x_axis.double().repeat(n_y), y_axis.double().flip(0).repeat_interleave(n_x)], dim=1)
+    z = projection.lift(plane, base).float()
     images = model.decode(z).reshape(n_y, n_x, 28, 28)
-    return LatentGrid(images, x_axis, y_axis, spacing)
+    return LatentGrid(images, x_axis, y_axis, spacing, projection.labels)
 
 
 @torch.no_grad()

@@ -26,7 +26,9 @@ def ellipse_xy(center: Sequence[float], radii: Sequence[float], points: int = 12
     return center[0] + radii[0] * np.cos(t), center[1] + radii[1] * np.sin(t)
 
 
-def _layout(fig: go.Figure, title: str, dims: tuple[int, int], height: int) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, dims: tuple[int, int], height: int, axis_labels: tuple[str, str] | None = None
+) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0.02, font=dict(size=15)),
         height=height,
@@ -36,8 +38,9 @@ def _layout(fig: go.Figure, title: str, dims: tuple[int, int], height: int) -> g
         hovermode="closest",
     )
     grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
-    fig.update_xaxes(title_text=f"z{dims[0] + 1}", **grid)
-    fig.update_yaxes(title_text=f"z{dims[1] + 1}", scaleanchor="x", scaleratio=1, **grid)
+    x_label, y_label = axis_labels or (f"z{dims[0] + 1}", f"z{dims[1] + 1}")
+    fig.update_xaxes(title_text=x_label, **grid)
+    fig.update_yaxes(title_text=y_label, scaleanchor="x", scaleratio=1, **grid)
     return fig
 
 
@@ -50,20 +53,27 @@ def latent_scatter(
     highlight: dict[str, Sequence[float]] | None = None,
     height: int = 460,
     opacity: float = 0.55,
+    axis_labels: tuple[str, str] | None = None,
+    class_names: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Scatter of latent codes by digit.
+    """Scatter of latent codes by class.
 
     Args:
         codes: float (N, latent_dim) (numpy or tensor), e.g. the encoder means mu of a gallery.
-        labels: int (N,) digit classes 0-9.
+        labels: int (N,) classes 0-9.
         title: figure title.
-        dims: which two latent dimensions to plot.
+        dims: which two columns of codes (and of path and highlight) to plot.
+        axis_labels: the axes' titles (default "z{i+1}", "z{j+1}"); e.g. ("PC1", "PC2") for codes
+            already projected onto a plane (vae_core.maths.projection).
+        class_names: the ten class names for the legend and hover (default the digits).
         path: optional float (S, latent_dim), an interpolation path drawn as a line with markers.
         highlight: optional {name: z} points drawn as large stars (e.g. the two endpoints).
     Returns:
         plotly Figure: one Scattergl trace per digit, then "path" and highlight traces.
     """
     codes, labels = np.asarray(codes), np.asarray(labels)
+    names = list(class_names) if class_names is not None else [str(d) for d in range(10)]
+    x_label, y_label = axis_labels or (f"z{dims[0] + 1}", f"z{dims[1] + 1}")
     fig = go.Figure()
     for digit in range(10):
         sel = labels == digit
@@ -74,9 +84,9 @@ def latent_scatter(
                 x=codes[sel, dims[0]],
                 y=codes[sel, dims[1]],
                 mode="markers",
-                name=str(digit),
+                name=names[digit],
                 marker=dict(size=4, color=DIGIT_COLOURS[digit], opacity=opacity),
-                hovertemplate=f"digit {digit}<br>z{dims[0] + 1}=%{{x:.2f}}<br>z{dims[1] + 1}=%{{y:.2f}}<extra></extra>",
+                hovertemplate=f"{names[digit]}<br>{x_label}=%{{x:.2f}}<br>{y_label}=%{{y:.2f}}<extra></extra>",
             )
         )
     if path is not None:
@@ -103,7 +113,7 @@ def latent_scatter(
                 marker=dict(size=16, symbol="star", color="gold", line=dict(color="black", width=1.5)),
             )
         )
-    return _layout(fig, title, dims, height)
+    return _layout(fig, title, dims, height, axis_labels)
 
 
 def posterior_plane(
