@@ -11,9 +11,11 @@ Public interface:
     reparameterize(mu, sigma, eps) -> z          z = mu + sigma * eps
     list_models() -> list[dict]                  the shipped checkpoints in models/
     load_model(path) -> VAE | AE                 eval-mode module with encode/decode
+    log_marginal_likelihood(model, x) -> (N,)    exact log p(x) of a 2-D VAE by quadrature, nats
 """
 
+from .maths.marginal import log_marginal_likelihood
 from .maths.reparam import reparameterize
 from .models.checkpoint import CheckpointError, list_models, load_model
 
-__all__ = ["reparameterize", "list_models", "load_model", "CheckpointError"]
+__all__ = ["reparameterize", "list_models", "load_model", "log_marginal_likelihood", "CheckpointError"]
