@@ -3,7 +3,7 @@
     python benchmarks/uploads.py --json
 
 Starts `streamlit run app.py` on a free localhost port, opens three browser contexts in Debian's
-Chromium, switches each to "Upload a digit" and hands all three the file at the same moment, then
+Chromium, switches each to "Upload a picture" and hands all three the file at the same moment, then
 waits for each page to show the refusal. Prints {"uploads", "refused", "seconds_p50",
 "seconds_max", "server_rss_mb_before", "server_rss_mb_after", "server_rss_growth_mb"}: seconds
 from handing over the file to the refusal on screen; RSS of the server process.
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
                 page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
                 open_app(page, server.url)
                 with expect_rerun(page):
-                    page.get_by_text("Upload a digit", exact=True).click()
+                    page.get_by_text("Upload a picture", exact=True).click()
                 pages.append(page)
             rss_before = _rss_mb(server.proc.pid)
             started = time.perf_counter()

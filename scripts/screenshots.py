@@ -25,7 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--page", default="", help="URL path of the page, e.g. maths")
     parser.add_argument("--name", default="explorer")
-    parser.add_argument("--click", action="append", default=[], help="text to click, in order (each reruns)")
+    parser.add_argument(
+        "--click",
+        action="append",
+        default=[],
+        help="text to click, in order (each click must rerun the app)",
+    )
+    parser.add_argument(
+        "--select", action="append", default=[], help="LABEL=OPTION: pick an option of a select box (before clicks)"
+    )
+    parser.add_argument("--sizes", default="desktop,phone", help="comma-separated: desktop (1440x900), phone (390x844)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -34,12 +43,25 @@ def main(argv: list[str] | None = None) -> int:
         server.wait_healthy()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            for size, (w, h) in SIZES.items():
+            for size in args.sizes.split(","):
+                w, h = SIZES[size]
                 page = browser.new_context(viewport={"width": w, "height": h}).new_page()
                 open_app(page, f"{server.url}/{args.page}")
+                sidebar_opened = False
+                if (args.click or args.select) and not page.get_by_text("Models", exact=True).first.is_visible():
+                    page.locator('[data-testid="stExpandSidebarButton"]').click()  # a phone: open it
+                    sidebar_opened = True
+                for choice in args.select:
+                    label, option = choice.split("=", 1)
+                    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first.click()
+                    with expect_rerun(page):
+                        page.get_by_role("option", name=option, exact=True).click()
                 for text in args.click:
                     with expect_rerun(page):
                         page.get_by_text(text, exact=True).first.click()
+                if sidebar_opened:
+                    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+                    page.get_by_text("Models", exact=True).first.wait_for(state="hidden")
                 page.screenshot(path=str(out / f"{args.name}-{size}.png"))
                 page.screenshot(path=str(out / f"{args.name}-{size}-full.png"), full_page=True)
             browser.close()

@@ -68,14 +68,14 @@ def test_ae_eps_has_no_effect(app):
 
 def test_changing_input_resets_sliders_to_encoder(app):
     mu0 = app.slider(key="pg_vae_mu_0").value
-    app.selectbox(key="input_digit").set_value(7).run()
+    app.selectbox(key="input_digit_mnist").set_value(7).run()
     assert not app.exception
     assert app.slider(key="pg_vae_mu_0").value != mu0
 
 
 def test_interpolation_endpoints_change_strips(app):
     before = _images(app, "decoded path")
-    app.selectbox(key="interp_b_digit").set_value(4).run()
+    app.selectbox(key="interp_b_mnist_digit").set_value(4).run()
     assert not app.exception
     after = _images(app, "decoded path")
     assert len(after) == 2 and set(after).isdisjoint(before)
@@ -92,7 +92,7 @@ def test_missing_and_corrupt_models_give_a_clear_message(tmp_path, monkeypatch):
 
 
 def test_upload_mode_without_a_file_falls_back_to_gallery(app):
-    app.radio(key="input_source").set_value("Upload a digit").run()
+    app.radio(key="input_source").set_value("Upload a picture").run()
     assert not app.exception
     # AppTest cannot drive st.file_uploader; the upload path itself is covered in
     # test_latent_images_figures (image_from_upload); here the gallery fallback still renders.

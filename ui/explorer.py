@@ -341,9 +341,9 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     )
     c1, c2, c3 = st.columns([1, 1, 0.8])
     with c1:
-        index_a = _endpoint("From", 2, "interp_a", selection)
+        index_a = _endpoint("From", 2, f"interp_a_{selection.dataset}", selection)
     with c2:
-        index_b = _endpoint("To", 9, "interp_b", selection)
+        index_b = _endpoint("To", 9, f"interp_b_{selection.dataset}", selection)
     steps = c3.slider("Steps", 3, 16, 10, key="interp_steps")
     gallery = get_gallery(selection.dataset)
     labels = gallery.labels.numpy()

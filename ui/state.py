@@ -134,10 +134,10 @@ def _session_generator() -> torch.Generator:
     return st.session_state["_rng"]
 
 
-def _randomise() -> None:
+def _randomise(dataset: str) -> None:
     g = _session_generator()
-    st.session_state["input_digit"] = int(torch.randint(10, (), generator=g))
-    st.session_state["input_index"] = int(torch.randint(500, (), generator=g))
+    st.session_state[f"input_digit_{dataset}"] = int(torch.randint(10, (), generator=g))
+    st.session_state[f"input_index_{dataset}"] = int(torch.randint(per_class(dataset), (), generator=g))
 
 
 def sidebar() -> Selection | None:
@@ -153,11 +153,11 @@ def sidebar() -> Selection | None:
 
     st.sidebar.header("Input x")
     source = st.sidebar.radio(
-        "Source", ["Gallery", "Upload a digit"], horizontal=True, key="input_source", label_visibility="collapsed"
+        "Source", ["Gallery", "Upload a picture"], horizontal=True, key="input_source", label_visibility="collapsed"
     )
-    if source == "Upload a digit":
+    if source == "Upload a picture":
         upload = st.sidebar.file_uploader(
-            "A picture of one digit (PNG, JPEG, …)",
+            "A picture of one digit or garment (PNG, JPEG, …)",
             type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
             key="input_upload",
         )
@@ -174,23 +174,27 @@ def sidebar() -> Selection | None:
             else:
                 st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
                 return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
-    st.session_state.setdefault("input_digit", 2)
-    st.session_state.setdefault("input_index", 0)
+    # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
+    st.session_state.setdefault(f"input_digit_{dataset}", 2)
+    st.session_state.setdefault(f"input_index_{dataset}", 0)
     names = CLASS_NAMES[dataset]
     count = per_class(dataset)
     col_digit, col_index = st.sidebar.columns(2)
     digit = col_digit.selectbox(
-        "Digit" if dataset == "mnist" else "Class", list(range(10)), format_func=names.__getitem__, key="input_digit"
+        "Digit" if dataset == "mnist" else "Class",
+        list(range(10)),
+        format_func=names.__getitem__,
+        key=f"input_digit_{dataset}",
     )
     index = col_index.number_input(
         "Index",
         min_value=0,
         max_value=499,
         step=1,
-        key="input_index",
+        key=f"input_index_{dataset}",
         help=f"Which image of the class: {count} per class in this gallery (larger indices wrap around).",
     )
-    st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, width="stretch")
+    st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, args=(dataset,), width="stretch")
     row = gallery_index(digit, int(index), dataset)
     x = get_gallery(dataset).images[row : row + 1]
     caption = f"gallery #{row}: a {names[digit]}"

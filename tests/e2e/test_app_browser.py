@@ -111,7 +111,7 @@ def test_ae_eps_does_nothing(page: Page, app_url):
 def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
     open_app(page, app_url)
     with expect_rerun(page):
-        page.get_by_text("Upload a digit", exact=True).click()
+        page.get_by_text("Upload a picture", exact=True).click()
     with expect_rerun(page):
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"not really a png"}]

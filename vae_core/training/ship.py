@@ -7,7 +7,9 @@
 2. the same with every weight rounded to float16; if it moves by less than --tolerance nats
    (default 0.05) the file is stored in float16 (half the bytes), else in float32;
 3. for a VAE, the importance-weighted bound L_k (Burda et al. 2016, eq. 8; k = 1000 by default)
-   on every --iwae-every-th test image;
+   on every --iwae-every-th test image; for a 2-D VAE also the exact log p(x) by quadrature
+   (vae_core.log_marginal_likelihood) on every --exact-every-th test image, with the ELBO and
+   L_k of the same images, so the gaps log p(x) - L_k and log p(x) - ELBO can be quoted;
 4. writes --out with the checkpoint's config and training record and these metrics under
    "test", and prints them as one JSON object.
 """
@@ -22,6 +24,7 @@ import torch
 
 from ..data.datasets import load_idx_split
 from ..maths.bounds import iwae_bounds
+from ..maths.marginal import log_marginal_likelihood
 from ..models.checkpoint import load_model, save_checkpoint
 from .evaluate import evaluate_model
 
@@ -29,13 +32,22 @@ __all__ = ["ship", "main"]
 
 
 def ship(
-    path: str, data_dir: str, out: str, tolerance: float = 0.05, iwae_k: int = 1000, iwae_every: int = 20, seed: int = 0
+    path: str,
+    data_dir: str,
+    out: str,
+    tolerance: float = 0.05,
+    iwae_k: int = 1000,
+    iwae_every: int = 20,
+    seed: int = 0,
+    exact_every: int = 100,
 ) -> dict:
     """Measure the checkpoint at path on the test split in data_dir and write it to out.
 
     Returns the metrics written: {"test": {n, neg_elbo, recon, kl, data, weights_dtype,
-    neg_elbo_float32, float16_delta_nats, iwae_k, neg_iwae, iwae_n}} (nats per image; the IWAE
-    keys for a VAE only). Raises FileNotFoundError / ValueError as load_model and load_idx_split.
+    neg_elbo_float32, float16_delta_nats, iwae_k, neg_iwae, iwae_n, neg_elbo_on_iwae_images, and for
+    a 2-D VAE exact_n, neg_log_px, neg_elbo_on_exact_images, neg_iwae_on_exact_images}} (nats per
+    image; the IWAE keys for a VAE only). Raises FileNotFoundError / ValueError as load_model and
+    load_idx_split.
     """
     model = load_model(path)
     test = load_idx_split(data_dir, "test", name=model.dataset)
@@ -67,6 +79,18 @@ def ship(
                 "neg_elbo_on_iwae_images": elbo_subset,
             }
         )
+        if chosen.latent_dim == 2 and exact_every:
+            few = test.images[::exact_every]
+            log_px = log_marginal_likelihood(chosen, few)
+            few_iwae = iwae_bounds(chosen, few, iwae_k, torch.Generator().manual_seed(seed))
+            metrics.update(
+                {
+                    "exact_n": int(few.shape[0]),
+                    "neg_log_px": float(-log_px.mean()),
+                    "neg_elbo_on_exact_images": evaluate_model(chosen, few, seed=seed)["neg_elbo"],
+                    "neg_iwae_on_exact_images": float(-few_iwae.mean()),
+                }
+            )
     written = save_checkpoint(
         chosen,
         out,
@@ -89,10 +113,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tolerance", type=float, default=0.05, help="largest |float16 - float32| -ELBO, nats")
     parser.add_argument("--iwae-k", type=int, default=1000)
     parser.add_argument("--iwae-every", type=int, default=20, help="L_k on every n-th test image")
+    parser.add_argument("--exact-every", type=int, default=100, help="exact log p(x) on every n-th test image (2-D)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     try:
-        result = ship(args.checkpoint, args.data_dir, args.out, args.tolerance, args.iwae_k, args.iwae_every, args.seed)
+        result = ship(
+            args.checkpoint,
+            args.data_dir,
+            args.out,
+            args.tolerance,
+            args.iwae_k,
+            args.iwae_every,
+            args.seed,
+            args.exact_every,
+        )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
