@@ -86,8 +86,11 @@ def _resample_eps(kind: str, latent_dim: int) -> None:
     _set_eps(kind, torch.randn(latent_dim).tolist())
 
 
-def playground(selection: Selection) -> None:
+def playground(selection: Selection) -> tuple:
     """Sliders over mu, sigma, eps of q(z|x); z = mu + sigma * eps; its decoded image; the plane.
+
+    Returns the plane chosen for latent_dim > 2 (see _plane_choice), which the sections below
+    share.
 
     The model choice, explanations and buttons are drawn here (a change reruns the page); the
     sliders and everything that depends on them live in the fragment _live_playground, so a
@@ -100,7 +103,7 @@ def playground(selection: Selection) -> None:
     entry = dict(options)[kind]
     model = load_or_explain(entry, labels[kind])
     if model is None:
-        return
+        return ("dims", 0, 1)
     d = model.latent_dim
     enc_mu, enc_sigma = _encoder_values(model, selection.x)
     mu_range, sigma_max = _slider_bounds(entry["path"], kind)
@@ -152,6 +155,7 @@ def playground(selection: Selection) -> None:
             help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
         )
     codes, _ = gallery_codes(entry["path"])
+    choice = _plane_choice(d)
     _live_playground(
         kind,
         model,
@@ -163,7 +167,9 @@ def playground(selection: Selection) -> None:
         codes,
         get_gallery(selection.dataset).labels.numpy(),
         get_decoder_spec(entry["path"]),
+        _projection(entry["path"], choice),
     )
+    return choice
 
 
 @st.fragment
@@ -178,6 +184,7 @@ def _live_playground(
     codes: np.ndarray,
     labels_np: np.ndarray,
     spec: dict,
+    projection: Projection,
 ) -> None:
     """The part of the playground a slider or the pad reruns: sliders, z, decoded image, pad."""
     d = model.latent_dim
@@ -233,33 +240,27 @@ def _live_playground(
                 )
 
     with pad_column:
-        dims = (0, 1)
-        if d > 2:
-            c1, c2 = st.columns(2)
-            dims = (
-                c1.selectbox("x axis", range(d), 0, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dx"),
-                c2.selectbox("y axis", range(d), 1, format_func=lambda i: f"z{i + 1}", key=f"pg_{kind}_dy"),
-            )
-            if dims[0] == dims[1]:
-                st.error("Pick two different latent dimensions for the plane.")
-                return
         latent_pad(
             spec,
             (codes, labels_np),
             mu,
             sigma_t[0].tolist(),
             z[0].tolist(),
-            dims=dims,
             key=f"pg_{kind}_pad",
             extent=mu_range,
             on_commit=partial(_commit_from_pad, kind),
+            projection=projection,
         )
         st.caption(
             "On release, z goes back to Python: "
             + ("ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move.")
         )
-        # Opt-in: a collapsed expander would still ship 5,000 points on every slider move.
-        if st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)", key=f"pg_{kind}_plotly"):
+        # Opt-in: a collapsed expander would still ship 5,000 points on every slider move. It
+        # draws two latent dimensions (q's ellipse is exact there), so not a PCA plane.
+        dims = projection.dims
+        if dims is None:
+            st.caption("The Plotly version of the plane shows two latent dimensions: pick them above.")
+        elif st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)", key=f"pg_{kind}_plotly"):
             fig = posterior_plane(
                 mu,
                 sigma_t[0].tolist(),
@@ -448,9 +449,8 @@ def render(selection: Selection) -> None:
         "Drag μ, σ and ε of the encoder's posterior and watch z = μ + σ ⊙ ε and its decoded "
         "image; compare the VAE's latent space with a plain autoencoder's."
     )
-    playground(selection)
+    choice = playground(selection)
     st.divider()
-    choice = _plane_choice(get_model((selection.vae or selection.ae)["path"]).latent_dim)
     interpolation_section(selection, choice)
     st.divider()
     grid_section(selection, choice)

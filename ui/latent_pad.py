@@ -49,8 +49,10 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+import torch
 
 from vae_core.constants import DIGIT_COLOURS
+from vae_core.maths.projection import Projection, axes_projection
 
 __all__ = ["latent_pad", "COMPONENT_NAME"]
 
@@ -70,7 +72,7 @@ _SPEC_HEADER_KEYS = (
 )
 
 
-_JS_PARTS = ("util", "weights", "geometry", "drawing", "input", "messaging", "instrumentation")
+_JS_PARTS = ("util", "weights", "projection", "geometry", "drawing", "input", "messaging", "instrumentation")
 """pad.js's parts (ui/latent_pad_assets/js/), joined in this order before pad.js into one module."""
 
 
@@ -104,7 +106,19 @@ def _floats(name: str, values: Sequence[float], length: int) -> list[float]:
     return out
 
 
-def _points_payload(points: tuple[Any, Any], dims: tuple[int, int], latent_dim: int) -> dict:
+def _projection_payload(projection: Projection) -> dict:
+    """The plane for pad.js: origin, basis rows, axis labels, and dims [i, j] when it is the plane
+    of two latent dimensions (the pad then shows their values and holds the others by name)."""
+    dims = projection.dims
+    return {
+        "origin": projection.origin.tolist(),
+        "basis": projection.basis.tolist(),
+        "labels": list(projection.labels),
+        "dims": list(dims) if dims else None,
+    }
+
+
+def _points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: int) -> dict:
     """{"hash", "n", "xy": base64 float32 (n, 2) interleaved, "labels": base64 uint8 (n,)}."""
     if not isinstance(points, (tuple, list)) or len(points) != 2:
         raise ValueError("points must be a pair (codes float (N, 2) or (N, latent_dim), labels int (N,))")
@@ -115,8 +129,8 @@ def _points_payload(points: tuple[Any, Any], dims: tuple[int, int], latent_dim: 
             f"points: codes must be (N, 2) or (N, latent_dim) with N labels, got "
             f"{codes.shape} and {labels.shape[0]} labels"
         )
-    if codes.shape[1] == latent_dim and latent_dim != 2:
-        codes = codes[:, list(dims)]
+    if codes.shape[1] == latent_dim:
+        codes = projection.to_plane(torch.from_numpy(codes)).numpy().astype(np.float32)
     elif codes.shape[1] != 2:
         raise ValueError(f"points: codes must have 2 or {latent_dim} columns, got {codes.shape[1]}")
     keep = np.isfinite(codes).all(axis=1)
@@ -165,6 +179,7 @@ def latent_pad(
     key: str = "latent_pad",
     extent: float = 4.0,
     on_commit: Callable[[dict], None] | None = None,
+    projection: Projection | None = None,
 ) -> dict | None:
     """Draw the latent pad; return the z the user committed in the run their release triggered.
 
@@ -172,23 +187,28 @@ def latent_pad(
     = N(μ, diag σ²) at 1σ and 2σ around μ, μ, and z as a draggable star. While the user drags
     (mouse, pen or touch) or holds an arrow key, the browser decodes z on every animation frame;
     on release / key-up the new z goes to Python, which reruns the script (or the enclosing
-    fragment). For latent_dim > 2 the pad moves z[dims[0]], z[dims[1]] and holds the others.
+    fragment). For latent_dim > 2 the plane is `projection` (vae_core.maths.projection: the first
+    two principal components of the gallery's codes, say) or, by default, the latent dimensions
+    dims; a drag moves z on that plane and keeps every coordinate off it.
 
     Args:
         spec: vae_core.models.export.decoder_spec(model) (cache it, e.g. with st.cache_resource).
-        points: (codes, labels) for the background: codes float (N, 2) already in the shown dims,
-            or (N, latent_dim) (the dims are picked here); labels int (N,) digits 0-9 (others
+        points: (codes, labels) for the background: codes float (N, 2) already on the plane, or
+            (N, latent_dim) (projected here); labels int (N,) digits 0-9 (others
             are drawn grey). None for no background.
         mu, sigma: float (latent_dim,) of q(z|x) for the chosen input; sigma = 0 (the AE) means
             ε is undefined: the pad then says "σ = 0: ε has no effect" and moves z directly.
         z: float (latent_dim,) the current z. The pad follows it whenever it differs from the z
             passed on the previous run; pass the committed z back so the two stay in step.
-        dims: the two latent dimensions on the plane's x and y axes (0-based, distinct).
+        dims: the two latent dimensions on the plane's x and y axes (0-based, distinct), when no
+            projection is given.
         key: Streamlit widget key, unique per pad on the page (also the key in window.__latentPad).
         extent: the plane shows [-extent, extent]² in latent units; drags are clamped to it.
         on_commit: optional callback run *before* the rerun with the commit dict, the place to
             copy z / ε into other widgets' session_state keys (sliders drawn earlier in the
             script cannot be changed after they are drawn).
+        projection: the plane to show (overrides dims); points with latent_dim columns are
+            projected onto it.
     Returns:
         On the run triggered by a commit: {"z": list[float] (latent_dim,) the full latent
         vector, "eps": list[float | None] (latent_dim,) = (z - mu) / sigma with None where
@@ -211,6 +231,10 @@ def latent_pad(
         raise ValueError(f"dims must be two integers, got {dims!r}") from None
     if i == j or not (0 <= i < d and 0 <= j < d):
         raise ValueError(f"dims must be two distinct indices in [0, {d}), got {dims!r}")
+    if projection is None:
+        projection = axes_projection(d, i, j)
+    elif projection.latent_dim != d:
+        raise ValueError(f"the projection is for latent_dim {projection.latent_dim}, the model has {d}")
     if not (isinstance(extent, (int, float)) and math.isfinite(extent) and extent > 0):
         raise ValueError(f"extent must be a positive number, got {extent!r}")
 
@@ -218,7 +242,7 @@ def latent_pad(
     spec_payload = spec if spec["hash"] not in sent else {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec}
     points_payload = None
     if points is not None:
-        full = _points_payload(points, (i, j), d)
+        full = _points_payload(points, projection, d)
         points_payload = full if full["hash"] not in sent else {"hash": full["hash"], "n": full["n"]}
 
     def _commit_callback() -> None:
@@ -236,7 +260,7 @@ def latent_pad(
         "mu": mu_l,
         "sigma": sigma_l,
         "z": z_l,
-        "dims": [i, j],
+        "projection": _projection_payload(projection),
         "extent": float(extent),
         "colours": list(DIGIT_COLOURS),
     }

@@ -55,7 +55,7 @@ class Pad {
     this.mu = [0, 0];
     this.sigma = [0, 0];
     this.z = new Float64Array(2);
-    this.dims = [0, 1];
+    this.projection = null;      // PlaneProjection: the plane shown (set by messaging)
     this.extent = 4;
     this.dragging = false;
     this.dirty = false;          // z moved since the last decode
@@ -92,13 +92,14 @@ class Pad {
     this.root.dataset.specParses = String(specParses);
     this.root.dataset.lastDataHadWeights = String(hadWeights);
 
-    const sigmaZero = this.dims.every((d) => !(this.sigma[d] > 0));
+    const shown = this.projection.dims || this.sigma.map((_, d) => d);   // a PCA plane mixes them all
+    const sigmaZero = shown.every((d) => !(this.sigma[d] > 0));
     this.root.dataset.sigmaZero = String(sigmaZero);
     this.drawing.sigmaZero(sigmaZero);
 
     if (redrawStatic) this.layout();
     else if (redrawPoints) this.drawing.points(this.pointSet, this.colours);
-    this.drawing.posterior(this.mu, this.sigma, this.z, this.dims);
+    this.drawing.posterior(this.mu, this.sigma, this.z, this.projection);
     this.renderZ();
     this.root.dataset.ready = String(Boolean(this.decoder));
   }
@@ -110,10 +111,10 @@ class Pad {
 
   layout() {
     if (!this.geometry.layout(this.el.plane.clientWidth, this.el.plane.clientHeight, this.extent)) return;
-    this.drawing.grid(this.dims);
+    this.drawing.grid(this.projection);
     this.drawing.points(this.pointSet, this.colours);
-    this.drawing.posterior(this.mu, this.sigma, this.z, this.dims);
-    this.drawing.marker(this.z, this.dims);
+    this.drawing.posterior(this.mu, this.sigma, this.z, this.projection);
+    this.drawing.marker(this.z, this.projection);
   }
 
   // ---- z and what depends on it ---------------------------------------------------------------
@@ -122,19 +123,20 @@ class Pad {
     return Array.from(this.z, (v, d) => (this.sigma[d] > 0 ? (v - this.mu[d]) / this.sigma[d] : null));
   }
 
+  // Move z to the plane point (zi, zj), clamped to the plot; every coordinate off the plane stays.
   setPlaneZ(zi, zj) {
-    const [i, j] = this.dims;
     const a = this.geometry.clamp(zi), b = this.geometry.clamp(zj);
-    if (a !== this.z[i] || b !== this.z[j]) {
-      this.z[i] = a; this.z[j] = b;
+    const [pa, pb] = this.projection.toPlane(this.z);
+    if (a !== pa || b !== pb) {
+      this.z = this.projection.lift([a, b], this.z);
       this.dirty = true;
     }
   }
 
   // Everything that depends on z: marker, readout, image.
   renderZ() {
-    this.drawing.marker(this.z, this.dims);
-    this.drawing.readout(this.z, this.eps(), this.dims);
+    this.drawing.marker(this.z, this.projection);
+    this.drawing.readout(this.z, this.eps(), this.projection);
     this.root.dataset.z = JSON.stringify(Array.from(this.z));
     if (this.decoder && this.decoder.latentDim === this.z.length) {
       const t0 = performance.now();

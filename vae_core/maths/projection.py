@@ -37,6 +37,14 @@ class Projection:
     def latent_dim(self) -> int:
         return int(self.basis.shape[1])
 
+    @property
+    def dims(self) -> tuple[int, int] | None:
+        """(i, j) if this is the plane of latent dimensions i and j (origin 0), else None."""
+        rows = self.basis
+        if bool((self.origin == 0).all()) and all(int((r != 0).sum()) == 1 and float(r.max()) == 1.0 for r in rows):
+            return int(rows[0].argmax()), int(rows[1].argmax())
+        return None
+
     def to_plane(self, z: torch.Tensor) -> torch.Tensor:
         """z float (N, latent_dim) -> plane coordinates float64 (N, 2). Raises ValueError (shape)."""
         z = check_tensor("z", z, (None, self.latent_dim), finite=False).double()

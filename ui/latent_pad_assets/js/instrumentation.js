@@ -57,7 +57,8 @@ class PadMeter {
       key: pad.key, ready: Boolean(pad.decoder), frames: this.frames, decodes: this.decodes,
       lastDecodeMs: this.lastDecodeMs, decodeMsP50: median(this.decodeTimes),
       dragFps: this.drag.fps, dragDecodeFps: this.drag.decodeFps, dragging: pad.dragging,
-      commits: this.commits, specParses, z: Array.from(pad.z), dims: pad.dims.slice(),
+      commits: this.commits, specParses, z: Array.from(pad.z), dims: pad.projection ? pad.projection.dims : null,
+      plane: pad.projection ? pad.projection.toPlane(pad.z) : null,
     };
   }
 }

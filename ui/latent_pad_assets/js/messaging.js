@@ -1,6 +1,6 @@
 // ---------------------------------------------------------------------------------------------
 // messaging.js: the conversation with Python. Data in (weights and points by hash, mu, sigma,
-// z, dims, extent, colours); triggers out: "commit" (z and eps on release) and "need" (resend
+// z, the plane's projection, extent, colours); triggers out: "commit" (z and eps on release) and "need" (resend
 // weights or points this page lacks).
 // ---------------------------------------------------------------------------------------------
 const NEED_RETRY_MS = 3000;      // at most one "need" per hash this often, so a lost reply cannot loop
@@ -28,9 +28,11 @@ class PadMessaging {
     }
     if (missing.length) this.requestMissing(missing);
 
-    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.extent || !sameArray(data.dims, pad.dims);
+    const projection = new PlaneProjection(data.projection);
+    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.extent || !pad.projection ||
+      projection.key !== pad.projection.key || !sameArray(projection.labels, pad.projection.labels);
     const redrawPoints = redrawStatic || pointSet !== pad.pointSet || !sameArray(data.colours, pad.colours);
-    pad.dims = data.dims.slice();
+    if (redrawStatic) pad.projection = projection;
     pad.extent = data.extent;
     pad.pointSet = pointSet;
     pad.colours = data.colours.slice();
@@ -59,6 +61,7 @@ class PadMessaging {
   commit(source) {
     const pad = this.pad;
     if (!this.setTriggerValue) return;
-    this.setTriggerValue("commit", { z: Array.from(pad.z), eps: pad.eps(), dims: pad.dims, source });
+    const dims = pad.projection.dims || [0, 1];
+    this.setTriggerValue("commit", { z: Array.from(pad.z), eps: pad.eps(), dims, source });
   }
 }
