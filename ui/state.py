@@ -127,7 +127,7 @@ def _decode_upload(digest: str, _data: bytes) -> np.ndarray:
     return image_from_upload(_data, "the upload").numpy()
 
 
-def _session_generator() -> torch.Generator:
+def session_generator() -> torch.Generator:
     """This session's own generator for UI draws (sessions share one process: no global RNG)."""
     if "_rng" not in st.session_state:
         st.session_state["_rng"] = torch.Generator().manual_seed(secrets.randbits(63))
@@ -135,7 +135,7 @@ def _session_generator() -> torch.Generator:
 
 
 def _randomise(dataset: str) -> None:
-    g = _session_generator()
+    g = session_generator()
     st.session_state[f"input_digit_{dataset}"] = int(torch.randint(10, (), generator=g))
     st.session_state[f"input_index_{dataset}"] = int(torch.randint(per_class(dataset), (), generator=g))
 
@@ -200,6 +200,13 @@ def sidebar() -> Selection | None:
     caption = f"gallery #{row}: a {names[digit]}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
     return Selection(vae, ae, x, digit, f"{dataset}-gallery-{row}", caption, dataset)
+
+
+def encode_input(model, x: torch.Tensor) -> tuple[list[float], list[float]]:
+    """(mu(x), sigma(x)) of one input under a model, as lists of latent_dim floats."""
+    with torch.no_grad():
+        mu, sigma = model.encode(x)
+    return mu[0].tolist(), sigma[0].tolist()
 
 
 def load_or_explain(entry: dict | None, what: str):

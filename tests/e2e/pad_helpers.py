@@ -1,0 +1,40 @@
+"""What the latent pad's browser tests share: its selector, the decode tolerance, and small
+readers of the pad's state in the page (window.__latentPad) and of the test app's text lines."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, expect
+
+from e2e_harness import open_app
+
+TOLERANCE = 1e-4  # max |browser pixel - torch pixel|
+PAD = '[data-testid="latent-pad"]'
+
+
+def open_pad(page: Page, streamlit_app, cfg: dict) -> None:
+    open_app(page, streamlit_app("pad_app.py", cfg["env"]))
+    expect(page.locator(PAD)).to_have_attribute("data-ready", "true")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def runs(page: Page) -> int:
+    return int(page.get_by_text(re.compile(r"^PAD_RUNS \d+$")).inner_text().split()[1])
+
+
+def commit(page: Page, k: int) -> dict:
+    """The k-th commit as shown by the app (waits for it)."""
+    line = page.get_by_text(re.compile(rf"^PAD_COMMIT {k} "))
+    expect(line).to_be_visible()
+    return json.loads(line.inner_text().split(" ", 2)[2])
+
+
+def stats(page: Page) -> dict:
+    return page.evaluate("window.__latentPad.stats('pad')")
+
+
+def client(page: Page, zi: float, zj: float) -> tuple[float, float]:
+    p = page.evaluate("([a, b]) => window.__latentPad.clientPoint(a, b, 'pad')", [zi, zj])
+    return p["x"], p["y"]

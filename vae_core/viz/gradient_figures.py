@@ -1,0 +1,191 @@
+"""Figures of the gradient estimators (Mohamed, Rosca, Figurnov & Mnih 2020, JMLR, section 3
+figures, sections 4-5; Kingma & Welling 2014, section 2.4), as plain functions (no Streamlit).
+
+- gradient_flow_figure: d log p(x|z) / d mu_j and / d sigma_j through z = mu + sigma * eps, next
+  to the detached .sample() path, where they do not exist.
+- variance_figure: variance of the M-sample pathwise and score-function estimates against M,
+  log-log, with the closed form for the quadratic.
+- lotus_figure: running means of f(z) with z sampled directly or as mu + sigma * eps (LOTUS).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..maths.estimators import ESTIMATORS
+from ..maths.gradient_flow import GradientFlowComparison
+from ..maths.lotus import LotusResult
+from ..maths.variance import VarianceCurve
+from .maths_style import COLOURS, ESTIMATOR_NAMES, PARAMETER_NAMES, style
+
+__all__ = ["gradient_flow_figure", "variance_figure", "lotus_figure"]
+
+
+def _fmt(values) -> list[str]:
+    return [f"{float(v):+.3f}" for v in values]
+
+
+def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) -> go.Figure:
+    """Per-dimension d log p(x|z)/d mu_j and d/d sigma_j for the two ways of drawing z, side by side.
+
+    Args:
+        comparison: vae_core.gradients.GradientFlowComparison.
+    Returns:
+        Figure with two subplots. Left (reparameterized): Bar traces "∂/∂μ" and "∂/∂σ" with one bar
+        per latent dimension. Right (sampled): bars of height 0 labelled "None" where autograd
+        returned no gradient (or the values, if any), and an annotation saying so.
+    """
+    rep, smp = comparison
+    d = len(rep.z)
+    dims = [f"z{j + 1}" for j in range(d)]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        subplot_titles=("z = μ + σ ⊙ ε (reparameterized)", "z = Normal(μ, σ).sample() (detached)"),
+    )
+    colours = ("#1f77b4", "#ff7f0e")
+    for col, flow in ((1, rep), (2, smp)):
+        for i, (name, grad) in enumerate((("∂/∂μ", flow.grad_mu), ("∂/∂σ", flow.grad_sigma))):
+            values = [0.0] * d if grad is None else [float(g) for g in grad]
+            text = ["None"] * d if grad is None else _fmt(values)
+            fig.add_trace(
+                go.Bar(
+                    x=dims,
+                    y=values,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    marker_color=colours[i],
+                    text=text,
+                    textposition="outside",
+                    hovertemplate=f"{name} log p(x|z), %{{x}}: %{{text}}<extra>{flow.path}</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        if flow.grad_mu is None and flow.grad_sigma is None:
+            axis = "" if col == 1 else str(col)
+            fig.add_annotation(
+                text="no gradient reaches μ, σ<br>(mu.grad is None, sigma.grad is None)",
+                xref=f"x{axis} domain",
+                yref=f"y{axis} domain",
+                x=0.5,
+                y=0.6,
+                showarrow=False,
+                font=dict(size=13, color="#d62728"),
+            )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="∂ log p(x|z) (nats per unit)", row=1, col=1)
+    return style(fig, "Gradient of the reconstruction term log p(x|z) w.r.t. μ and σ", height)
+
+
+def variance_figure(
+    curve: VarianceCurve,
+    closed_form: dict[str, tuple[float, float]] | None = None,
+    cost_label: str = "f",
+    height: int = 420,
+) -> go.Figure:
+    """Variance of the M-sample gradient estimates against M, log-log, one panel per parameter.
+
+    Args:
+        curve: vae_core.gradients.VarianceCurve (empirical variance across repeats).
+        closed_form: optional {"pathwise": (var_mu, var_sigma), "score_function": (...)}
+            single-sample variances; drawn as dashed lines Var / M (the quadratic's closed form).
+        cost_label: text of f for the title.
+    Returns:
+        Figure with two subplots (∂/∂μ, ∂/∂σ), both axes of type "log"; traces named
+        "<estimator>" (measured, markers) and "<estimator> closed form" (dashed lines).
+    """
+    ms = np.asarray(curve.num_samples)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=tuple(f"{p} E[f]" for p in PARAMETER_NAMES))
+    for col in (1, 2):
+        for est in ESTIMATORS:
+            fig.add_trace(
+                go.Scatter(
+                    x=ms,
+                    y=curve.variance[est][:, col - 1],
+                    mode="lines+markers",
+                    name=est,
+                    legendgroup=est,
+                    showlegend=col == 1,
+                    line=dict(color=COLOURS[est]),
+                    hovertemplate=f"{ESTIMATOR_NAMES[est]}<br>M = %{{x}}: variance %{{y:.3g}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+            if closed_form is not None:
+                fig.add_trace(
+                    go.Scatter(
+                        x=ms,
+                        y=closed_form[est][col - 1] / ms,
+                        mode="lines",
+                        name=f"{est} closed form",
+                        legendgroup=est,
+                        showlegend=col == 1,
+                        line=dict(color=COLOURS[est], dash="dash"),
+                        hovertemplate=f"closed form Var/M = %{{y:.3g}}<extra>{est}</extra>",
+                    ),
+                    row=1,
+                    col=col,
+                )
+    fig.update_xaxes(type="log", title_text="M (samples averaged)")
+    fig.update_yaxes(type="log", title_text="variance of the estimate")
+    return style(
+        fig,
+        f"Estimator variance for f(z) = {cost_label} ({curve.num_repeats} repeats per M"
+        f"{'; dashed: closed form' if closed_form is not None else ''})",
+        height,
+    )
+
+
+def _log_spaced(n: int, points: int = 400) -> np.ndarray:
+    return np.unique(np.geomspace(1, n, num=min(points, n)).round().astype(int)) - 1
+
+
+def lotus_figure(
+    result: LotusResult, exact: float | None = None, cost_label: str = "f", height: int = 380
+) -> go.Figure:
+    """Running means of f(z) against M for z sampled directly and for z = mu + sigma * eps.
+
+    Args:
+        result: vae_core.gradients.LotusResult. exact: optional E_q[f(z)] drawn as a line.
+        cost_label: text of f for the title.
+    Returns:
+        Figure with traces "direct", "reparameterized" (and "exact"), x axis of type "log";
+        at most about 400 log-spaced points per curve.
+    """
+    idx = _log_spaced(len(result.num_samples))
+    m = result.num_samples[idx]
+    fig = go.Figure()
+    for name, values, colour, label in (
+        ("direct", result.direct, COLOURS["score_function"], "z ~ Normal(μ, σ).sample()"),
+        ("reparameterized", result.reparameterized, COLOURS["pathwise"], "z = μ + σ·ε, ε ~ N(0, 1)"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=m,
+                y=values[idx],
+                mode="lines",
+                name=name,
+                line=dict(color=colour),
+                hovertemplate=f"{label}<br>M = %{{x}}: mean %{{y:.4f}}<extra></extra>",
+            )
+        )
+    if exact is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[m[0], m[-1]],
+                y=[exact, exact],
+                mode="lines",
+                name="exact",
+                line=dict(color=COLOURS["exact"], dash="dash"),
+                hovertemplate="exact E[f] = %{y:.4f}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(type="log", title_text="M (samples)")
+    fig.update_yaxes(title_text="running mean of f(z)")
+    return style(fig, f"LOTUS: E_q[{cost_label}] by sampling z, or ε mapped to z", height)
