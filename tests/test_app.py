@@ -97,3 +97,24 @@ def test_upload_mode_without_a_file_falls_back_to_gallery(app):
     # AppTest cannot drive st.file_uploader; the upload path itself is covered in
     # test_latent_images_figures (image_from_upload); here the gallery fallback still renders.
     assert len(_images(app, "decoded p(x|z)")) == 1
+
+
+@pytest.mark.parametrize(
+    ("dataset", "latent", "beta"),
+    [("mnist", 2, 0.1), ("mnist", 2, 4.0), ("mnist", 16, None), ("fashion-mnist", 2, None)],
+)
+def test_every_shipped_model_can_be_chosen_and_explored(app, dataset, latent, beta):
+    app.selectbox(key="model_dataset").set_value(dataset).run()
+    app.radio(key=f"model_latent_{dataset}").set_value(latent).run()
+    if beta is not None:
+        app.select_slider(key=f"model_beta_{dataset}_{latent}").set_value(beta).run()
+    assert not app.exception, [e.message for e in app.exception]
+    encoder_line = next(c.value for c in app.caption if c.value.startswith("Encoder output"))
+    assert encoder_line.count(",") >= 2 * latent - 2  # mu and sigma of every latent dim
+    assert _images(app, "decoded p(x|z)") and _images(app, "decoded path")
+    grids = [c for img in app.get("image") for c in img.captions if "grid" in c]
+    assert len(grids) == 2
+    if latent > 2:
+        assert any("PC1" in c for c in grids)  # the default plane is PCA
+    if dataset == "fashion-mnist":
+        assert app.selectbox(key="input_digit_fashion-mnist").options[9] == "Ankle boot"
