@@ -34,9 +34,8 @@ try:
     from playwright.sync_api import Browser, Page, sync_playwright
 
     from e2e_harness import APPS, CHROMIUM, CHROMIUM_ARGS, REPO, ScriptRunTracker, StreamlitServer
-except ImportError:  # pragma: no cover - reported as a skip below
+except ImportError:  # pragma: no cover - reported as a skip below (no browser path is needed then)
     sync_playwright = None
-    CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 
 
 def _skip_reason() -> str | None:

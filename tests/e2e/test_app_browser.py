@@ -3,7 +3,7 @@
 Covers: the page loads with no exception and shows decoded images (as PNGs); a VAE ε or μ slider
 changes z and the decoded image; the AE's ε does nothing; both interpolation strips and both
 grids render; an unreadable upload gives a clear message and the app keeps working; the maths
-lab page loads.
+lab page loads; every dataset and latent size can be chosen.
 """
 
 from __future__ import annotations
@@ -178,3 +178,28 @@ def test_pad_drag_moves_mu_for_the_ae(page: Page, app_url):
     mu2 = float(_slider(page, "μ2").get_attribute("aria-valuetext"))
     assert (mu1, mu2) == pytest.approx((10.0, -20.0), abs=1.0)  # the AE's plane spans ~±120
     assert _slider(page, "ε1").get_attribute("aria-valuetext") == "0.00"
+
+
+def test_fashion_mnist_and_the_16d_model_can_be_chosen_and_explored(page: Page, app_url):
+    """The sidebar's dataset, latent size and β pickers: each choice shows its own models,
+    gallery and class names, with decoded images and no exception."""
+    open_app(page, app_url)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    with expect_rerun(page):
+        page.get_by_role("option", name="Fashion-MNIST clothes", exact=True).click()
+    expect(page.get_by_text("gallery #1: a Pullover")).to_be_visible()  # the class 2 of Fashion-MNIST
+    first = _playground_image(page)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    with expect_rerun(page):
+        page.get_by_role("option", name="MNIST digits", exact=True).click()
+    with expect_rerun(page):
+        page.get_by_text("16-D", exact=True).click()
+    expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()
+    expect(page.locator('[data-testid="latent-pad"] .lp-axes')).to_contain_text("PC1")
+    assert _playground_image(page) != first
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    with expect_rerun(page):
+        page.get_by_text("2-D", exact=True).click()
+    expect(page.get_by_text("β, the KL weight of the VAE")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
