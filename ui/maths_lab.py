@@ -188,9 +188,7 @@ def _cost_controls(prefix: str) -> tuple[str, float, float, float]:
     )
     k = c2.slider("k (parameter of f)", -3.0, 3.0, 1.0, 0.1, key=f"{prefix}_k")
     mu = c3.slider("μ", -3.0, 3.0, 0.0, 0.1, key=f"{prefix}_mu")
-    sigma = c4.slider(
-        "σ", 0.0, 3.0, 1.0, 0.05, key=f"{prefix}_sigma", help="σ = 0 is not allowed: the score d log N/dθ divides by σ"
-    )
+    sigma = c4.slider("σ", 0.05, 3.0, 1.0, 0.05, key=f"{prefix}_sigma", help="σ > 0: the score d log N/dθ divides by σ")
     return name, float(k), float(mu), float(sigma)
 
 

@@ -72,7 +72,7 @@ def iwae_figure(
                 x=[ks.min(), ks.max()],
                 y=[elbo.elbo, elbo.elbo],
                 mode="lines",
-                name="elbo",
+                name="ELBO",
                 line=dict(color=COLOURS["elbo"], dash="dash"),
                 hovertemplate="ELBO %{y:.3f} nats<extra></extra>",
             )
@@ -82,7 +82,7 @@ def iwae_figure(
             x=ks,
             y=curve.means,
             mode="lines+markers",
-            name="iwae",
+            name="IWAE bound L_k",
             marker=dict(color=COLOURS["iwae"]),
             error_y=dict(type="data", array=ERROR_BAR_SE * np.nan_to_num(curve.ses), visible=True),
             hovertemplate="k = %{x}: L_k = %{y:.3f} nats<extra></extra>",

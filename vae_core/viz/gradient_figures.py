@@ -73,7 +73,8 @@ def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) 
                 xref=f"x{axis} domain",
                 yref=f"y{axis} domain",
                 x=0.5,
-                y=0.6,
+                y=0.97,
+                yanchor="top",
                 showarrow=False,
                 font=dict(size=13, color="#d62728"),
             )
@@ -97,7 +98,8 @@ def variance_figure(
         cost_label: text of f for the title.
     Returns:
         Figure with two subplots (∂/∂μ, ∂/∂σ), both axes of type "log"; traces named
-        "<estimator>" (measured, markers) and "<estimator> closed form" (dashed lines).
+        "<estimator's name>" (measured, markers) and "<estimator's name>, closed form" (dashed
+        lines), the names of ESTIMATOR_NAMES.
     """
     ms = np.asarray(curve.num_samples)
     fig = make_subplots(rows=1, cols=2, subplot_titles=tuple(f"{p} E[f]" for p in PARAMETER_NAMES))
@@ -108,7 +110,7 @@ def variance_figure(
                     x=ms,
                     y=curve.variance[est][:, col - 1],
                     mode="lines+markers",
-                    name=est,
+                    name=ESTIMATOR_NAMES[est],
                     legendgroup=est,
                     showlegend=col == 1,
                     line=dict(color=COLOURS[est]),
@@ -123,11 +125,11 @@ def variance_figure(
                         x=ms,
                         y=closed_form[est][col - 1] / ms,
                         mode="lines",
-                        name=f"{est} closed form",
+                        name=f"{ESTIMATOR_NAMES[est]}, closed form",
                         legendgroup=est,
                         showlegend=col == 1,
                         line=dict(color=COLOURS[est], dash="dash"),
-                        hovertemplate=f"closed form Var/M = %{{y:.3g}}<extra>{est}</extra>",
+                        hovertemplate=f"closed form Var/M = %{{y:.3g}}<extra>{ESTIMATOR_NAMES[est]}</extra>",
                     ),
                     row=1,
                     col=col,
@@ -162,8 +164,8 @@ def lotus_figure(
     m = result.num_samples[idx]
     fig = go.Figure()
     for name, values, colour, label in (
-        ("direct", result.direct, COLOURS["score_function"], "z ~ Normal(μ, σ).sample()"),
-        ("reparameterized", result.reparameterized, COLOURS["pathwise"], "z = μ + σ·ε, ε ~ N(0, 1)"),
+        ("sampling z ∼ N(μ, σ²)", result.direct, COLOURS["score_function"], "z ~ Normal(μ, σ).sample()"),
+        ("sampling ε, z = μ + σ·ε", result.reparameterized, COLOURS["pathwise"], "z = μ + σ·ε, ε ~ N(0, 1)"),
     ):
         fig.add_trace(
             go.Scatter(
@@ -181,7 +183,7 @@ def lotus_figure(
                 x=[m[0], m[-1]],
                 y=[exact, exact],
                 mode="lines",
-                name="exact",
+                name="exact E[f]",
                 line=dict(color=COLOURS["exact"], dash="dash"),
                 hovertemplate="exact E[f] = %{y:.4f}<extra></extra>",
             )

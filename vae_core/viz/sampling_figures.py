@@ -15,9 +15,17 @@ from .maths_style import COLOURS, style
 __all__ = ["inverse_cdf_figure"]
 
 
+MAX_RANGE_IN_IQR = 20.0
+"""The plotted range is the central 99 % of the distribution, but at most this many interquartile
+ranges wide: for the Cauchy the central 99 % spans ±64 scales, and 60 bins over that would be
+two scales wide, flattening the peak to half its density; the cut samples are counted."""
+
+
 def _plot_range(dist: str, params: dict) -> tuple[float, float]:
-    central = torch.tensor([0.005, 0.995], dtype=torch.float64)
-    low, high = (float(v) for v in inverse_cdf.sample(dist, central, **params))
+    levels = torch.tensor([0.005, 0.25, 0.5, 0.75, 0.995], dtype=torch.float64)
+    low, q1, median, q3, high = (float(v) for v in inverse_cdf.sample(dist, levels, **params))
+    half = MAX_RANGE_IN_IQR * (q3 - q1) / 2
+    low, high = max(low, median - half), min(high, median + half)
     pad = 0.05 * (high - low)
     low = 0.0 if dist == "exponential" else low - pad
     return low, high + pad
@@ -26,9 +34,10 @@ def _plot_range(dist: str, params: dict) -> tuple[float, float]:
 def inverse_cdf_figure(dist: str, params: dict, u: float, samples, bins: int = 60, height: int = 400) -> go.Figure:
     """Left: the CDF F with u on the y axis mapped to z = F^-1(u). Right: histogram of samples vs density.
 
-    The x range holds the central 99% of the distribution (plus a margin); the histogram is a
-    density over that range normalised by the total number of samples, so it matches the
-    density even for the Cauchy's heavy tails (samples outside the range are counted in the title).
+    The x range holds the central 99% of the distribution, at most MAX_RANGE_IN_IQR interquartile
+    ranges wide (plus a margin); the histogram is a density over that range normalised by the
+    total number of samples, so it matches the density even for the Cauchy's heavy tails (samples
+    outside the range are counted in the title).
 
     Args:
         dist: a name of vae_core.inverse_cdf.DISTRIBUTIONS. params: its parameters.
