@@ -27,8 +27,10 @@ from .state import (
     gallery_codes,
     get_decoder_spec,
     get_gallery,
+    kept,
     load_or_explain,
     session_generator,
+    set_kept,
 )
 
 
@@ -51,9 +53,9 @@ def _eps_range(kind: str, j: int) -> float:
 
 def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
     for j, m in enumerate(mu):
-        st.session_state[_key(kind, "mu", j)] = round(float(m), 3)
+        set_kept(_key(kind, "mu", j), round(float(m), 3))
     for j, s in enumerate(sigma):
-        st.session_state[_key(kind, "sigma", j)] = round(float(s), 3)
+        set_kept(_key(kind, "sigma", j), round(float(s), 3))
     _set_eps(kind, eps)
 
 
@@ -73,18 +75,31 @@ def _commit_from_pad(kind: str, commit: dict) -> None:
     eps = commit["eps"] or [None] * len(commit["z"])
     for j, (z_j, e_j) in enumerate(zip(commit["z"], eps, strict=True)):
         if e_j is None:
-            st.session_state[_key(kind, "mu", j)] = round(float(z_j), 2)
+            set_kept(_key(kind, "mu", j), round(float(z_j), 2))
         else:
             _set_eps_one(kind, j, e_j)
 
 
 def _set_eps_one(kind: str, j: int, e: float) -> None:
     st.session_state[_key(kind, "epsrange", j)] = max(EPS_LIMIT, float(np.ceil(abs(e))))
-    st.session_state[_key(kind, "eps", j)] = round(float(e), 2)
+    set_kept(_key(kind, "eps", j), round(float(e), 2))
 
 
 def _resample_eps(kind: str, latent_dim: int) -> None:
     _set_eps(kind, torch.randn(latent_dim, generator=session_generator()).tolist())
+
+
+def _slider_keys(kind: str, latent_dim: int) -> list[str]:
+    return [_key(kind, what, j) for what in ("mu", "sigma", "eps") for j in range(latent_dim)]
+
+
+def _store_missing(key: str) -> bool:
+    return f"_kept_{key}" not in st.session_state
+
+
+def _slider(column, label: str, low: float, high: float, step: float, key: str, **kwargs) -> float:
+    """A playground slider whose value survives a visit to the Maths lab (ui.state.kept)."""
+    return kept(column.slider, label, low, high, step=step, key=key, **kwargs)
 
 
 def playground(selection: Selection) -> tuple:
@@ -100,7 +115,7 @@ def playground(selection: Selection) -> tuple:
     st.subheader("1 · Reparameterization playground")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
     labels = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
-    kind = st.radio("Model", [k for k, _ in options], format_func=labels.get, horizontal=True, key="pg_model")
+    kind = kept(st.radio, "Model", [k for k, _ in options], format_func=labels.get, horizontal=True, key="pg_model")
     entry = dict(options)[kind]
     model = load_or_explain(entry, labels[kind])
     if model is None:
@@ -109,6 +124,8 @@ def playground(selection: Selection) -> tuple:
     enc_mu, enc_sigma = encode_input(model, selection.x)
     mu_range, sigma_max = _slider_bounds(entry["path"], kind)
     stamp = f"{entry['path']}|{selection.input_id}"
+    if any(_store_missing(key) for key in _slider_keys(kind, d)):
+        st.session_state.pop(f"pg_{kind}_stamp", None)  # never drawn at this size: start from the encoder
     if st.session_state.get(f"pg_{kind}_stamp") != stamp:
         _reset_to_encoder(kind, enc_mu, enc_sigma)
         st.session_state[f"pg_{kind}_stamp"] = stamp
@@ -193,15 +210,15 @@ def _live_playground(
     controls, pad_column = st.columns([1.0, 1.3], gap="large")
     with controls:
         c_mu, c_sigma, c_eps = st.columns(3)
-        mu = [c_mu.slider(f"μ{j + 1}", -mu_range, mu_range, step=0.01, key=_key(kind, "mu", j)) for j in range(d)]
+        mu = [_slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, _key(kind, "mu", j)) for j in range(d)]
         sigma = [
-            c_sigma.slider(
-                f"σ{j + 1}", 0.0, max(sigma_max, 0.01), step=0.005, key=_key(kind, "sigma", j), disabled=(kind == "ae")
+            _slider(
+                c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, _key(kind, "sigma", j), disabled=kind == "ae"
             )
             for j in range(d)
         ]
         eps = [
-            c_eps.slider(f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), step=0.01, key=_key(kind, "eps", j))
+            _slider(c_eps, f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), 0.01, _key(kind, "eps", j))
             for j in range(d)
         ]
 

@@ -74,17 +74,63 @@ class Selection:
         return CLASS_NAMES[self.dataset]
 
 
+_NO_DEFAULT = object()
+
+
+def _store(key: str) -> str:
+    return f"_kept_{key}"
+
+
+def remember(key: str) -> None:
+    """on_change of a kept widget: copy its new value aside (see kept)."""
+    st.session_state[_store(key)] = st.session_state[key]
+
+
+def set_kept(key: str, value) -> None:
+    """Set a kept widget's value from code (a callback, or before the widget is drawn)."""
+    st.session_state[key] = value
+    st.session_state[_store(key)] = value
+
+
+def restore(key: str, default=_NO_DEFAULT) -> None:
+    """Before a kept widget is drawn: hand it the value copied aside, or `default` the first time."""
+    if _store(key) in st.session_state:
+        st.session_state[key] = st.session_state[_store(key)]
+    elif default is not _NO_DEFAULT and key not in st.session_state:
+        st.session_state[key] = default
+
+
+def kept(widget, label: str, *options, key: str, default=_NO_DEFAULT, **kwargs):
+    """widget(label, *options, key=key, **kwargs), whose value survives a visit to another page.
+
+    Streamlit ties a widget's state to the page that drew it (widget ids include the page), so on
+    the Maths lab and back the sidebar would fall back to its defaults (a chosen 7 became a 2,
+    then a 0). The value is copied aside under a plain session key on every change (remember)
+    and handed back to the widget before it is drawn (restore); code that sets a kept widget
+    uses set_kept. `default` seeds a widget that has never been drawn.
+    """
+    restore(key, default)
+    value = widget(label, *options, key=key, on_change=remember, args=(key,), **kwargs)
+    st.session_state[_store(key)] = value
+    return value
+
+
 def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
     """Sidebar: dataset, latent size and (where a family exists) β; returns (dataset, VAE entry,
     AE entry) of that dataset and latent size, either None if not shipped."""
     datasets = sorted({e["dataset"] for e in entries}, key=lambda d: (d != "mnist", d))
-    dataset = st.sidebar.selectbox(
-        "Dataset", datasets, format_func=lambda d: DATASET_TITLES.get(d, d), key="model_dataset"
+    dataset = kept(
+        st.sidebar.selectbox, "Dataset", datasets, format_func=lambda d: DATASET_TITLES.get(d, d), key="model_dataset"
     )
     in_dataset = [e for e in entries if e["dataset"] == dataset]
     sizes = sorted({e["latent_dim"] for e in in_dataset})
-    latent_dim = st.sidebar.radio(
-        "Latent size", sizes, format_func=lambda d: f"{d}-D", horizontal=True, key=f"model_latent_{dataset}"
+    latent_dim = kept(
+        st.sidebar.radio,
+        "Latent size",
+        sizes,
+        format_func=lambda d: f"{d}-D",
+        horizontal=True,
+        key=f"model_latent_{dataset}",
     )
     vaes = sorted(
         (e for e in in_dataset if e["kind"] == "vae" and e["latent_dim"] == latent_dim), key=lambda e: e["beta"]
@@ -93,10 +139,11 @@ def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
     vae = None
     if len(vaes) > 1:
         betas = [e["beta"] for e in vaes]
-        beta = st.sidebar.select_slider(
+        beta = kept(
+            st.sidebar.select_slider,
             "β, the KL weight of the VAE",
             betas,
-            value=1.0 if 1.0 in betas else betas[0],
+            default=1.0 if 1.0 in betas else betas[0],
             format_func=lambda b: f"{b:g}",
             key=f"model_beta_{dataset}_{latent_dim}",
             help="−ELBO_β = reconstruction + β·KL (Higgins et al. 2017). β → 0 approaches a plain "
@@ -136,8 +183,8 @@ def session_generator() -> torch.Generator:
 
 def _randomise(dataset: str) -> None:
     g = session_generator()
-    st.session_state[f"input_digit_{dataset}"] = int(torch.randint(10, (), generator=g))
-    st.session_state[f"input_index_{dataset}"] = int(torch.randint(per_class(dataset), (), generator=g))
+    set_kept(f"input_digit_{dataset}", int(torch.randint(10, (), generator=g)))
+    set_kept(f"input_index_{dataset}", int(torch.randint(per_class(dataset), (), generator=g)))
 
 
 def sidebar() -> Selection | None:
@@ -152,8 +199,13 @@ def sidebar() -> Selection | None:
         return None
 
     st.sidebar.header("Input x")
-    source = st.sidebar.radio(
-        "Source", ["Gallery", "Upload a picture"], horizontal=True, key="input_source", label_visibility="collapsed"
+    source = kept(
+        st.sidebar.radio,
+        "Source",
+        ["Gallery", "Upload a picture"],
+        horizontal=True,
+        key="input_source",
+        label_visibility="collapsed",
     )
     if source == "Upload a picture":
         upload = st.sidebar.file_uploader(
@@ -175,23 +227,25 @@ def sidebar() -> Selection | None:
                 st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
                 return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
     # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
-    st.session_state.setdefault(f"input_digit_{dataset}", 2)
-    st.session_state.setdefault(f"input_index_{dataset}", 0)
     names = CLASS_NAMES[dataset]
     count = per_class(dataset)
     col_digit, col_index = st.sidebar.columns(2)
-    digit = col_digit.selectbox(
+    digit = kept(
+        col_digit.selectbox,
         "Digit" if dataset == "mnist" else "Class",
         list(range(10)),
         format_func=names.__getitem__,
         key=f"input_digit_{dataset}",
+        default=2,
     )
-    index = col_index.number_input(
+    index = kept(
+        col_index.number_input,
         "Index",
         min_value=0,
         max_value=499,
         step=1,
         key=f"input_index_{dataset}",
+        default=0,
         help=f"Which image of the class: {count} per class in this gallery (larger indices wrap around).",
     )
     st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, args=(dataset,), width="stretch")

@@ -203,3 +203,31 @@ def test_fashion_mnist_and_the_16d_model_can_be_chosen_and_explored(page: Page, 
         page.get_by_text("2-D", exact=True).click()
     expect(page.get_by_text("β, the KL weight of the VAE")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page, app_url):
+    open_app(page, app_url)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Digit").click()
+    with expect_rerun(page):
+        page.get_by_role("option", name="7", exact=True).click()
+    with expect_rerun(page):
+        page.get_by_text("16-D", exact=True).click()
+    caption = page.get_by_text("gallery #", exact=False).first
+    expect(caption).to_contain_text("a 7")
+    _slider(page, "ε1").focus()
+    with expect_rerun(page):
+        page.keyboard.press("End")  # eps1 = 3: a z of the user's own
+    z_before = _z_line(page)
+    assert "+3.00" in z_before
+    with expect_rerun(page):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
+    expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
+    expect(
+        page.locator('[data-testid="stRadio"]').filter(has_text="Latent size").locator("input:checked")
+    ).to_have_value("1")
+    with expect_rerun(page):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Explorer").click()
+    expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
+    expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()  # still the 16-D model
+    assert _z_line(page) == z_before  # and the same mu, sigma, eps
+    expect(page.locator(EXCEPTION)).to_have_count(0)
