@@ -28,7 +28,7 @@ def maths_page() -> None:
     model_entry = selection.vae or selection.ae
     model = load_or_explain(model_entry, "VAE")
     if model is not None:
-        maths_lab.render(model, selection.x, selection.label)
+        maths_lab.render(model, selection.x, selection.caption)
 
 
 page = st.navigation(

@@ -44,10 +44,10 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     """Latent scatters of both models and the decoded straight line between two inputs."""
     st.subheader("2 · Latent space and interpolation")
     st.markdown(
-        "Each dot is one gallery image's code (μ), coloured by digit. The black line is a "
-        "straight path between two codes; below, its decoded images. The AE leaves gaps "
-        "between clusters that decode to nothing recognisable; the VAE's KL term packs codes "
-        "around N(0, I), so the path passes through plausible digits all the way."
+        "Each dot is one gallery image's code (μ), coloured by class. The black line is a "
+        "straight path between two codes; below, its decoded images. Nothing asks a plain AE "
+        "to fill the space between its clusters, so look for frames that resemble no real "
+        "image; the VAE's KL term packs its codes around N(0, I)."
     )
     c1, c2, c3 = st.columns([1, 1, 0.8])
     with c1:
@@ -82,7 +82,7 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
             st.caption(
                 f"How far each frame is from the nearest of the {len(labels):,} real images (RMS "
                 f"pixel distance): worst {max(distances):.3f}, mean {np.mean(distances):.3f}. "
-                "Frames in a hole of the latent space resemble no real digit."
+                "Frames in a hole of the latent space resemble no real image."
             )
 
 

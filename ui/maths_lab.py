@@ -299,16 +299,17 @@ def inverse_cdf_view(seed: int) -> None:
         )
 
 
-def render(model, x: torch.Tensor, label: int | None) -> None:
+def render(model, x: torch.Tensor, label: int | str | None) -> None:
     """The maths lab page for one model and one input.
 
     Args:
         model: a loaded VAE (all five views) or AE (views 3-5; views 1-2 need a posterior).
         x: float (1, 1, 28, 28) in [0, 1], the chosen input.
-        label: its digit, or None (an upload).
+        label: how the input is described (e.g. "gallery #1: a Pullover"), its digit, or None
+            (an upload).
     """
     st.title("Maths lab")
-    what = f"a {label}" if label is not None else "the uploaded image"
+    what = label if isinstance(label, str) else (f"a {label}" if label is not None else "the uploaded image")
     st.caption(
         f"The maths behind the VAE, with numbers you can check. Input x: {what}; "
         f"model: {getattr(model, 'name', 'in-memory model')}."

@@ -39,6 +39,8 @@ def get_decoder_spec(path: str) -> dict:
     return decoder_spec(get_model(path))
 
 
+KEPT_UPLOAD = "_kept_upload"
+"""Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
 DATASET_TITLES = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
 
 
@@ -224,8 +226,16 @@ def sidebar() -> Selection | None:
                     escape_markdown(f"Could not use this upload: {exc}", 400) + ". Showing a gallery image instead."
                 )
             else:
+                # The uploader forgets its file on another page: keep the picture for the session.
+                st.session_state[KEPT_UPLOAD] = (digest, name, x.numpy())
                 st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
                 return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
+        elif KEPT_UPLOAD in st.session_state:
+            digest, name, array = st.session_state[KEPT_UPLOAD]
+            x = torch.from_numpy(array)
+            st.sidebar.image(to_png(x[0], 4), caption=f"{name}, uploaded earlier", output_format="PNG")
+            st.sidebar.button("Forget this picture", on_click=st.session_state.pop, args=(KEPT_UPLOAD, None))
+            return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
     # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
     names = CLASS_NAMES[dataset]
     count = per_class(dataset)

@@ -231,3 +231,27 @@ def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page,
     expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()  # still the 16-D model
     assert _z_line(page) == z_before  # and the same mu, sigma, eps
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_an_uploaded_picture_stays_the_input_on_the_maths_lab(page: Page, app_url):
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (120, 120), 255)
+    ImageDraw.Draw(picture).line([(60, 15), (60, 105)], fill=0, width=14)  # a dark "1" on white
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    open_app(page, app_url)
+    with expect_rerun(page):
+        page.get_by_text("Upload a picture", exact=True).click()
+    with expect_rerun(page):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+            files=[{"name": "my-one.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]
+        )
+    expect(page.get_by_text("my-one.png as a 28×28 input")).to_be_visible()
+    with expect_rerun(page):
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
+    expect(page.get_by_text("my-one.png, uploaded earlier")).to_be_visible()
+    expect(page.get_by_text("Input x: my-one.png", exact=False)).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -96,12 +96,18 @@ class LatentGrid:
     axis_labels: tuple[str, str] = ("z₁", "z₂")
 
     def describe(self) -> str:
-        dx = self.x_axis[1:] - self.x_axis[:-1]
+        """One sentence: the grid's size, each axis's range and step, and the spacing rule."""
         a, b = self.axis_labels
+
+        def steps(axis: torch.Tensor) -> str:
+            d = axis[1:] - axis[:-1]
+            low, high = float(d.min()), float(d.max())
+            return f"step {low:.2f}" if abs(high - low) < 0.005 else f"steps {low:.2f}–{high:.2f}"
+
         return (
-            f"{len(self.x_axis)}x{len(self.y_axis)} grid, {a} in [{self.x_axis[0]:.2f}, "
-            f"{self.x_axis[-1]:.2f}], {b} in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}], "
-            f"{self.spacing}, step {float(dx.min()):.2f}-{float(dx.max()):.2f}"
+            f"{len(self.x_axis)}x{len(self.y_axis)} grid, {a} in [{self.x_axis[0]:.2f}, {self.x_axis[-1]:.2f}] "
+            f"({steps(self.x_axis)}), {b} in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}] "
+            f"({steps(self.y_axis)}), {self.spacing}"
         )
 
 
