@@ -212,7 +212,8 @@ def latent_pad(
     Returns:
         On the run triggered by a commit: {"z": list[float] (latent_dim,) the full latent
         vector, "eps": list[float | None] (latent_dim,) = (z - mu) / sigma with None where
-        sigma = 0, or None when sigma = 0 in every dim, "dims": (i, j), "source": "drag" | "key"}.
+        sigma = 0, or None when sigma = 0 in every dim, "dims": (i, j) the plane's two latent
+        dims ((0, 1) on a PCA plane), "source": "drag" | "key"}.
         On every other run: None.
     Raises:
         ValueError: a spec without hash/latent_dim, mu/sigma/z of the wrong length or not finite,
