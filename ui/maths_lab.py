@@ -102,13 +102,20 @@ def _icdf_samples(dist: str, params: tuple[tuple[str, float], ...], seed: int) -
 def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
     """View 1: reconstruction, KL, ELBO and L_k as bars; L_k against k."""
     st.subheader("1 · ELBO and the importance-weighted bound")
-    st.markdown(
-        "**ELBO = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z))** (Kingma & Welling 2014, eq. 3). The "
-        "reconstruction term is a Monte Carlo average over M samples z = μ + σ ⊙ ε (error bar: "
-        "±2 standard errors); the KL is exact (closed form). The importance-weighted bound "
-        "**L_k = E[log (1/k) Σᵢ p(x, zᵢ)/q(zᵢ|x)]** (Burda, Grosse & Salakhutdinov 2016, eq. 8) "
-        "equals the ELBO at k = 1 and climbs towards log p(x) as k grows. All values in nats."
+    st.latex(
+        r"\mathrm{ELBO}(x) = \mathbb{E}_{q(z\mid x)}\big[\log p(x\mid z)\big]"
+        r" - \mathrm{KL}\big(q(z\mid x)\,\|\,p(z)\big) \;\le\; \log p(x)"
     )
+    st.markdown(
+        "(Kingma & Welling 2014, eq. 3.) The reconstruction term is a Monte Carlo average over M "
+        r"samples $z = \mu + \sigma \odot \varepsilon$ (error bar: ±2 standard errors); the KL is exact "
+        "(closed form). The importance-weighted bound (Burda, Grosse & Salakhutdinov 2016, eq. 8)"
+    )
+    st.latex(
+        r"\mathcal{L}_k(x) = \mathbb{E}\Big[\log \frac{1}{k}\sum_{i=1}^{k}"
+        r" \frac{p(x, z_i)}{q(z_i\mid x)}\Big], \quad z_i \sim q(z\mid x)"
+    )
+    st.markdown(r"equals the ELBO at k = 1 and climbs towards $\log p(x)$ as k grows. All values in nats.")
     c1, c2 = st.columns(2)
     m = c1.select_slider("M: samples for E_q[log p(x|z)]", M_OPTIONS, value=100, key="maths_elbo_m")
     k = c2.select_slider("k: importance samples for L_k", K_OPTIONS, value=100, key="maths_iwae_k")
@@ -134,8 +141,9 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
     """View 2: gradients of log p(x|z) w.r.t. mu, sigma through reparameterize vs .sample()."""
     st.subheader("2 · Where the gradient flows")
     st.markdown(
-        "Backpropagate the reconstruction term log p(x|z) for this x. On the left z is built as "
-        "**z = μ + σ ⊙ ε**, so ∂z/∂μ = 1 and ∂z/∂σ = ε and the gradient reaches the encoder. On "
+        r"Backpropagate the reconstruction term $\log p(x\mid z)$ for this x. On the left z is built as "
+        r"$z = \mu + \sigma \odot \varepsilon$, so $\partial z/\partial\mu = 1$ and "
+        r"$\partial z/\partial\sigma = \varepsilon$ and the gradient reaches the encoder. On "
         "the right z comes from `torch.distributions.Normal(μ, σ).sample()`, which draws under "
         "`torch.no_grad()`: z is a constant to autograd and **nothing reaches μ, σ or the "
         "encoder**."
@@ -197,10 +205,20 @@ def variance_view(seed: int) -> None:
     """View 3: variance of pathwise and score-function estimates against M, log-log."""
     st.subheader("3 · Estimator variance: pathwise vs score function")
     st.markdown(
-        "Two unbiased estimators of ∇_θ E_{z∼N(μ,σ²)}[f(z)], θ = (μ, σ) (Mohamed, Rosca, Figurnov & "
-        "Mnih 2020, JMLR, sections 4–5): the **pathwise** gradient ∂f(μ + σε)/∂θ and the **score "
-        "function** f(z) ∂ log N(z; μ, σ²)/∂θ. Averaging M single-sample estimates divides the "
-        "variance by M; the constant in front is what differs (their section 3 figures)."
+        "Two unbiased estimators of the gradient (Mohamed, Rosca, Figurnov & Mnih 2020, JMLR, "
+        r"sections 4–5), $\theta = (\mu, \sigma)$:"
+    )
+    st.latex(
+        r"\nabla_\theta\, \mathbb{E}_{z\sim\mathcal{N}(\mu,\sigma^2)}[f(z)]"
+        r" = \underbrace{\mathbb{E}_{\varepsilon\sim\mathcal{N}(0,1)}"
+        r"\big[\nabla_\theta f(\mu + \sigma\varepsilon)\big]}"
+        r"_{\text{pathwise}}"
+        r" = \underbrace{\mathbb{E}_{z}\big[f(z)\,\nabla_\theta \log \mathcal{N}(z;\mu,\sigma^2)\big]}"
+        r"_{\text{score function}}"
+    )
+    st.markdown(
+        "Averaging M single-sample estimates divides the variance by M; the constant in front is "
+        "what differs (their section 3 figures)."
     )
     name, k, mu, sigma = _cost_controls("maths_var")
     max_m = st.select_slider("Largest M", (100, 1000, 10000), value=1000, key="maths_var_max_m")
@@ -238,10 +256,14 @@ def lotus_view(seed: int) -> None:
     """View 4: E_q[f(z)] by sampling z directly vs by sampling eps and mapping it."""
     st.subheader("4 · LOTUS: sample z, or sample ε and map it")
     st.markdown(
-        "The law of the unconscious statistician: since z = μ + σε has law N(μ, σ²), "
-        "**E_{z∼q}[f(z)] = E_{ε∼N(0,1)}[f(μ + σε)]** (Mohamed et al. 2020, section 5). Both "
-        "running means converge to the same number; only the second one is a differentiable "
-        "function of μ and σ."
+        r"The law of the unconscious statistician: since $z = \mu + \sigma\varepsilon$ has law "
+        r"$\mathcal{N}(\mu, \sigma^2)$ (Mohamed et al. 2020, section 5),"
+    )
+    st.latex(
+        r"\mathbb{E}_{z\sim q}[f(z)] = \mathbb{E}_{\varepsilon\sim\mathcal{N}(0,1)}\big[f(\mu + \sigma\varepsilon)\big]"
+    )
+    st.markdown(
+        "Both running means converge to the same number; only the second one is a differentiable function of μ and σ."
     )
     name, k, mu, sigma = _cost_controls("maths_lotus")
     m = st.select_slider("M (samples)", LOTUS_OPTIONS, value=10_000, key="maths_lotus_m")
@@ -265,7 +287,7 @@ def inverse_cdf_view(seed: int) -> None:
     """View 5: z = F^-1(u) on the CDF, a histogram of samples against the density."""
     st.subheader("5 · Inverse-CDF sampling")
     st.markdown(
-        "If u ∼ Uniform(0, 1) then z = F⁻¹(u) has CDF F (Devroye 1986, ch. II.2). The map is a "
+        r"If $u \sim \mathrm{Uniform}(0, 1)$ then $z = F^{-1}(u)$ has CDF F (Devroye 1986, ch. II.2). The map is a "
         "deterministic, differentiable function of the parameters, so it too is a "
         "reparameterization: the randomness sits in u."
     )

@@ -131,9 +131,10 @@ def playground(selection: Selection) -> tuple:
         st.session_state[f"pg_{kind}_stamp"] = stamp
 
     st.markdown(
-        "The encoder maps x to the posterior **q(z|x) = N(μ(x), σ(x)²)**. A sample is drawn as "
-        "**z = μ + σ ⊙ ε** with ε ∼ N(0, I): all randomness sits in ε, so z is a smooth function "
-        "of μ and σ and gradients can flow back into the encoder."
+        r"The encoder maps x to the posterior $q(z\mid x) = \mathcal{N}\big(\mu(x), \sigma(x)^2\big)$. "
+        r"A sample is drawn as $z = \mu + \sigma \odot \varepsilon$ with $\varepsilon \sim \mathcal{N}(0, I)$: "
+        "all randomness sits in ε, so z is a smooth function of μ and σ and gradients can flow "
+        "back into the encoder."
     )
     if kind == "ae":
         st.info(
