@@ -121,6 +121,17 @@ class StreamlitServer:
             cmd, cwd=REPO, env=full_env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory now, in MB (from /proc; Linux only)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far, in seconds (from /proc)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, chars: int = 4000) -> str:
         try:
             return Path(self.log.name).read_text(errors="replace")[-chars:]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -35,19 +34,6 @@ from e2e_harness import REPO, StreamlitServer
 
 SLIDERS = ("pg_vae_mu_0", "pg_vae_mu_1", "pg_vae_sigma_0", "pg_vae_eps_0", "pg_vae_eps_1")
 RUN_TIMEOUT_S = 60.0
-
-
-def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _cpu_s(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class Session:
@@ -157,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     server = StreamlitServer(REPO / "app.py")
     try:
         server.wait_healthy()
-        pid = server.proc.pid
         with Session(server.port, -1) as warm:  # load the models and gallery once
             warm.run()
         outs = [{"latencies": [], "errors": [], "exceptions": [], "page_visits": 0} for _ in range(args.sessions)]
@@ -177,11 +162,11 @@ def main(argv: list[str] | None = None) -> int:
             start.wait(timeout=300)  # every session has opened the page
         except threading.BrokenBarrierError:
             pass
-        rss_start, cpu_start = _rss_mb(pid), _cpu_s(pid)
+        rss_start, cpu_start = server.rss_mb(), server.cpu_seconds()
         deadline[0] = time.monotonic() + args.seconds
         for t in threads:
             t.join(timeout=args.seconds + 2 * RUN_TIMEOUT_S)
-        rss_end, cpu_end = _rss_mb(pid), _cpu_s(pid)
+        rss_end, cpu_end = server.rss_mb(), server.cpu_seconds()
     finally:
         server.stop()
 

@@ -25,11 +25,6 @@ from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_r
 SIDE = 13_000
 
 
-def _rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uploads", type=int, default=3)
@@ -48,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 with expect_rerun(page):
                     page.get_by_text("Upload a picture", exact=True).click()
                 pages.append(page)
-            rss_before = _rss_mb(server.proc.pid)
+            rss_before = server.rss_mb()
             started = time.perf_counter()
             # Playwright's sync API is one thread: hand all files over first, then wait for each.
             for page in pages:
@@ -59,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             for page in pages:
                 page.get_by_text("the limit is 16,777,216 pixels").first.wait_for(timeout=60_000)
                 seconds.append(time.perf_counter() - started)
-            rss_after = _rss_mb(server.proc.pid)
+            rss_after = server.rss_mb()
             browser.close()
     finally:
         server.stop()

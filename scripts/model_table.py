@@ -27,6 +27,13 @@ def _f(value, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def _row_cells(entry: dict, metrics: dict, what_ae: str) -> tuple[str, str]:
+    """(β, test −ELBO) cells of one model: β '—' and the figure marked as a reconstruction for an AE."""
+    beta = f"{entry['beta']:g}" if entry["beta"] is not None else "—"
+    neg = f"**{_f(metrics['neg_elbo'])}**" if entry["kind"] == "vae" else f"{_f(metrics['neg_elbo'])} ({what_ae})"
+    return beta, neg
+
+
 def main() -> None:
     entries = {e["name"]: e for e in vae_core.list_models()}
     names = [n for n in ORDER if n in entries] + sorted(set(entries) - set(ORDER))
@@ -34,8 +41,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name in names:
         e, m = entries[name], read_metadata(entries[name]["path"])["metrics"]["test"]
-        neg = f"**{_f(m['neg_elbo'])}**" if e["kind"] == "vae" else f"{_f(m['neg_elbo'])} (recon only)"
-        beta = f"{e['beta']:g}" if e["beta"] is not None else "—"
+        beta, neg = _row_cells(e, m, "recon only")
         print(
             f"| `{name}.safetensors` | {e['dataset']} | {e['kind'].upper()} | {e['latent_dim']} | {beta} | {neg} "
             f"| {_f(m['recon'])} | {_f(m['kl'])} | {_f(m.get('neg_iwae'))} | {m['weights_dtype']} |"
@@ -45,8 +51,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for name in names:
         e, m = entries[name], read_metadata(entries[name]["path"])["metrics"]["test"]
-        beta = f"{e['beta']:g}" if e["beta"] is not None else "—"
-        neg = f"**{_f(m['neg_elbo'])}**" if e["kind"] == "vae" else f"{_f(m['neg_elbo'])} (reconstruction only)"
+        beta, neg = _row_cells(e, m, "reconstruction only")
         print(
             f"| {name} | {e['kind'].upper()} | {e['latent_dim']} | {beta} | {neg} | {_f(m['recon'])} | {_f(m['kl'])} |"
         )

@@ -27,6 +27,7 @@ from .state import (
     gallery_codes,
     get_decoder_spec,
     get_gallery,
+    is_kept,
     kept,
     load_or_explain,
     session_generator,
@@ -93,10 +94,6 @@ def _slider_keys(kind: str, latent_dim: int) -> list[str]:
     return [_key(kind, what, j) for what in ("mu", "sigma", "eps") for j in range(latent_dim)]
 
 
-def _store_missing(key: str) -> bool:
-    return f"_kept_{key}" not in st.session_state
-
-
 def _slider(column, label: str, low: float, high: float, step: float, key: str, **kwargs) -> float:
     """A playground slider whose value survives a visit to the Maths lab (ui.state.kept)."""
     return kept(column.slider, label, low, high, step=step, key=key, **kwargs)
@@ -124,7 +121,7 @@ def playground(selection: Selection) -> tuple:
     enc_mu, enc_sigma = encode_input(model, selection.x)
     mu_range, sigma_max = _slider_bounds(entry["path"], kind)
     stamp = f"{entry['path']}|{selection.input_id}"
-    if any(_store_missing(key) for key in _slider_keys(kind, d)):
+    if not all(is_kept(key) for key in _slider_keys(kind, d)):
         st.session_state.pop(f"pg_{kind}_stamp", None)  # never drawn at this size: start from the encoder
     if st.session_state.get(f"pg_{kind}_stamp") != stamp:
         _reset_to_encoder(kind, enc_mu, enc_sigma)

@@ -39,7 +39,7 @@ def get_decoder_spec(path: str) -> dict:
     return decoder_spec(get_model(path))
 
 
-KEPT_UPLOAD = "_kept_upload"
+KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
 DATASET_TITLES = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
 
@@ -81,6 +81,11 @@ _NO_DEFAULT = object()
 
 def _store(key: str) -> str:
     return f"_kept_{key}"
+
+
+def is_kept(key: str) -> bool:
+    """Whether a kept widget's value has been copied aside (it has been drawn this session)."""
+    return _store(key) in st.session_state
 
 
 def remember(key: str) -> None:

@@ -20,6 +20,7 @@ and plain containers, so a file carrying a code payload is rejected without runn
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -171,8 +172,7 @@ def _config(path: Path, raw: dict) -> ModelConfig:
     if len(config.hidden) > LIMITS["hidden_layers"] or max(config.hidden) > LIMITS["hidden_width"]:
         raise CheckpointError(f"{path}: hidden {config.hidden} is over the limits of "
                               f"{LIMITS['hidden_layers']} layers of at most {LIMITS['hidden_width']} units")
-    parameters = sum(n_in * n_out + n_out for sizes in config.layer_sizes().values()
-                     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+    parameters = sum(math.prod(shape) for shape in expected_layout(config).values())
     if parameters > LIMITS["parameters"]:
         raise CheckpointError(f"{path}: the config asks for {parameters:,} parameters, over the "
                               f"limit of {LIMITS['parameters']:,}")

@@ -26,6 +26,12 @@ def ellipse_xy(center: Sequence[float], radii: Sequence[float], points: int = 12
     return center[0] + radii[0] * np.cos(t), center[1] + radii[1] * np.sin(t)
 
 
+def _contour(center: Sequence[float], radii: Sequence[float], name: str, line: dict, **extra) -> go.Scatter:
+    """The contour of a diagonal Gaussian (an axis-aligned ellipse) as a line trace."""
+    x, y = ellipse_xy(center, radii)
+    return go.Scatter(x=x, y=y, mode="lines", name=name, hoverinfo="skip", line=line, **extra)
+
+
 def _layout(
     fig: go.Figure, title: str, dims: tuple[int, int], height: int, axis_labels: tuple[str, str] | None = None
 ) -> go.Figure:
@@ -155,28 +161,15 @@ def posterior_plane(
                 )
             )
     for k, dash in ((1, "dash"), (2, "dot")):
-        x, y = ellipse_xy((0.0, 0.0), (k, k))
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                name=f"prior {k}σ",
-                hoverinfo="skip",
-                line=dict(color="#888", dash=dash, width=1.2),
-            )
-        )
+        fig.add_trace(_contour((0.0, 0.0), (k, k), f"prior {k}σ", dict(color="#888", dash=dash, width=1.2)))
     if sigma[i] > 0 or sigma[j] > 0:
         for k, width in ((1, 2.5), (2, 1.5)):
-            x, y = ellipse_xy((mu[i], mu[j]), (k * sigma[i], k * sigma[j]))
             fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=y,
-                    mode="lines",
-                    name=f"q(z|x) {k}σ",
-                    hoverinfo="skip",
-                    line=dict(color="#d62728", width=width),
+                _contour(
+                    (mu[i], mu[j]),
+                    (k * sigma[i], k * sigma[j]),
+                    f"q(z|x) {k}σ",
+                    dict(color="#d62728", width=width),
                     fill="toself" if k == 1 else None,
                     fillcolor="rgba(214,39,40,0.08)",
                 )
