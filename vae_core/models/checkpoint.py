@@ -56,6 +56,22 @@ def save_checkpoint(model: LatentVariableModel, path: str | Path, training: dict
     The write is atomic: a temporary file in the same directory, then os.replace.
     Returns the path written. Raises ValueError for an unknown weights_dtype.
     """
+    return write_checkpoint(model, model.config.to_dict(), path, FORMAT, training, metrics, weights_dtype)
+
+
+def write_checkpoint(
+    module: torch.nn.Module,
+    config: dict,
+    path: str | Path,
+    format_name: str,
+    training: dict | None = None,
+    metrics: dict | None = None,
+    weights_dtype: str = "float32",
+) -> Path:
+    """Write module's state_dict (in weights_dtype) with a JSON header {format, config, training,
+    metrics, weights_dtype} to path (``.safetensors`` appended if missing), atomically: a temporary
+    file in the same directory, then os.replace. Shared by the VAE/AE and the classifier
+    checkpoints. Returns the path. Raises ValueError for an unknown weights_dtype."""
     from safetensors.torch import save_file
 
     if weights_dtype not in WEIGHTS_DTYPES:
@@ -65,14 +81,14 @@ def save_checkpoint(model: LatentVariableModel, path: str | Path, training: dict
         path = path.with_name(path.name + SUFFIX)
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {
-        "format": FORMAT,
-        "config": json.dumps(model.config.to_dict()),
+        "format": format_name,
+        "config": json.dumps(config),
         "training": json.dumps(training or {}),
         "metrics": json.dumps(metrics or {}),
         "weights_dtype": weights_dtype,
     }
     dtype = WEIGHTS_DTYPES[weights_dtype]
-    tensors = {k: v.detach().to(dtype).contiguous().cpu() for k, v in model.state_dict().items()}
+    tensors = {k: v.detach().to(dtype).contiguous().cpu() for k, v in module.state_dict().items()}
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:

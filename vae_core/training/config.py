@@ -11,6 +11,7 @@ import argparse
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
 from ..models.networks import ACTIVATIONS, DATASETS, KINDS, ModelConfig
+from .estimators import ENCODER_GRADIENTS, check_estimator
 
 __all__ = ["TrainConfig", "add_arguments", "from_arguments"]
 
@@ -51,6 +52,20 @@ class TrainConfig:
         metadata=_option("strength of random affine warps: 1.0 = up to 10 degrees, 2 pixels, 10%% scale; 0 = none"),
     )
     seed: int = field(default=0, metadata=_option("seeds the generator for weights, order, warps and eps"))
+    estimator: str = field(
+        default="pathwise",
+        metadata=_option(
+            "how the encoder gets the reconstruction term's gradient: pathwise (z = mu + sigma * eps), "
+            "score_function (REINFORCE), score_function_baseline, or blocked (only the KL reaches it); "
+            "see vae_core.training.estimators",
+            choices=ENCODER_GRADIENTS,
+        ),
+    )
+    max_grad_norm: float = field(
+        default=0.0,
+        metadata=_option("clip the gradient's global L2 norm to this before each step (0 = no clipping)"),
+    )
+    max_steps: int = field(default=0, metadata=_option("stop after this many optimizer steps (0 = no limit)"))
     eval_data_dir: str | None = field(
         default=None,
         metadata=_option("after training, evaluate on the IDX test split in this folder and store the metrics"),
@@ -70,6 +85,11 @@ class TrainConfig:
             raise ValueError(f"beta must be >= 0, got {self.beta}")
         if not self.augment >= 0:
             raise ValueError(f"augment must be >= 0, got {self.augment}")
+        if not self.max_grad_norm >= 0:
+            raise ValueError(f"max_grad_norm must be >= 0, got {self.max_grad_norm}")
+        if self.max_steps < 0:
+            raise ValueError(f"max_steps must be >= 0, got {self.max_steps}")
+        check_estimator(self.estimator, self.model)
         self.model_config()  # validates kind, latent_dim, hidden, activation, dataset
 
     def model_config(self) -> ModelConfig:

