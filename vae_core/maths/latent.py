@@ -1,9 +1,14 @@
-"""Operations on the latent space: encode a gallery, interpolate, decode a grid.
+"""Operations on the latent space: encode a gallery, interpolate (linearly or by slerp), decode a grid.
 
 Latent grids follow Kingma & Welling (2014), figure 4: "linearly spaced coordinates on the unit
 square were transformed through the inverse CDF of the Gaussian to produce values of the latent
 variables z", so each grid cell carries equal prior mass. A deterministic AE has no prior, so its
 grid spans the box its own codes occupy (linear spacing).
+
+Spherical interpolation (slerp) follows White (2016), "Sampling Generative Networks", sec. 2.1:
+under a Gaussian prior in d dimensions almost all mass sits near the sphere of radius sqrt(d),
+and the midpoint of a straight line between two likely codes is shorter than either, so it
+lies where codes are unlikely; slerp follows the great circle instead.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ MAX_STEPS = 1_000
 __all__ = [
     "encode_images",
     "interpolate",
+    "slerp",
+    "interpolation_path",
+    "INTERPOLATIONS",
     "LatentGrid",
     "latent_grid",
     "code_box",
@@ -61,6 +69,58 @@ def interpolate(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch
     check_tensor("z_end", z_end, (z_start.shape[0],))
     t = torch.linspace(0.0, 1.0, steps, dtype=z_start.dtype).unsqueeze(1)
     return (1 - t) * z_start + t * z_end
+
+
+def slerp(z_start: torch.Tensor, z_end: torch.Tensor, steps: int, center: torch.Tensor | None = None) -> torch.Tensor:
+    """Points on the spherical path from z_start to z_end (about center), both ends included.
+
+    White (2016), "Sampling Generative Networks", sec. 2.1 (Shoemake 1985's slerp):
+        slerp(q0, q1; t) = sin((1 - t) Ω) / sin Ω · q0 + sin(t Ω) / sin Ω · q1,
+        cos Ω = q0 · q1 / (|q0| |q1|),
+    with q0 = z_start - center, q1 = z_end - center. The angle moves uniformly in t, and the
+    norm of the result runs from |q0| to |q1| (constant when they are equal). When q0 and q1
+    are parallel or anti-parallel (sin Ω < 1e-6) or one is zero the great circle is undefined,
+    and the straight line is returned, as White's reference code does.
+
+    Args:
+        z_start, z_end: float (latent_dim,).
+        steps: number of points in [2, MAX_STEPS = 1,000].
+        center: float (latent_dim,), the centre of the sphere (default 0, the prior's mean).
+    Returns:
+        float (steps, latent_dim), row k at t = k / (steps - 1).
+    Raises:
+        TypeError / ValueError: as interpolate, or center of another shape.
+    """
+    line = interpolate(z_start, z_end, steps)  # checks the arguments; also the fallback
+    center = torch.zeros_like(z_start) if center is None else check_tensor("center", center, (z_start.shape[0],))
+    q0, q1 = (z_start - center).double(), (z_end - center).double()
+    n0, n1 = q0.norm(), q1.norm()
+    if n0 < 1e-12 or n1 < 1e-12:
+        return line
+    omega = torch.arccos(torch.clamp(q0 @ q1 / (n0 * n1), -1.0, 1.0))
+    if torch.sin(omega) < 1e-6:
+        return line
+    t = torch.linspace(0.0, 1.0, steps, dtype=torch.float64).unsqueeze(1)
+    path = (torch.sin((1 - t) * omega) * q0 + torch.sin(t * omega) * q1) / torch.sin(omega)
+    return (path + center.double()).to(z_start.dtype)
+
+
+INTERPOLATIONS = ("linear", "slerp")
+"""The interpolation_path methods: a straight line, or White's spherical path."""
+
+
+def interpolation_path(
+    z_start: torch.Tensor, z_end: torch.Tensor, steps: int, method: str = "linear", center: torch.Tensor | None = None
+) -> torch.Tensor:
+    """float (steps, latent_dim): interpolate (method "linear") or slerp about center ("slerp").
+
+    Raises ValueError for another method, and whatever interpolate / slerp raise.
+    """
+    if method == "linear":
+        return interpolate(z_start, z_end, steps)
+    if method == "slerp":
+        return slerp(z_start, z_end, steps, center)
+    raise ValueError(f"method must be one of {INTERPOLATIONS}, got {method!r}")
 
 
 def inverse_cdf_axis(n: int, u_low: float = 0.05, u_high: float = 0.95) -> torch.Tensor:

@@ -1,0 +1,379 @@
+"""Plotly figures of the latent-space sections, as plain functions (no Streamlit), so tests can
+call them:
+
+- path_scatter: a gallery's codes by class, each point carrying its gallery row (for clicks),
+  with an interpolation path drawn thick and on top, its hole frames marked, zoomed to the path;
+- confidence_curve: the classifier's confidence in each frame of an interpolation, with the
+  hole threshold;
+- class_spread_bars: how the classifier's verdicts on random decodes spread over the classes;
+- grid_figure: a decoded latent grid with its z values on the axes, each cell clickable, and
+  optionally each cell's classified class overlaid.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..classifier import HOLE, RECOGNISABLE
+from ..constants import DIGIT_COLOURS
+from ..maths.latent import LatentGrid
+from .images import tile, to_png
+
+__all__ = [
+    "path_scatter",
+    "confidence_curve",
+    "class_spread_bars",
+    "grid_figure",
+    "zoom_box",
+    "verdict_colour",
+    "tick_every",
+    "HOLE_COLOUR",
+]
+
+HOLE_COLOUR = "#d62728"
+"""Red: a frame or cell the classifier is not sure of (confidence < HOLE)."""
+
+
+def verdict_colour(confidence: float) -> str:
+    """Green for a recognisable image (>= RECOGNISABLE), orange for an unsure one, red for a hole (< HOLE)."""
+    if confidence >= RECOGNISABLE:
+        return "#2ca02c"
+    return "#ff9f1c" if confidence >= HOLE else HOLE_COLOUR
+
+
+def zoom_box(path: np.ndarray, codes: np.ndarray, margin: float = 0.6) -> tuple[list[float], list[float]]:
+    """x and y ranges around path float (S, 2): its bounding box widened by margin x its size
+    on each side (at least 5 % of the codes' own spread), so the endpoints and nearby codes show."""
+    low, high = path.min(0), path.max(0)
+    spread = np.percentile(codes, 99, axis=0) - np.percentile(codes, 1, axis=0)
+    size = np.maximum(high - low, 0.05 * spread)
+    pad = np.maximum(margin * size, 0.05 * spread)
+    return [float(low[0] - pad[0]), float(high[0] + pad[0])], [float(low[1] - pad[1]), float(high[1] + pad[1])]
+
+
+def path_scatter(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    title: str,
+    path: np.ndarray,
+    confidence: Sequence[float] | None = None,
+    rows: np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    axis_labels: tuple[str, str] = ("z₁", "z₂"),
+    zoom: bool = True,
+    height: int = 520,
+) -> go.Figure:
+    """Codes on a plane with an interpolation path on top.
+
+    Args:
+        codes: float (N, 2), e.g. the gallery's μ on the plane; labels: int (N,) classes 0-9.
+        path: float (S, 2), the interpolation on the same plane (first row A, last row B).
+        confidence: optional (S,) classifier confidence of each decoded frame; frames below
+            HOLE are drawn as red crosses ("hole").
+        rows: int (N,) each point's gallery row (default 0..N-1), stored as the point's
+            customdata so a click can make that image the input.
+        zoom: axes around the path (zoom_box); False shows every code.
+    Returns:
+        plotly Figure: one Scattergl trace per class (customdata = gallery row), then the path
+        (a white casing under a thick black line), "hole" frames, and the stars "A" and "B", all
+        WebGL traces too: WebGL draws above SVG, so only a later WebGL trace is drawn on top.
+    """
+    codes, labels, path = np.asarray(codes), np.asarray(labels), np.asarray(path)
+    rows = np.arange(len(labels)) if rows is None else np.asarray(rows)
+    names = list(class_names) if class_names is not None else [str(d) for d in range(10)]
+    x_label, y_label = axis_labels
+    fig = go.Figure()
+    for k in range(10):
+        sel = labels == k
+        if not sel.any():
+            continue
+        fig.add_trace(
+            go.Scattergl(
+                x=codes[sel, 0],
+                y=codes[sel, 1],
+                mode="markers",
+                name=names[k],
+                customdata=rows[sel],
+                marker=dict(size=5, color=DIGIT_COLOURS[k], opacity=0.5),
+                unselected=dict(marker=dict(opacity=0.5)),
+                selected=dict(marker=dict(size=11, opacity=1.0)),
+                hovertemplate=f"gallery #%{{customdata}}: {names[k]}<br>{x_label} = %{{x:.2f}}, "
+                f"{y_label} = %{{y:.2f}}<br><i>click: make it the input</i><extra></extra>",
+            )
+        )
+    frame_text = [f"frame {i + 1}" for i in range(len(path))]
+    if confidence is not None:
+        frame_text = [f"frame {i + 1}: confidence {c:.2f}" for i, c in enumerate(confidence)]
+    fig.add_trace(
+        go.Scattergl(
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines",
+            name="path casing",
+            line=dict(color="white", width=9),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattergl(
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines+markers",
+            name="path",
+            line=dict(color="black", width=4),
+            marker=dict(size=8, color="black"),
+            text=frame_text,
+            hovertemplate="%{text}<extra>path</extra>",
+        )
+    )
+    if confidence is not None:
+        holes = np.asarray(confidence) < HOLE
+        if holes.any():
+            fig.add_trace(
+                go.Scattergl(
+                    x=path[holes, 0],
+                    y=path[holes, 1],
+                    mode="markers",
+                    name=f"hole (p < {HOLE})",
+                    marker=dict(size=15, symbol="x", color=HOLE_COLOUR, line=dict(color="white", width=1.5)),
+                    text=[t for t, h in zip(frame_text, holes, strict=True) if h],
+                    hovertemplate="%{text}<extra>hole</extra>",
+                )
+            )
+    for name, point in (("A", path[0]), ("B", path[-1])):
+        fig.add_trace(
+            go.Scattergl(
+                x=[point[0]],
+                y=[point[1]],
+                mode="markers+text",
+                name=name,
+                text=[name],
+                textposition="top center",
+                textfont=dict(size=15, color="black"),
+                marker=dict(size=20, symbol="star", color="gold", line=dict(color="black", width=1.5)),
+                hovertemplate=f"{name}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        title=dict(text=title, x=0.02, font=dict(size=15)),
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(itemsizing="constant", font=dict(size=11), orientation="h", yanchor="top", y=-0.16, x=0),
+        plot_bgcolor="white",
+        hovermode="closest",
+        clickmode="event+select",
+        dragmode="pan",
+    )
+    grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
+    fig.update_xaxes(title_text=x_label, **grid)
+    fig.update_yaxes(title_text=y_label, scaleanchor="x", scaleratio=1, **grid)
+    if zoom:
+        x_range, y_range = zoom_box(path, codes)
+        fig.update_xaxes(range=x_range)
+        fig.update_yaxes(range=y_range)
+    return fig
+
+
+def confidence_curve(
+    confidence: Sequence[float],
+    labels: Sequence[int],
+    class_names: Sequence[str],
+    title: str = "Classifier's confidence per frame",
+    height: int = 230,
+) -> go.Figure:
+    """Confidence (largest class probability, in [0, 1]) of each frame, A to B.
+
+    Each marker is coloured by verdict_colour and labelled with the predicted class; a dashed
+    line marks HOLE (frames below it count as holes) and a dotted one RECOGNISABLE.
+    Returns a plotly Figure with traces "confidence" (and the threshold lines as shapes).
+    """
+    confidence = [float(c) for c in confidence]
+    frames = list(range(1, len(confidence) + 1))
+    names = [class_names[int(k)] for k in labels]
+    fig = go.Figure(
+        go.Scatter(
+            x=frames,
+            y=confidence,
+            mode="lines+markers+text",
+            name="confidence",
+            line=dict(color="#555", width=2),
+            marker=dict(size=10, color=[verdict_colour(c) for c in confidence], line=dict(color="black", width=1)),
+            text=[n if len(n) <= 2 else n[:4] for n in names],
+            textposition="top center",
+            customdata=names,
+            hovertemplate="frame %{x}: looks like %{customdata} (p = %{y:.2f})<extra></extra>",
+        )
+    )
+    fig.add_hline(y=HOLE, line=dict(color=HOLE_COLOUR, dash="dash", width=1.5))
+    fig.add_hline(y=RECOGNISABLE, line=dict(color="#2ca02c", dash="dot", width=1))
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=HOLE,
+        yanchor="top",
+        text=f"hole below {HOLE}",
+        showarrow=False,
+        font=dict(size=11, color=HOLE_COLOUR),
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0.02, font=dict(size=13)),
+        height=height,
+        margin=dict(l=10, r=10, t=34, b=10),
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    fig.update_xaxes(title_text="frame (A → B)", dtick=1, range=[0.5, len(frames) + 0.5], showgrid=False)
+    fig.update_yaxes(title_text="confidence", range=[0, 1.3], tickvals=[0, HOLE, RECOGNISABLE], gridcolor="#eee")
+    return fig
+
+
+def class_spread_bars(
+    counts: dict[str, Sequence[int]], class_names: Sequence[str], title: str, height: int = 260
+) -> go.Figure:
+    """Grouped bars: for each model (key of counts), how many of its decoded random codes the
+    classifier assigns to each class (counts[model] has one integer per class).
+    Returns a plotly Figure with one Bar trace per model, named by its key."""
+    colours = ["#8c564b", "#1f77b4", "#7f7f7f"]
+    fig = go.Figure()
+    for i, (name, values) in enumerate(counts.items()):
+        total = max(1, sum(values))
+        fig.add_trace(
+            go.Bar(
+                x=list(class_names),
+                y=list(values),
+                name=name,
+                marker_color=colours[i % len(colours)],
+                customdata=[v / total for v in values],
+                hovertemplate=f"{name}: %{{y}} decodes look like %{{x}} (%{{customdata:.1%}})<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=dict(text=title, x=0.02, font=dict(size=13)),
+        barmode="group",
+        height=height,
+        margin=dict(l=10, r=10, t=34, b=10),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    )
+    fig.update_xaxes(type="category", title_text="class the classifier sees")
+    fig.update_yaxes(title_text="decodes", gridcolor="#eee")
+    return fig
+
+
+def tick_every(n: int, most: int = 8) -> int:
+    """Label every k-th of n grid cells on an axis so that at most `most` labels show."""
+    return max(1, -(-n // most))
+
+
+def grid_figure(
+    grid: LatentGrid,
+    title: str,
+    labels: np.ndarray | None = None,
+    confidence: np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    overlay: bool = False,
+    scale: int = 2,
+    height: int = 580,
+) -> go.Figure:
+    """A decoded grid as an image whose axes carry the z values of its cells.
+
+    Args:
+        grid: a LatentGrid (n_y x n_x images; row 0 is the largest y value).
+        labels, confidence: optional (n_y, n_x) classifier verdict on each cell (for hover and
+            the overlay).
+        overlay: draw each cell's predicted class in its corner, coloured by verdict_colour.
+        scale: upscaling of the embedded PNG (nearest neighbour).
+    Returns:
+        plotly Figure: an Image trace (the grid), then a "cells" Scatter with one invisible,
+        clickable marker per cell whose customdata is (row, column, z_x, z_y); with overlay,
+        one annotation per cell. Tick labels are the cells' z values, so non-uniform spacing
+        (inverse CDF) reads correctly.
+    """
+    n_y, n_x = grid.images.shape[:2]
+    side = 28 * scale
+    png = to_png(tile(grid.images.reshape(n_y * n_x, 28, 28), n_x, pad=0), scale)
+    source = "data:image/png;base64," + base64.b64encode(png).decode()
+    x_values = grid.x_axis.tolist()
+    y_values = grid.y_axis.flip(0).tolist()  # top row first
+    fig = go.Figure(go.Image(source=source, x0=0, y0=0, dx=1, dy=1, hoverinfo="skip"))
+    names = list(class_names) if class_names is not None else [str(k) for k in range(10)]
+    cx, cy, custom, hover = [], [], [], []
+    for i in range(n_y):
+        for j in range(n_x):
+            cx.append((j + 0.5) * side)
+            cy.append((i + 0.5) * side)
+            custom.append([i, j, x_values[j], y_values[i]])
+            verdict = ""
+            if labels is not None and confidence is not None:
+                verdict = f"<br>looks like {names[int(labels[i, j])]} (p = {float(confidence[i, j]):.2f})"
+            hover.append(
+                f"{grid.axis_labels[0]} = {x_values[j]:.2f}, {grid.axis_labels[1]} = {y_values[i]:.2f}{verdict}"
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=cx,
+            y=cy,
+            mode="markers",
+            name="cells",
+            customdata=custom,
+            text=hover,
+            marker=dict(size=max(6, min(40, 300 // max(n_x, n_y))), symbol="square", color="rgba(0,0,0,0)"),
+            unselected=dict(marker=dict(opacity=0)),
+            selected=dict(marker=dict(color="rgba(255,215,0,0.35)")),
+            hovertemplate="%{text}<br><i>click: the nearest gallery image becomes the input</i><extra></extra>",
+            showlegend=False,
+        )
+    )
+    if overlay and labels is not None and confidence is not None:
+        short = [n if len(n) <= 2 else str(k) for k, n in enumerate(names)]
+        for i in range(n_y):
+            for j in range(n_x):
+                fig.add_annotation(
+                    x=j * side + 2,
+                    y=i * side + 2,
+                    xanchor="left",
+                    yanchor="top",
+                    showarrow=False,
+                    text=f"<b>{short[int(labels[i, j])]}</b>",
+                    bgcolor="rgba(0,0,0,0.6)",
+                    font=dict(
+                        size=11 if n_x <= 10 else 10 if n_x <= 15 else 8, color=verdict_colour(float(confidence[i, j]))
+                    ),
+                    borderpad=1,
+                )
+    every_x, every_y = tick_every(n_x), tick_every(n_y)
+    fig.update_xaxes(
+        title_text=grid.axis_labels[0],
+        tickvals=[(j + 0.5) * side for j in range(0, n_x, every_x)],
+        ticktext=[f"{x_values[j]:.2f}" for j in range(0, n_x, every_x)],
+        showgrid=False,
+        zeroline=False,
+        range=[0, n_x * side],
+    )
+    fig.update_yaxes(
+        title_text=grid.axis_labels[1],
+        tickvals=[(i + 0.5) * side for i in range(0, n_y, every_y)],
+        ticktext=[f"{y_values[i]:.2f}" for i in range(0, n_y, every_y)],
+        showgrid=False,
+        zeroline=False,
+        range=[n_y * side, 0],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0.02, font=dict(size=14)),
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        plot_bgcolor="white",
+        clickmode="event+select",
+        dragmode=False,
+        hovermode="closest",
+    )
+    return fig
