@@ -14,8 +14,9 @@ IMAGE_SHAPE: tuple[int, int, int] = (1, 28, 28)
 NUM_PIXELS: int = IMAGE_SHAPE[0] * IMAGE_SHAPE[1] * IMAGE_SHAPE[2]
 """784 pixels per image; the MLPs' input and output width."""
 
-EPS_LIMIT: float = 3.0
-"""The ε sliders' default half-range [-EPS_LIMIT, EPS_LIMIT] (P(|ε_j| > 3) = 0.27 % under N(0, 1))."""
+EPS_LIMIT: float = 4.0
+"""The fixed half-range [-EPS_LIMIT, EPS_LIMIT] of every ε control (sliders, the ε-plane, a z drag
+with ε following). P(|ε_j| > 4) = 6.3e-5 under N(0, 1): beyond it is "far in the tail"."""
 
 DIGIT_COLOURS: tuple[str, ...] = (
     "#1f77b4",

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch.distributions import Normal
 
-from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_tensor, require_vae
+from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_sigma, check_tensor, require_vae
 from .losses import kl_to_standard_normal, reconstruction_nll
 from .reparam import reparameterize
 
@@ -56,8 +56,16 @@ def _check_input(model, x) -> Tensor:
     return check_tensor("x (one image with pixels in [0, 1])", x, (1, 1, 28, 28))
 
 
-def _posterior(model, x: Tensor) -> tuple[Tensor, Tensor]:
-    """(mu, sigma) of q(z|x), each float (1, latent_dim), without gradients."""
+def _posterior(model, x: Tensor, posterior: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+    """(mu, sigma) of q(z|x), each float (1, latent_dim), without gradients: the encoder's, or
+    the given pair (a q set by hand, e.g. moved towards the true posterior in the app)."""
+    if posterior is not None:
+        mu, sigma = posterior
+        mu = check_tensor("posterior mu", mu, (1, model.latent_dim))
+        sigma = check_sigma(check_tensor("posterior sigma", sigma, (1, model.latent_dim)), "posterior sigma")
+        if bool((sigma <= 0).any()):
+            raise ValueError("posterior sigma must be > 0: a point mass has no density q(z|x)")
+        return mu.detach(), sigma.detach()
     with torch.no_grad():
         return model.posterior(x)
 
@@ -75,11 +83,13 @@ class LogWeights(NamedTuple):
         return self.log_px_given_z + self.log_prior - self.log_posterior
 
 
-def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
+def log_weights(model, x: Tensor, eps: Tensor, posterior: tuple[Tensor, Tensor] | None = None) -> LogWeights:
     """The three log-densities of the importance weights at z = mu(x) + sigma(x) * eps.
 
     Args:
         model: a VAE. x: float (1, 1, 28, 28) in [0, 1]. eps: float (S, latent_dim), S <= 200,000.
+        posterior: optional (mu, sigma), each float (1, latent_dim), sigma > 0: the q(z|x) to use
+            instead of the encoder's (every bound below holds for any q).
     Returns:
         LogWeights of float64 (S,) tensors in nats (decoded in batches of 4096, no gradients).
     Raises:
@@ -89,7 +99,7 @@ def log_weights(model, x: Tensor, eps: Tensor) -> LogWeights:
     x = _check_input(model, x)
     eps = check_tensor("eps", eps, (None, model.latent_dim))
     check_count("the number of samples", eps.shape[0], 1, MAX_NUM_SAMPLES)
-    mu, sigma = _posterior(model, x)
+    mu, sigma = _posterior(model, x, posterior)
     eps = eps.to(mu.dtype)
     z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)  # z = mu + sigma * eps
     with torch.no_grad():
@@ -124,6 +134,7 @@ def elbo_terms(
     num_samples: int | None = None,
     generator: torch.Generator | None = None,
     eps: Tensor | None = None,
+    posterior: tuple[Tensor, Tensor] | None = None,
 ) -> ElboTerms:
     """Reconstruction, KL and ELBO of one input x under a VAE (Kingma & Welling 2014, eq. 3, app. B).
 
@@ -135,6 +146,7 @@ def elbo_terms(
         num_samples: M in [1, 200,000]; may be omitted when eps is given.
         generator: optional torch.Generator for eps.
         eps: optional float (M, latent_dim) noise to use instead of drawing it.
+        posterior: optional (mu, sigma) of a q(z|x) to use instead of the encoder's (log_weights).
     Returns:
         ElboTerms, all in nats. elbo_monte_carlo (the KL estimated from the same samples)
         equals iwae_bound(k=1) on the same eps.
@@ -151,9 +163,9 @@ def elbo_terms(
         eps = torch.randn(m, model.latent_dim, generator=generator)
     elif num_samples is not None and (not isinstance(eps, Tensor) or eps.shape[0] != num_samples):
         raise ValueError(f"eps has {getattr(eps, 'shape', ('?',))[0]} rows but num_samples is {num_samples}")
-    w = log_weights(model, x, eps)
+    w = log_weights(model, x, eps, posterior)
     m = len(w.log_w)
-    mu, sigma = _posterior(model, x)
+    mu, sigma = _posterior(model, x, posterior)
     kl = float(kl_to_standard_normal(mu.double(), sigma.double())[0])
     recon = float(w.log_px_given_z.mean())
     se = float(w.log_px_given_z.std() / math.sqrt(m)) if m > 1 else float("nan")
@@ -171,7 +183,13 @@ class IwaeEstimate(NamedTuple):
 
 
 def iwae_bound(
-    model, x: Tensor, k: int, num_repeats: int = 1, generator: torch.Generator | None = None, eps: Tensor | None = None
+    model,
+    x: Tensor,
+    k: int,
+    num_repeats: int = 1,
+    generator: torch.Generator | None = None,
+    eps: Tensor | None = None,
+    posterior: tuple[Tensor, Tensor] | None = None,
 ) -> IwaeEstimate:
     """The importance-weighted bound L_k (Burda, Grosse & Salakhutdinov 2016, eq. 8), in nats.
 
@@ -182,6 +200,7 @@ def iwae_bound(
         model: a VAE. x: float (1, 1, 28, 28). k: integer in [1, 5000].
         num_repeats: R >= 1 independent estimates, with R * k <= 200,000.
         generator: optional torch.Generator. eps: optional float (R, k, latent_dim) noise.
+        posterior: optional (mu, sigma) of a q(z|x) to use instead of the encoder's (log_weights).
     Returns:
         IwaeEstimate(k, values (R,), mean, se). L_1 on eps equals elbo_terms(...,
         eps=eps.reshape(R, latent_dim)).elbo_monte_carlo.
@@ -197,7 +216,7 @@ def iwae_bound(
     if eps is None:
         eps = torch.randn(r, k, model.latent_dim, generator=generator)
     check_tensor("eps", eps, (r, k, model.latent_dim))
-    log_w = log_weights(model, x, eps.reshape(r * k, model.latent_dim)).log_w.reshape(r, k)
+    log_w = log_weights(model, x, eps.reshape(r * k, model.latent_dim), posterior).log_w.reshape(r, k)
     values = (torch.logsumexp(log_w, dim=1) - math.log(k)).numpy()
     se = float(values.std(ddof=1) / math.sqrt(r)) if r > 1 else float("nan")
     return IwaeEstimate(k, values, float(values.mean()), se)

@@ -27,7 +27,7 @@ from torch import nn
 from ..constants import IMAGE_SHAPE
 from .networks import ACTIVATIONS
 
-__all__ = ["decoder_spec", "decode_spec_numpy", "spec_arrays", "SPEC_FORMAT"]
+__all__ = ["decoder_spec", "decode_spec_numpy", "spec_arrays", "packed_weights", "SPEC_FORMAT"]
 
 SPEC_FORMAT = "vae-latent-explorer/mlp-decoder/1"
 _ACTIVATION_NAMES: dict[type[nn.Module], str] = {cls: name for name, cls in ACTIVATIONS.items()}
@@ -186,3 +186,26 @@ def decode_spec_numpy(spec: dict[str, Any], z: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):  # exp(-h) overflows to inf for h < -709: sigmoid -> 0
         pixels = (1.0 / (1.0 + np.exp(-h.astype(np.float64)))).astype(np.float32)
     return pixels.reshape(h.shape[0], *IMAGE_SHAPE)
+
+
+def packed_weights(spec: dict[str, Any]) -> tuple[str, np.ndarray]:
+    """Every weight and bias of a spec in one flat array, for a binary transfer to the browser.
+
+    The order is W_1 (out, in) row-major, b_1, W_2, b_2, … (the spec's layers in turn). When every
+    value is exactly representable in float16 (true of the shipped checkpoints, which are stored
+    in float16) the array holds float16 values: half the bytes of float32 and no rounding. Else
+    it is float32, as in the spec.
+
+    Args:
+        spec: a decoder_spec() dict.
+    Returns:
+        ("float16", float16 array (num_params,)) or ("float32", float32 array (num_params,)),
+        little-endian.
+    Raises:
+        ValueError: as spec_arrays.
+    """
+    flat = np.concatenate([part.reshape(-1) for layer in spec_arrays(spec) for part in layer]).astype("<f4")
+    half = flat.astype("<f2")
+    if np.array_equal(half.astype("<f4"), flat):
+        return "float16", half
+    return "float32", flat

@@ -7,8 +7,9 @@ import io
 import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
+from plotly.colors import hex_to_rgb, sequential
 
-__all__ = ["to_uint8", "tile", "to_png", "image_from_upload", "MAX_UPLOAD_PIXELS"]
+__all__ = ["to_uint8", "tile", "to_png", "density_png", "image_from_upload", "MAX_UPLOAD_PIXELS"]
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
@@ -43,6 +44,32 @@ def to_png(image: torch.Tensor, scale: int = 6) -> bytes:
         pil = pil.resize((pil.width * scale, pil.height * scale), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     pil.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def density_png(log_density: torch.Tensor, floor_nats: float = 12.0) -> bytes:
+    """An RGBA PNG heat-map of a 2-D log-density float (n_y, n_x), row i at the i-th smallest y.
+
+    Colour and opacity follow the density relative to its peak, t = exp(log p - max log p) in
+    [0, 1]: Viridis (plotly.colors.sequential.Viridis) of t^(1/2), opacity rising with t^(1/3);
+    below floor_nats under the peak the image is transparent. Row 0 of the PNG is the largest y,
+    so it can be drawn straight onto a plane whose y axis points up.
+    """
+    values = log_density.detach().double().cpu().numpy()
+    if values.ndim != 2 or not np.isfinite(values).any():
+        raise ValueError(f"log_density must be a 2-D array with finite values, got shape {values.shape}")
+    relative = np.exp(np.clip(values - np.nanmax(values), -floor_nats, 0.0))
+    relative[values - np.nanmax(values) <= -floor_nats] = 0.0
+    stops = np.array([hex_to_rgb(c) for c in sequential.Viridis], dtype=np.float64)
+    position = np.sqrt(relative) * (len(stops) - 1)
+    low = np.clip(np.floor(position).astype(int), 0, len(stops) - 2)
+    frac = (position - low)[..., None]
+    rgb = stops[low] * (1 - frac) + stops[low + 1] * frac
+    alpha = 255.0 * np.cbrt(relative)
+    rgba = np.concatenate([rgb, alpha[..., None]], axis=-1)[::-1]
+    pil = Image.fromarray(np.clip(np.rint(rgba), 0, 255).astype(np.uint8), mode="RGBA")
+    buffer = io.BytesIO()
+    pil.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
