@@ -73,6 +73,10 @@ class Session:
             state.id = widget_id
             state.double_array_value.data.append(value)
             msg.rerun_script.fragment_id = fragment
+        return self.send(msg)
+
+    def send(self, msg: BackMsg) -> float:
+        """Send one rerun request and wait for that run to finish (noting what it showed); seconds."""
         started = time.perf_counter()
         self.ws.send(msg.SerializeToString())
         while True:

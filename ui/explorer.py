@@ -17,10 +17,6 @@ from .state import Selection
 def render(selection: Selection) -> None:
     """The whole explorer page for the sidebar's selection."""
     st.title("VAE Latent Explorer")
-    st.caption(
-        "Drag μ, σ and ε of the encoder's posterior and watch z = μ + σ ⊙ ε and its decoded "
-        "image; compare the VAE's latent space with a plain autoencoder's."
-    )
     choice = playground(selection)
     st.divider()
     interpolation_section(selection, choice)

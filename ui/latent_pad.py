@@ -1,10 +1,18 @@
-"""The latent pad: drag z on the 2-D latent plane and watch the decoded image follow, live.
+"""The reparameterization pipeline: x → encoder → μ(x), σ(x) → ε-plane → z-plane → x̂, live.
+
+One browser component draws the whole row: the input x with the encoder's μ and σ; the ε-plane
+(N(0, I) in its own coordinates, 1σ/2σ/3σ rings, a draggable ε); the affine map z = μ + σ ⊙ ε;
+the z-plane (the gallery's codes, the prior, q(z|x) at its true scale with a scale bar and zoom,
+z, optionally the true posterior's heat-map and a cloud of K samples, drawn in both planes);
+and the decoded image x̂ with the cloud's decoded samples. The live formula is typeset with
+KaTeX (vendor/katex).
 
 A Streamlit slider reports only on release and each change costs a server round trip, so the
-pad runs the decoder in the browser instead: the MLP decoder is exported once
-(vae_core.models.export.decoder_spec), cached in the page under its content hash, and evaluated in plain
-JavaScript on every animation frame while the user drags. Python hears about z only when the
-user lets go (or releases an arrow key), and the rest of the page updates then.
+component runs the decoder in the browser: the MLP decoder's weights are sent once per session
+as one binary Arrow column (float16 when exact: vae_core.models.export.packed_weights), cached
+in the page under the spec's content hash, and evaluated in plain JavaScript on every animation
+frame while the user drags. Python hears about ε, z or μ only when the user lets go (or
+releases an arrow key), and the rest of the page updates then.
 
 The component is a ``st.components.v2`` component (inline HTML/CSS/JS, no build step); its
 assets live in ui/latent_pad_assets/ (pad.js and its parts in js/, joined into one module) and
@@ -13,8 +21,8 @@ are read once at import. (components.v2 accepts asset
 files are passed as inline strings.)
 
 Data flow and caching:
-- The weights (~2.8 MB of base64 for the shipped decoder) and the gallery points are sent only
-  the first time this session renders them; later reruns send just their hashes. The page keeps
+- The weights (1.07 MB of float16 for the shipped 2-D decoder) and the gallery points are sent
+  only the first time this session renders them; later reruns send just their hashes. The page keeps
   parsed weights in a module-level Map keyed by hash, shared by every pad on the page.
 - If the page lacks a hash (a reload of the module, a lost message) it sends a "need" trigger,
   and the next run resends everything.
@@ -24,16 +32,24 @@ Test and benchmark hooks (used by tests/e2e/test_latent_pad.py):
   Playwright CSS locators pierce it) carries ``data-pad-key``, ``data-ready`` ("true" once the
   decoder is loaded), ``data-dragging``, ``data-frames`` (animation frames run while dragging),
   ``data-decodes``, ``data-last-decode-ms``, ``data-drag-fps`` (of the last drag),
-  ``data-commits``, ``data-z`` (JSON, full latent vector), ``data-sigma-zero``,
+  ``data-commits``, ``data-z``, ``data-eps``, ``data-mu`` (JSON, full vectors), ``data-sigma-zero``,
+  ``data-mode`` ("z" | "mu"), ``data-tail``, ``data-view`` ("q" | "prior"), ``data-window``,
   ``data-spec-hash``, ``data-spec-parses`` and ``data-last-data-had-weights``. Inside it:
-  ``[data-testid="latent-pad-svg"]`` (the focusable plane), ``[data-testid="latent-pad-image"]``
-  (the canvas), ``[data-testid="latent-pad-readout"]``.
+  ``[data-testid="latent-pad-svg"]`` (the focusable z-plane), ``[data-testid="eps-plane-svg"]``
+  (the ε-plane), ``[data-testid="latent-pad-image"]`` (x̂), ``[data-testid="fit-q"]``,
+  ``[data-testid="fit-prior"]``, ``[data-testid="mode-z"]``, ``[data-testid="mode-mu"]``,
+  ``[data-testid="pipeline-formula"]``, ``[data-testid="eps-tail"]``,
+  ``[data-testid="posterior-heatmap"]``, ``[data-testid="cloud-images"]``.
 - ``window.__latentPad`` (every method takes an optional pad key, default the newest pad):
   ``decode(z, key)`` -> 784 floats in [0, 1] for a full latent vector z;
   ``bench(n, key)`` -> {n, p50, p90, mean, min, max} ms of n decodes of random z;
   ``stats(key)`` -> {frames, decodes, lastDecodeMs, decodeMsP50 (decode + draw, last 240),
-  dragFps, dragDecodeFps (of the last drag), commits, specParses, z, dims, dragging, ready};
-  ``clientPoint(zi, zj, key)`` -> {x, y} viewport px of a latent point (for mouse moves);
+  dragFps, dragDecodeFps (of the last drag), commits, specParses, z, mu, sigma, eps, dims,
+  plane, mode, tail, window, view, ellipsePx (q's 1σ/2σ/3σ ellipses on screen), scaleBar,
+  heat, cloud, cloudDecoded, createdAt / readyAt (page clock, ms) and parseMs (weights),
+  dragging, ready};
+  ``clientPoint(zi, zj, key)`` -> {x, y} viewport px of a point on the z-plane (for mouse moves);
+  ``epsClientPoint(e0, e1, key)`` -> the same on the ε-plane;
   ``pixels(key)`` -> the 784 floats on display; ``keys()``; ``dropCaches()`` (forget the
   cached weights, to exercise the resend path).
 """
@@ -41,38 +57,49 @@ Test and benchmark hooks (used by tests/e2e/test_latent_pad.py):
 from __future__ import annotations
 
 import base64
-import hashlib
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import streamlit as st
 import torch
 
-from vae_core.constants import DIGIT_COLOURS
+from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT
 from vae_core.maths.projection import Projection, axes_projection
+from vae_core.viz.images import to_png
+
+from .pad_payloads import (
+    cloud_payload,
+    floats,
+    heat_payload,
+    normalise_commit,
+    points_payload,
+    projection_payload,
+    weights_table,
+)
 
 __all__ = ["latent_pad", "COMPONENT_NAME"]
 
 COMPONENT_NAME = "vae_latent_explorer.latent_pad"
 _ASSETS = Path(__file__).resolve().parent / "latent_pad_assets"
 _SENT_KEY = "_latent_pad_sent_hashes"
-_SPEC_HEADER_KEYS = (
-    "format",
-    "latent_dim",
-    "activation",
-    "output",
-    "image_shape",
-    "dtype",
-    "byte_order",
-    "num_params",
-    "hash",
+_SPEC_HEADER_KEYS = ("format", "latent_dim", "activation", "output", "image_shape", "num_params", "hash")
+_FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+
+
+_JS_PARTS = (
+    "util",
+    "weights",
+    "projection",
+    "geometry",
+    "formula",
+    "drawing",
+    "input",
+    "messaging",
+    "instrumentation",
 )
-
-
-_JS_PARTS = ("util", "weights", "projection", "geometry", "drawing", "input", "messaging", "instrumentation")
 """pad.js's parts (ui/latent_pad_assets/js/), joined in this order before pad.js into one module."""
 
 
@@ -80,72 +107,29 @@ def _asset(name: str) -> str:
     return (_ASSETS / name).read_text(encoding="utf-8")
 
 
+def _katex() -> str:
+    """KaTeX's UMD script wrapped so the ES module gets it as the constant ``katex`` (the UMD
+    header assigns module.exports when `module` and `exports` are objects)."""
+    return (
+        "const katex = (() => { const module = { exports: {} }; const exports = module.exports;\n"
+        + _asset("vendor/katex/katex.min.js")
+        + "\nreturn module.exports; })();"
+    )
+
+
 def _module() -> str:
-    """The component's JavaScript: the parts, then pad.js (the Pad and the entry point)."""
-    return "\n".join([*(_asset(f"js/{part}.js") for part in _JS_PARTS), _asset("pad.js")])
+    """The component's JavaScript: KaTeX, the parts, then pad.js (the Pad and the entry point)."""
+    return "\n".join([_katex(), *(_asset(f"js/{part}.js") for part in _JS_PARTS), _asset("pad.js")])
+
+
+def _css() -> str:
+    """KaTeX's rules (its @font-face rules dropped: Streamlit's page already declares the same
+    KaTeX fonts, and the relative font URLs would not resolve here), then the pad's own."""
+    return _FONT_FACE.sub("", _asset("vendor/katex/katex.min.css")) + "\n" + _asset("pad.css")
 
 
 # Defined once at import: registering the same name again on every rerun would be wasteful.
-_COMPONENT = st.components.v2.component(
-    COMPONENT_NAME,
-    html=_asset("pad.html"),
-    css=_asset("pad.css"),
-    js=_module(),
-)
-
-
-def _floats(name: str, values: Sequence[float], length: int) -> list[float]:
-    try:
-        out = [float(v) for v in np.asarray(values, dtype=np.float64).reshape(-1)]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a sequence of {length} numbers ({exc})") from None
-    if len(out) != length:
-        raise ValueError(f"{name} must have {length} values (the model's latent_dim), got {len(out)}")
-    if not all(math.isfinite(v) for v in out):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return out
-
-
-def _projection_payload(projection: Projection) -> dict:
-    """The plane for pad.js: origin, basis rows, axis labels, and dims [i, j] when it is the plane
-    of two latent dimensions (the pad then shows their values and holds the others by name)."""
-    dims = projection.dims
-    return {
-        "origin": projection.origin.tolist(),
-        "basis": projection.basis.tolist(),
-        "labels": list(projection.labels),
-        "dims": list(dims) if dims else None,
-    }
-
-
-def _points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: int) -> dict:
-    """{"hash", "n", "xy": base64 float32 (n, 2) interleaved, "labels": base64 uint8 (n,)}."""
-    if not isinstance(points, (tuple, list)) or len(points) != 2:
-        raise ValueError("points must be a pair (codes float (N, 2) or (N, latent_dim), labels int (N,))")
-    codes = np.asarray(points[0], dtype=np.float32)
-    labels = np.asarray(points[1]).reshape(-1)
-    if codes.ndim != 2 or codes.shape[0] != labels.shape[0]:
-        raise ValueError(
-            f"points: codes must be (N, 2) or (N, latent_dim) with N labels, got "
-            f"{codes.shape} and {labels.shape[0]} labels"
-        )
-    if codes.shape[1] == latent_dim:
-        codes = projection.to_plane(torch.from_numpy(codes)).numpy().astype(np.float32)
-    elif codes.shape[1] != 2:
-        raise ValueError(f"points: codes must have 2 or {latent_dim} columns, got {codes.shape[1]}")
-    keep = np.isfinite(codes).all(axis=1)
-    codes, labels = codes[keep], labels[keep]
-    # Digits 0-9 keep their colour; anything else is drawn in a neutral colour (index 255).
-    labels = np.where((labels >= 0) & (labels <= 9), labels, 255).astype(np.uint8)
-    xy = np.ascontiguousarray(codes, dtype="<f4").tobytes()
-    lab = labels.tobytes()
-    digest = hashlib.sha256(xy + b"|" + lab).hexdigest()
-    return {
-        "hash": digest,
-        "n": int(codes.shape[0]),
-        "xy": base64.b64encode(xy).decode("ascii"),
-        "labels": base64.b64encode(lab).decode("ascii"),
-    }
+_COMPONENT = st.components.v2.component(COMPONENT_NAME, html=_asset("pad.html"), css=_css(), js=_module())
 
 
 def _sent() -> set[str]:
@@ -157,75 +141,95 @@ def _resend_everything() -> None:
     st.session_state[_SENT_KEY] = set()
 
 
-def _normalise_commit(value: Any) -> dict | None:
-    if not isinstance(value, dict) or not isinstance(value.get("z"), list):
-        return None
-    z = [float(v) for v in value["z"]]
-    eps_raw = value.get("eps")
-    eps = None
-    if isinstance(eps_raw, list) and any(e is not None for e in eps_raw):
-        eps = [None if e is None else float(e) for e in eps_raw]
-    dims = value.get("dims") or [0, 1]
-    return {"z": z, "eps": eps, "dims": (int(dims[0]), int(dims[1])), "source": value.get("source")}
-
-
 def latent_pad(
     spec: dict,
     points: tuple[Any, Any] | None,
     mu: Sequence[float],
     sigma: Sequence[float],
-    z: Sequence[float],
+    eps: Sequence[float],
+    *,
+    x: torch.Tensor | None = None,
+    encoder: tuple[Sequence[float], Sequence[float]] | None = None,
+    cloud: Any = None,
+    heat: dict | None = None,
     dims: tuple[int, int] = (0, 1),
     key: str = "latent_pad",
     extent: float = 4.0,
     on_commit: Callable[[dict], None] | None = None,
     projection: Projection | None = None,
+    mode: str = "z",
+    default_view: str = "prior",
+    view_key: str = "",
+    class_names: Sequence[str] | None = None,
+    eps_limit: float = EPS_LIMIT,
 ) -> dict | None:
-    """Draw the latent pad; return the z the user committed in the run their release triggered.
+    """Draw the pipeline; return what the user committed in the run their release triggered.
 
-    The plane shows the gallery points by digit, the prior N(0, I) at 1σ and 2σ (dashed), q(z|x)
-    = N(μ, diag σ²) at 1σ and 2σ around μ, μ, and z as a draggable star. While the user drags
-    (mouse, pen or touch) or holds an arrow key, the browser decodes z on every animation frame;
-    on release / key-up the new z goes to Python, which reruns the script (or the enclosing
-    fragment). For latent_dim > 2 the plane is `projection` (vae_core.maths.projection: the first
-    two principal components of the gallery's codes, say) or, by default, the latent dimensions
+    The z-plane shows the gallery points by class, the prior N(0, I) at 1σ and 2σ (dashed),
+    q(z|x) = N(μ, diag σ²) at 1σ, 2σ and 3σ around μ, μ, and z = μ + σ ⊙ ε as a star; the
+    ε-plane shows N(0, I) with ε. While the user drags (mouse, pen or touch) or holds an arrow
+    key, the browser recomputes z and decodes it on every animation frame; on release / key-up
+    the new values go to Python, which reruns the script (or the enclosing fragment). For
+    latent_dim > 2 the z-plane is `projection` (vae_core.maths.projection: the first two
+    principal components of the gallery's codes, say) or, by default, the latent dimensions
     dims; a drag moves z on that plane and keeps every coordinate off it.
 
     Args:
         spec: vae_core.models.export.decoder_spec(model) (cache it, e.g. with st.cache_resource).
         points: (codes, labels) for the background: codes float (N, 2) already on the plane, or
-            (N, latent_dim) (projected here); labels int (N,) digits 0-9 (others
-            are drawn grey). None for no background.
-        mu, sigma: float (latent_dim,) of q(z|x) for the chosen input; sigma = 0 (the AE) means
-            ε is undefined: the pad then says "σ = 0: ε has no effect" and moves z directly.
-        z: float (latent_dim,) the current z. The pad follows it whenever it differs from the z
-            passed on the previous run; pass the committed z back so the two stay in step.
-        dims: the two latent dimensions on the plane's x and y axes (0-based, distinct), when no
-            projection is given.
+            (N, latent_dim) (projected here); labels int (N,) classes 0-9 (others are drawn
+            grey). None for no background.
+        mu, sigma, eps: float (latent_dim,) of q(z|x) and the noise; z = mu + sigma * eps.
+            sigma = 0 (the AE) makes ε inert: the ε-plane says so and a z drag moves mu.
+            The component follows them whenever they differ from the previous run's.
+        x: the input image, float (1, 28, 28) or (28, 28), pixels in [0, 1] (shown at the left).
+        encoder: (mu(x), sigma(x)), the encoder's own output, each (latent_dim,); the component
+            marks mu, sigma "set by hand" when they differ. Default: mu, sigma.
+        cloud: float (K, latent_dim) draws eps_k ~ N(0, I), K <= MAX_CLOUD (200), drawn in both
+            planes (z_k = mu + sigma * eps_k) and decoded (a strip and the mean image); or None.
+        heat: {"png": bytes, "box": [z0_min, z0_max, z1_min, z1_max], "peak": [z0, z1] or None}:
+            an image drawn under q(z|x) over that box of the z-plane (the true posterior,
+            ui.posterior) and where it peaks; or None.
+        dims: the two latent dimensions on the plane's axes when no projection is given.
         key: Streamlit widget key, unique per pad on the page (also the key in window.__latentPad).
-        extent: the plane shows [-extent, extent]² in latent units; drags are clamped to it.
+        extent: values on the z-plane are clamped to [-extent, extent]; "fit prior" shows that.
         on_commit: optional callback run *before* the rerun with the commit dict, the place to
-            copy z / ε into other widgets' session_state keys (sliders drawn earlier in the
+            copy ε / μ into other widgets' session_state keys (sliders drawn earlier in the
             script cannot be changed after they are drawn).
         projection: the plane to show (overrides dims); points with latent_dim columns are
             projected onto it.
+        mode: the z-plane's drag mode until the user picks one: "z" (ε follows, within
+            ±eps_limit) or "mu" (μ moves, z follows with ε held).
+        default_view: "q" (zoom so q(z|x)'s 3σ ellipse fills the z-plane) or "prior" (the
+            whole plane), applied whenever view_key changes (a new model or input).
+        class_names: names of classes 0-9 for the legend (default the digits).
+        eps_limit: the ε-plane shows and allows [-eps_limit, eps_limit]² (default EPS_LIMIT).
     Returns:
-        On the run triggered by a commit: {"z": list[float] (latent_dim,) the full latent
-        vector, "eps": list[float | None] (latent_dim,) = (z - mu) / sigma with None where
-        sigma = 0, or None when sigma = 0 in every dim, "dims": (i, j) the plane's two latent
-        dims ((0, 1) on a PCA plane), "source": "drag" | "key"}.
-        On every other run: None.
+        On the run triggered by a commit: {"z": list[float] (latent_dim,), "eps": list[float |
+        None] with None where sigma = 0 (or None when sigma = 0 everywhere), "mu": list[float],
+        "dims": (i, j) the plane's two latent dims ((0, 1) on a PCA plane), "source": "eps"
+        (ε moved), "z" (z moved, ε followed; or μ moved where σ = 0), "mu" (μ moved, ε held),
+        "input": "drag" | "key", "mode": "z" | "mu"}. On every other run: None.
     Raises:
-        ValueError: a spec without hash/latent_dim, mu/sigma/z of the wrong length or not finite,
-            sigma < 0, dims not two distinct indices below latent_dim, extent not positive, or
-            malformed points.
+        ValueError: a spec without hash/latent_dim, mu/sigma/eps of the wrong length or not
+            finite, sigma < 0, dims not two distinct indices below latent_dim, extent not
+            positive, a cloud not (K, latent_dim) with K <= 200, a malformed heat box, a mode
+            or default_view not among the choices, or malformed points.
     """
     if not isinstance(spec, dict) or "hash" not in spec or "latent_dim" not in spec:
         raise ValueError("spec must be a dict from vae_core.models.export.decoder_spec()")
     d = int(spec["latent_dim"])
-    mu_l, sigma_l, z_l = _floats("mu", mu, d), _floats("sigma", sigma, d), _floats("z", z, d)
+    mu_l, sigma_l, eps_l = floats("mu", mu, d), floats("sigma", sigma, d), floats("eps", eps, d)
     if any(s < 0 for s in sigma_l):
         raise ValueError("sigma must be >= 0")
+    enc_mu, enc_sigma = (
+        (mu_l, sigma_l)
+        if encoder is None
+        else (
+            floats("encoder mu", encoder[0], d),
+            floats("encoder sigma", encoder[1], d),
+        )
+    )
     try:
         i, j = (int(v) for v in dims)
     except (TypeError, ValueError):
@@ -238,35 +242,61 @@ def latent_pad(
         raise ValueError(f"the projection is for latent_dim {projection.latent_dim}, the model has {d}")
     if not (isinstance(extent, (int, float)) and math.isfinite(extent) and extent > 0):
         raise ValueError(f"extent must be a positive number, got {extent!r}")
+    if mode not in ("z", "mu"):
+        raise ValueError(f"mode must be 'z' or 'mu', got {mode!r}")
+    if default_view not in ("q", "prior"):
+        raise ValueError(f"default_view must be 'q' or 'prior', got {default_view!r}")
 
     sent = _sent()
-    spec_payload = spec if spec["hash"] not in sent else {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec}
-    points_payload = None
+    header = {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec}
+    header["layers"] = [{"in": int(layer["in"]), "out": int(layer["out"])} for layer in spec.get("layers", [])]
+    weights = None
+    if spec["hash"] not in sent:
+        header["weights_dtype"], weights = weights_table(spec)
+    else:
+        header["weights_dtype"] = st.session_state.get(f"{_SENT_KEY}_dtype_{spec['hash']}", "float32")
+    points_data = None
     if points is not None:
-        full = _points_payload(points, projection, d)
-        points_payload = full if full["hash"] not in sent else {"hash": full["hash"], "n": full["n"]}
+        full = points_payload(points, projection, d)
+        points_data = full if full["hash"] not in sent else {"hash": full["hash"], "n": full["n"]}
 
     def _commit_callback() -> None:
         if on_commit is None:
             return
         state = st.session_state.get(key)
-        commit = _normalise_commit(state.get("commit") if isinstance(state, dict) else None)
+        commit = normalise_commit(state.get("commit") if isinstance(state, dict) else None)
         if commit is not None:
             on_commit(commit)
 
+    x_png = None
+    if x is not None:
+        x_png = "data:image/png;base64," + base64.b64encode(to_png(torch.as_tensor(x).reshape(28, 28), 3)).decode()
     data = {
         "key": str(key),
-        "spec": spec_payload,
-        "points": points_payload,
+        "spec": header,
+        "points": points_data,
         "mu": mu_l,
         "sigma": sigma_l,
-        "z": z_l,
-        "projection": _projection_payload(projection),
+        "eps": eps_l,
+        "enc_mu": enc_mu,
+        "enc_sigma": enc_sigma,
+        "x_png": x_png,
+        "cloud": cloud_payload(cloud, d),
+        "heat": heat_payload(heat),
+        "projection": projection_payload(projection),
         "extent": float(extent),
+        "eps_limit": float(eps_limit),
+        "mode": mode,
+        "default_view": default_view,
+        "view_key": str(view_key),
         "colours": list(DIGIT_COLOURS),
+        "names": [str(n) for n in class_names] if class_names is not None else None,
     }
+    if weights is not None:
+        data["weights"] = weights
     result = _COMPONENT(key=key, data=data, on_commit_change=_commit_callback, on_need_change=_resend_everything)
     sent.add(spec["hash"])
-    if points_payload is not None:
-        sent.add(points_payload["hash"])
-    return _normalise_commit(result.get("commit"))
+    st.session_state[f"{_SENT_KEY}_dtype_{spec['hash']}"] = header["weights_dtype"]
+    if points_data is not None:
+        sent.add(points_data["hash"])
+    return normalise_commit(result.get("commit"))

@@ -1,7 +1,10 @@
-"""Section 1 of the explorer: the reparameterization playground.
+"""Section 1 of the explorer: the reparameterization as one pipeline.
 
-Follow one input: the sidebar picks x; the encoder gives mu(x), sigma(x); the sliders set mu,
-sigma and eps; z = mu + sigma * eps is drawn on the pad's plane and decoded.
+Follow one input: the sidebar picks x; the encoder gives mu(x), sigma(x); ε is drawn from N(0, I)
+on the ε-plane; z = mu + sigma * ε lands on the z-plane and is decoded — all in one row drawn by
+the browser component (ui/latent_pad.py), live while the user drags. The sliders for mu, sigma
+and ε sit below, bound to the same state: a slider moves the planes, a drag on a plane moves the
+sliders when it ends.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from vae_core import reparameterize
 from vae_core.constants import EPS_LIMIT
 from vae_core.maths.losses import negative_elbo
 from vae_core.maths.projection import Projection
-from vae_core.viz.figures import posterior_plane
-from vae_core.viz.images import to_png
 
+from . import posterior
 from .latent_pad import latent_pad
+from .pad_payloads import MAX_CLOUD
 from .planes import plane_choice, projection
 from .state import (
     Selection,
@@ -30,9 +33,15 @@ from .state import (
     is_kept,
     kept,
     load_or_explain,
+    restore,
     session_generator,
     set_kept,
 )
+
+CLOUD_SIZES = (0, 1, 10, 50, 200)
+"""Choices for K, the size of the sample cloud (at most latent_pad.MAX_CLOUD)."""
+assert max(CLOUD_SIZES) <= MAX_CLOUD
+LABELS = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
 
 
 def _key(kind: str, what: str, j: int) -> str:
@@ -47,17 +56,20 @@ def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
     return mu_range, sigma_max
 
 
-def _eps_range(kind: str, j: int) -> float:
-    """The eps slider's half-range: 3, or wider after the pad committed a z further out."""
-    return st.session_state.get(_key(kind, "epsrange", j), EPS_LIMIT)
+def _current(key: str) -> float:
+    """A playground slider's value before the slider is drawn (the component comes first)."""
+    restore(key)
+    return float(st.session_state[key])
 
 
 def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
     for j, m in enumerate(mu):
         set_kept(_key(kind, "mu", j), round(float(m), 3))
-    for j, s in enumerate(sigma):
-        set_kept(_key(kind, "sigma", j), round(float(s), 3))
+    for j, s_ in enumerate(sigma):
+        set_kept(_key(kind, "sigma", j), round(float(s_), 4))
     _set_eps(kind, eps)
+    # μ and σ jumped (Encoder, Prior, a new input): show q(z|x) afresh.
+    st.session_state[f"pg_{kind}_refits"] = st.session_state.get(f"pg_{kind}_refits", 0) + 1
 
 
 def _reset_to_encoder(kind: str, mu: list[float], sigma: list[float]) -> None:
@@ -65,29 +77,32 @@ def _reset_to_encoder(kind: str, mu: list[float], sigma: list[float]) -> None:
 
 
 def _set_eps(kind: str, eps: list[float]) -> None:
-    """Set the eps sliders; the range goes back to +-3 unless a value needs more."""
+    """Set the ε sliders, within their fixed range ±EPS_LIMIT."""
     for j, e in enumerate(eps):
-        _set_eps_one(kind, j, e)
+        set_kept(_key(kind, "eps", j), round(max(-EPS_LIMIT, min(EPS_LIMIT, float(e))), 2))
 
 
 def _commit_from_pad(kind: str, commit: dict) -> None:
-    """The pad's release: z was dragged with mu and sigma held, so eps = (z - mu) / sigma moves;
-    where sigma = 0 (the AE, or a sigma slider at 0) z = mu, so mu moves instead."""
-    eps = commit["eps"] or [None] * len(commit["z"])
-    for j, (z_j, e_j) in enumerate(zip(commit["z"], eps, strict=True)):
-        if e_j is None:
-            set_kept(_key(kind, "mu", j), round(float(z_j), 2))
-        else:
-            _set_eps_one(kind, j, e_j)
+    """A release on the pipeline: copy what moved into the sliders. ε was dragged (source
+    "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held ("mu")."""
+    if commit["mu"] is not None:
+        for j, m in enumerate(commit["mu"]):
+            if abs(m - st.session_state.get(_key(kind, "mu", j), m)) > 5e-4:
+                set_kept(_key(kind, "mu", j), round(float(m), 3))
+    if commit["eps"] is not None:
+        _set_eps(kind, [0.0 if e is None else e for e in commit["eps"]])
 
 
-def _set_eps_one(kind: str, j: int, e: float) -> None:
-    st.session_state[_key(kind, "epsrange", j)] = max(EPS_LIMIT, float(np.ceil(abs(e))))
-    set_kept(_key(kind, "eps", j), round(float(e), 2))
+def _draw_cloud(kind: str, latent_dim: int, k: int) -> None:
+    cloud = torch.randn(k, latent_dim, generator=session_generator()).tolist() if k else None
+    st.session_state[f"pg_{kind}_cloud"] = cloud
 
 
-def _resample_eps(kind: str, latent_dim: int) -> None:
-    _set_eps(kind, torch.randn(latent_dim, generator=session_generator()).tolist())
+def _resample(kind: str, latent_dim: int) -> None:
+    g = session_generator()
+    _set_eps(kind, torch.randn(latent_dim, generator=g).tolist())
+    k = int(st.session_state.get("pg_cloud_k", 0))
+    _draw_cloud(kind, latent_dim, k)
 
 
 def _slider_keys(kind: str, latent_dim: int) -> list[str]:
@@ -100,90 +115,47 @@ def _slider(column, label: str, low: float, high: float, step: float, key: str, 
 
 
 def playground(selection: Selection) -> tuple:
-    """Sliders over mu, sigma, eps of q(z|x); z = mu + sigma * eps; its decoded image; the plane.
+    """The pipeline x → μ, σ → ε → z → x̂, its controls, sliders and (2-D VAE) the true posterior.
 
-    Returns the plane chosen for latent_dim > 2 (see ui.planes.plane_choice), which the sections below
-    share.
-
-    The model choice, explanations and buttons are drawn here (a change reruns the page); the
-    sliders and everything that depends on them live in the fragment _live_playground, so a
-    slider move reruns only that, with every cached resource passed in rather than looked up.
+    Returns the plane chosen for latent_dim > 2 (see ui.planes.plane_choice), which the sections
+    below share. The model choice is drawn here (a change reruns the page); the pipeline, its
+    buttons and sliders live in the fragment _live_playground, so a slider move or a drag reruns
+    only that, with every cached resource passed in rather than looked up.
     """
-    st.subheader("1 · Reparameterization playground")
+    st.subheader("1 · The reparameterization: x → μ, σ → ε → z → x̂")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
-    labels = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
-    kind = kept(st.radio, "Model", [k for k, _ in options], format_func=labels.get, horizontal=True, key="pg_model")
+    top = st.columns([1.25, 3], vertical_alignment="bottom")
+    kind = kept(top[0].radio, "Model", [k for k, _ in options], format_func=LABELS.get, horizontal=True, key="pg_model")
     entry = dict(options)[kind]
-    model = load_or_explain(entry, labels[kind])
+    model = load_or_explain(entry, LABELS[kind])
     if model is None:
         return ("dims", 0, 1)
     d = model.latent_dim
     enc_mu, enc_sigma = encode_input(model, selection.x)
-    mu_range, sigma_max = _slider_bounds(entry["path"], kind)
     stamp = f"{entry['path']}|{selection.input_id}"
     if not all(is_kept(key) for key in _slider_keys(kind, d)):
         st.session_state.pop(f"pg_{kind}_stamp", None)  # never drawn at this size: start from the encoder
     if st.session_state.get(f"pg_{kind}_stamp") != stamp:
         _reset_to_encoder(kind, enc_mu, enc_sigma)
         st.session_state[f"pg_{kind}_stamp"] = stamp
-
-    st.markdown(
-        r"The encoder maps x to the posterior $q(z\mid x) = \mathcal{N}\big(\mu(x), \sigma(x)^2\big)$. "
-        r"A sample is drawn as $z = \mu + \sigma \odot \varepsilon$ with $\varepsilon \sim \mathcal{N}(0, I)$: "
-        "all randomness sits in ε, so z is a smooth function of μ and σ and gradients can flow "
-        "back into the encoder."
+    top[1].markdown(
+        r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
+        r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
+        r"$\varepsilon$, so $z$ is a smooth function of $\mu$ and $\sigma$ and gradients reach the encoder."
     )
-    if kind == "ae":
-        st.info(
-            "A plain autoencoder is deterministic: **σ = 0**, so z = μ + 0 ⊙ ε = μ. Move ε — "
-            "z and the decoded image do not change."
-        )
-    st.caption(
-        f"Encoder output for this x: μ(x) = ({', '.join(f'{m:+.3f}' for m in enc_mu)}), "
-        f"σ(x) = ({', '.join(f'{s_:.3f}' for s_ in enc_sigma)})"
-    )
-
-    b1, b2, b3, b4, _ = st.columns([1, 0.7, 1, 1, 2.2])
-    b1.button(
-        "Resample ε",
-        icon=":material/casino:",
-        key=f"pg_{kind}_resample",
-        on_click=_resample_eps,
-        args=(kind, d),
-        help="Draw a fresh ε ∼ N(0, I)",
-    )
-    b2.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d))
-    b3.button(
-        "Encoder",
-        icon=":material/restart_alt:",
-        key=f"pg_{kind}_reset",
-        on_click=_reset_to_encoder,
-        args=(kind, enc_mu, enc_sigma),
-        help="Reset μ and σ to the encoder's μ(x), σ(x)",
-    )
-    if kind == "vae":
-        b4.button(
-            "Prior",
-            icon=":material/blur_on:",
-            key=f"pg_{kind}_prior",
-            on_click=_set_state,
-            args=(kind, [0.0] * d, [1.0] * d, torch.randn(d, generator=session_generator()).tolist()),
-            help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
-        )
-    codes, _ = gallery_codes(entry["path"])
     choice = plane_choice(d)
     _live_playground(
         kind,
         model,
-        selection.x,
+        entry["path"],
+        selection,
         enc_mu,
         enc_sigma,
-        mu_range,
-        sigma_max,
-        codes,
+        gallery_codes(entry["path"])[0],
         get_gallery(selection.dataset).labels.numpy(),
         get_decoder_spec(entry["path"]),
         projection(entry["path"], choice),
+        stamp,
     )
     return choice
 
@@ -192,99 +164,137 @@ def playground(selection: Selection) -> tuple:
 def _live_playground(
     kind: str,
     model,
-    x: torch.Tensor,
+    path: str,
+    selection: Selection,
     enc_mu: list[float],
     enc_sigma: list[float],
-    mu_range: float,
-    sigma_max: float,
     codes: np.ndarray,
     labels_np: np.ndarray,
     spec: dict,
-    projection: Projection,
+    plane: Projection,
+    stamp: str,
 ) -> None:
-    """The part of the playground a slider or the pad reruns: sliders, z, decoded image, pad."""
+    """What a slider, a button or a drag reruns: the controls, the pipeline, the sliders, the numbers."""
     d = model.latent_dim
-    title = "VAE" if kind == "vae" else "Plain autoencoder (AE)"
-    controls, pad_column = st.columns([1.0, 1.3], gap="large")
-    with controls:
-        c_mu, c_sigma, c_eps = st.columns(3)
-        mu = [_slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, _key(kind, "mu", j)) for j in range(d)]
-        sigma = [
-            _slider(
-                c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, _key(kind, "sigma", j), disabled=kind == "ae"
+    vae = kind == "vae"
+    mu_range, sigma_max = _slider_bounds(path, kind)
+    exact = vae and d == 2
+
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.button(
+        "Resample ε",
+        icon=":material/casino:",
+        key=f"pg_{kind}_resample",
+        on_click=_resample,
+        args=(kind, d),
+        help="Draw a fresh ε ∼ N(0, I) (and a fresh cloud of K samples)",
+        disabled=not vae,
+    )
+    row.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d), disabled=not vae)
+    row.button(
+        "Encoder",
+        icon=":material/restart_alt:",
+        key=f"pg_{kind}_reset",
+        on_click=_reset_to_encoder,
+        args=(kind, enc_mu, enc_sigma),
+        help="Reset μ and σ to the encoder's μ(x), σ(x), and ε to 0",
+    )
+    row.button(
+        "Prior",
+        icon=":material/blur_on:",
+        key=f"pg_{kind}_prior",
+        on_click=_set_state,
+        args=(kind, [0.0] * d, [1.0] * d, torch.randn(d, generator=session_generator()).tolist()),
+        help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
+        disabled=not vae,
+    )
+    k = row.select_slider(
+        "Samples K",
+        CLOUD_SIZES,
+        key="pg_cloud_k",
+        width=220,
+        disabled=not vae,
+        help="Draw K samples ε_k ∼ N(0, I): both planes show them, z_k = μ + σ ⊙ ε_k, decoded on the right",
+    )
+    show_heat = row.toggle(
+        "True posterior p(z|x)",
+        key="pg_heat",
+        disabled=not exact,
+        help=(
+            "Heat-map of the exact posterior, with log p(x), the ELBO and the IWAE bound"
+            if exact
+            else (
+                "Only a VAE has a posterior: a plain AE defines no likelihood p(x|z) or prior p(z)."
+                if not vae
+                else "Exact by quadrature only for a 2-D latent: choose the 2-D VAE."
             )
-            for j in range(d)
-        ]
-        eps = [
-            _slider(c_eps, f"ε{j + 1}", -_eps_range(kind, j), _eps_range(kind, j), 0.01, _key(kind, "eps", j))
-            for j in range(d)
-        ]
+        ),
+    )
+    cloud = st.session_state.get(f"pg_{kind}_cloud")
+    if vae and (0 if cloud is None else len(cloud)) != k:
+        _draw_cloud(kind, d, k)
+        cloud = st.session_state.get(f"pg_{kind}_cloud")
+
+    mu = [_current(_key(kind, "mu", j)) for j in range(d)]
+    sigma = [0.0] * d if not vae else [_current(_key(kind, "sigma", j)) for j in range(d)]
+    eps = [_current(_key(kind, "eps", j)) for j in range(d)]
+    heat = None
+    if show_heat and exact:
+        heat = posterior.posterior_map(path, selection.input_id, selection.x.numpy())
+
+    latent_pad(
+        spec,
+        (codes, labels_np),
+        mu,
+        sigma,
+        eps,
+        x=selection.x[0],
+        encoder=(enc_mu, [0.0] * d if not vae else enc_sigma),
+        cloud=cloud if vae else None,
+        heat=heat,
+        key=f"pg_{kind}_pad",
+        extent=mu_range,
+        on_commit=partial(_commit_from_pad, kind),
+        projection=plane,
+        mode="z",
+        default_view="q" if vae else "prior",
+        view_key=f"{stamp}|{st.session_state.get(f'pg_{kind}_refits', 0)}",
+        class_names=selection.class_names,
+    )
 
     mu_t = torch.tensor([mu], dtype=torch.float32)
-    sigma_t = torch.zeros_like(mu_t) if kind == "ae" else torch.tensor([sigma], dtype=torch.float32)
-    eps_t = torch.tensor([eps], dtype=torch.float32)
-    z = reparameterize(mu_t, sigma_t, eps_t)
+    sigma_t = torch.tensor([sigma], dtype=torch.float32)
+    z = reparameterize(mu_t, sigma_t, torch.tensor([eps], dtype=torch.float32))
     with torch.no_grad():
-        logits = model.decode_logits(z)
-        terms = negative_elbo(x, logits, mu_t, None if kind == "ae" else sigma_t)
+        terms = negative_elbo(selection.x, model.decode_logits(z), mu_t, sigma_t if vae else None)
     recon, kl = float(terms.reconstruction[0]), float(terms.kl[0])
-    image = torch.sigmoid(logits)[0]
-
-    def fmt(v):
-        return "(" + ", ".join(f"{float(a):+.2f}" for a in v) + ")"
-
-    with controls:
-        c_image, c_text = st.columns([1, 1.4])
-        c_image.image(
-            to_png(image, 6), caption="decoded p(x|z): Bernoulli means (PyTorch)", width=168, output_format="PNG"
+    if vae:
+        st.markdown(
+            rf"At this $z$: $-\log p(x\mid z) = {recon:.1f}$ nats, the reconstruction error of $x$; "
+            rf"$\mathrm{{KL}}\big(q(z\mid x)\,\|\,\mathcal{{N}}(0,I)\big) = {kl:.2f}$ nats in closed form for "
+            r"these $\mu, \sigma$. The $\sigma$ the encoder chose is small, so q(z|x) is small on the prior's "
+            "scale: **fit q(z|x)** zooms to it (the scale bar gives its true size); **fit prior** shows the whole "
+            "latent space."
         )
-        with c_text:
-            lines = [f"−log p(x|z) = **{recon:.1f} nats**: the reconstruction error of x at this z"]
-            if kind == "vae":
-                lines.append(f"KL(q(z|x) ‖ N(0, I)) = **{kl:.2f} nats**, closed form for these μ, σ")
-            # One element (the z lines, then the numbers) keeps the fragment's rerun small.
-            st.container(key=f"pg_{kind}_z").markdown(
-                f"z = μ + σ ⊙ ε  \n= {fmt(mu)} + {fmt(sigma_t[0])} ⊙ {fmt(eps)}  \n= **{fmt(z[0])}**"
-                "\n\n" + "".join(f"<small>{line}</small><br>" for line in lines),
-                unsafe_allow_html=True,
-            )
-            far = max((abs(e) for e, s_ in zip(eps, sigma_t[0].tolist(), strict=True) if s_ > 0), default=0.0)
-            if far > EPS_LIMIT:
-                st.warning(
-                    f"z is {far:.0f} σ from μ along one axis: q(z|x) puts almost no "
-                    "probability there, so training would almost never see this z."
-                )
+    else:
+        st.markdown(
+            rf"A plain autoencoder is deterministic: $\sigma = 0$, so $z = \mu + 0\odot\varepsilon = \mu$ and the "
+            r"ε-plane is inert. Drag on the z-plane to move $z=\mu$ itself. "
+            rf"At this $z$: $-\log p(x\mid z) = {recon:.1f}$ nats. It has no prior and no likelihood model of "
+            "$p(x)$, so there is no posterior to draw."
+        )
 
-    with pad_column:
-        latent_pad(
-            spec,
-            (codes, labels_np),
-            mu,
-            sigma_t[0].tolist(),
-            z[0].tolist(),
-            key=f"pg_{kind}_pad",
-            extent=mu_range,
-            on_commit=partial(_commit_from_pad, kind),
-            projection=projection,
-        )
-        st.caption(
-            "On release, z goes back to Python: "
-            + ("ε = (z − μ)/σ moves the ε sliders." if kind == "vae" else "for the AE z = μ, so the μ sliders move.")
-        )
-        # Opt-in: a collapsed expander would still ship 5,000 points on every slider move. It
-        # draws two latent dimensions (q's ellipse is exact there), so not a PCA plane.
-        dims = projection.dims
-        if dims is None:
-            st.caption("The Plotly version of the plane shows two latent dimensions: pick them above.")
-        elif st.toggle("Also show the plane as a Plotly figure (hover, zoom, download)", key=f"pg_{kind}_plotly"):
-            fig = posterior_plane(
-                mu,
-                sigma_t[0].tolist(),
-                z[0].tolist(),
-                dims=dims,
-                background=codes,
-                background_labels=labels_np,
-                title=f"{title}: z on the latent plane",
-                height=420,
-            )
-            st.plotly_chart(fig, width="stretch", key=f"pg_{kind}_plane")
+    if heat is not None:
+        posterior.numbers(path, selection, mu, sigma, heat)
+
+    with st.expander("Sliders for μ, σ and ε (the same state as the planes)", expanded=d <= 2):
+        c_mu, c_sigma, c_eps = st.columns(3)
+        for j in range(d):
+            _slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, _key(kind, "mu", j))
+        if vae:
+            for j in range(d):
+                _slider(c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, _key(kind, "sigma", j))
+        else:
+            c_sigma.caption("σ = 0 for a plain autoencoder: there is nothing to set.")
+        for j in range(d):
+            _slider(c_eps, f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 0.01, _key(kind, "eps", j), disabled=not vae)

@@ -18,6 +18,7 @@ from vae_core.models.export import decoder_spec
 from vae_core.viz.images import image_from_upload, to_png
 
 from .text import escape_markdown
+from .trained import swap_in
 
 TRAIN_HINT = (
     "Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
@@ -201,6 +202,7 @@ def sidebar() -> Selection | None:
         st.warning(f"Skipped a model file that could not be read: {problem}")
     st.sidebar.header("Models")
     dataset, vae, ae = pick_models(entries) if entries else ("mnist", None, None)
+    vae, ae = swap_in(dataset, vae, ae)  # a model trained on the Train page, if the learner opened one
     if vae is None and ae is None:
         st.error(f"No usable model files were found in `{vae_core.models.checkpoint.models_dir()}`. {TRAIN_HINT}")
         return None
@@ -288,3 +290,14 @@ def load_or_explain(entry: dict | None, what: str):
     except (ValueError, FileNotFoundError) as exc:
         st.error(f"Could not load the {what} model: {exc}. {TRAIN_HINT}")
         return None
+
+
+def show_gallery_row(dataset: str, row: int) -> None:
+    """Make gallery row `row` the sidebar's input (the inverse of gallery_index): the gallery as
+    the source, the row's class, and its index within that class. Call it from a callback or
+    before the sidebar is drawn (a click on a scatter point or a grid cell uses it)."""
+    labels = get_gallery(dataset).labels
+    label = int(labels[row])
+    set_kept("input_source", "Gallery")
+    set_kept(f"input_digit_{dataset}", label)
+    set_kept(f"input_index_{dataset}", int((labels[:row] == label).sum()))

@@ -1,8 +1,9 @@
 """The real app (`streamlit run app.py`) in Chromium: what a user sees and does.
 
-Covers: the page loads with no exception and shows decoded images (as PNGs); a VAE ε or μ slider
-changes z and the decoded image; the AE's ε does nothing; both interpolation strips and both
-grids render; an unreadable upload gives a clear message and the app keeps working; the maths
+Covers: the page loads with no exception and shows the pipeline and decoded images; a VAE ε or μ
+slider changes z and the decoded image; the AE's ε-plane is inert and says why; a z drag moves ε
+within ±4 ("far in the tail" beyond), a μ drag holds ε; both interpolation strips and both grids
+render; an unreadable upload gives a clear message and the app keeps working; the maths
 lab page loads; every dataset and latent size can be chosen.
 """
 
@@ -40,72 +41,79 @@ def _loaded_pngs(page: Page, caption: str) -> list[str]:
     return srcs
 
 
-def _playground_image(page: Page) -> str:
-    (src,) = _loaded_pngs(page, "decoded p(x|z)")
-    return src
+PAD = '[data-testid="latent-pad"][data-pad-key="{key}"]'
+
+
+def _stats(page: Page, key: str = "pg_vae_pad") -> dict:
+    """The pipeline component's state (window.__latentPad.stats) once its decoder is loaded."""
+    expect(page.locator(PAD.format(key=key))).to_have_attribute("data-ready", "true")
+    return page.evaluate("k => window.__latentPad.stats(k)", key)
+
+
+def _pixels(page: Page, key: str = "pg_vae_pad") -> list[float]:
+    """The decoded image x̂ on display in the pipeline (784 floats in [0, 1])."""
+    _stats(page, key)
+    return page.evaluate("k => window.__latentPad.pixels(k)", key)
 
 
 def _slider(page: Page, label: str):
     return page.locator(f'input[type="range"][aria-label="{label}"]')
 
 
-def _z_line(page: Page) -> str:
-    """The printed z = mu + sigma * eps of whichever model the playground shows."""
-    return page.locator('[class*="st-key-pg_"][class$="_z"], [class*="st-key-pg_"][class*="_z "]').first.inner_text()
-
-
-def _z_result(page: Page) -> str:
-    """Just the result line of that readout: "= (z1, z2)"."""
-    return next(line for line in _z_line(page).splitlines() if line.startswith("= (") and "⊙" not in line)
-
-
-def test_page_loads_and_shows_decoded_pngs(page: Page, app_url):
+def test_page_loads_and_shows_the_pipeline(page: Page, app_url):
     open_app(page, app_url)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
-    src = _playground_image(page)
-    assert src.endswith(".png"), src
+    x = page.locator('[data-testid="pipeline-x"]')
+    page.wait_for_function("img => img.complete && img.naturalWidth === 28 * 3", arg=x.element_handle())
+    assert max(_pixels(page)) > 0.5  # the decoder drew something
+    expect(page.locator('[data-testid="pipeline-formula"] .katex')).to_be_visible()  # typeset by KaTeX
     assert len(_loaded_pngs(page, "decoded path")) == 2
-    assert len(_loaded_pngs(page, "grid")) == 2
-    natural = page.evaluate("img => img.naturalWidth", _image(page, "decoded p(x|z)").locator("img").element_handle())
-    assert natural == 28 * 6  # nearest-neighbour upscaled 6x
+    for kind in ("ae", "vae"):  # the grids are Plotly figures (axes in z; see test_latent_space_browser)
+        expect(page.locator(f".st-key-grid_{kind}_0 .js-plotly-plot")).to_be_visible()
 
 
 def test_vae_eps_and_mu_sliders_change_z_and_image(page: Page, app_url):
     open_app(page, app_url)
-    before_image, before_z = _playground_image(page), _z_line(page)
+    before = _stats(page)
+    before_pixels = _pixels(page)
     with expect_rerun(page):
         _slider(page, "σ1").focus()
         page.keyboard.press("End")  # sigma1 to its maximum, so eps matters
     with expect_rerun(page):
         _slider(page, "ε1").focus()
-        page.keyboard.press("End")  # eps1 = 3
-    assert _z_line(page) != before_z
-    after_eps = _playground_image(page)
-    assert after_eps != before_image
+        page.keyboard.press("End")  # eps1 = 4, the end of its fixed range
+    after = _stats(page)
+    assert after["eps"][0] == pytest.approx(4.0)
+    assert after["z"][0] == pytest.approx(after["mu"][0] + after["sigma"][0] * 4.0, abs=1e-6)
+    assert after["z"] != before["z"]
+    after_eps = _pixels(page)
+    assert after_eps != before_pixels
     with expect_rerun(page):
         _slider(page, "μ2").focus()
         page.keyboard.press("Home")  # mu2 to its minimum
-    assert _playground_image(page) != after_eps
+    assert _pixels(page) != after_eps
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
-def test_ae_eps_does_nothing(page: Page, app_url):
+def test_ae_eps_plane_is_inert_and_says_why(page: Page, app_url):
     open_app(page, app_url)
     with expect_rerun(page):
         page.locator(".st-key-pg_model").get_by_text("Plain autoencoder (AE)").click()
-    expect(page.get_by_text("σ = 0", exact=False).first).to_be_visible()
-    before_image, before_z = _playground_image(page), _z_result(page)
-    with expect_rerun(page):
-        _slider(page, "ε1").focus()
-        page.keyboard.press("End")
-    with expect_rerun(page):
-        _slider(page, "ε2").focus()
-        page.keyboard.press("Home")
-    assert _slider(page, "ε1").get_attribute("aria-valuetext") == "3.00"
-    assert "(+3.00, -3.00)" in _z_line(page)  # eps really moved ...
-    assert _z_result(page) == before_z  # ... z did not
-    assert _playground_image(page) == before_image
+    expect(page.locator('[data-testid="eps-plane-inert"]')).to_be_visible()
+    expect(page.locator('[data-testid="eps-plane-inert"]')).to_contain_text("σ = 0")
+    expect(_slider(page, "ε1")).to_be_disabled()
+    before = _stats(page, "pg_ae_pad")
+    pixels = _pixels(page, "pg_ae_pad")
+    box = page.locator(f'{PAD.format(key="pg_ae_pad")} [data-testid="eps-plane-svg"]').bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7, steps=5)
+    page.mouse.up()
+    after = _stats(page, "pg_ae_pad")
+    assert after["z"] == before["z"] and after["commits"] == before["commits"]
+    assert _pixels(page, "pg_ae_pad") == pixels
+    expect(page.get_by_text("there is no posterior to draw", exact=False)).to_be_visible()
 
 
 def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
@@ -119,7 +127,7 @@ def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
     expect(page.get_by_text("Could not use this upload").first).to_be_visible()
     expect(page.get_by_text("not a readable image").first).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
-    _playground_image(page)  # the gallery image is still decoded
+    assert max(_pixels(page)) > 0.5  # the gallery image is still encoded and decoded
 
 
 def test_maths_lab_page_loads(page: Page, app_url):
@@ -134,44 +142,61 @@ def _pad_point(page: Page, key: str, zi: float, zj: float) -> tuple[float, float
     return p["x"], p["y"]
 
 
-def _drag_pad(page: Page, key: str, target: tuple[float, float]) -> list[float]:
-    """Drag the pad's z marker to target (latent units); returns z seen mid-drag."""
-    pad = page.locator(f'[data-testid="latent-pad"][data-pad-key="{key}"]')
-    expect(pad).to_have_attribute("data-ready", "true")
-    start = page.evaluate("k => window.__latentPad.stats(k).z", key)
+def _drag_pad(page: Page, key: str, target: tuple[float, float], start: list[float] | None = None) -> dict:
+    """Drag on the z-plane from start (default z) to target (latent units); returns stats mid-drag."""
+    pad = page.locator(PAD.format(key=key))
+    stats = _stats(page, key)
+    start = start if start is not None else stats["z"]
     x0, y0 = _pad_point(page, key, start[0], start[1])
     x1, y1 = _pad_point(page, key, *target)
     page.mouse.move(x0, y0)
     page.mouse.down()
     page.mouse.move(x1, y1, steps=12)
     expect(pad).to_have_attribute("data-dragging", "true")
-    mid = page.evaluate("k => window.__latentPad.stats(k).z", key)
+    mid = page.evaluate("k => window.__latentPad.stats(k)", key)
     with expect_rerun(page):
         page.mouse.up()
     return mid
 
 
-def test_pad_drag_commits_z_into_the_eps_sliders(page: Page, app_url):
+def test_z_drag_moves_eps_within_its_range_and_says_far_in_the_tail(page: Page, app_url):
     open_app(page, app_url)
-    before_image = _playground_image(page)
-    mid = _drag_pad(page, "pg_vae_pad", (1.0, 1.5))
-    assert mid == pytest.approx([1.0, 1.5], abs=0.05)
-    # z = mu + sigma * eps with mu, sigma held: the eps sliders took the implied eps ...
-    eps1 = float(_slider(page, "ε1").get_attribute("aria-valuetext"))
-    assert abs(eps1) > 3  # sigma is ~0.05, so moving z by ~2 is dozens of sigmas
-    expect(page.get_by_text("q(z|x) puts almost no probability there")).to_be_visible()
-    # ... and the server-side z and image agree with where the marker was dropped.
-    final = _z_result(page)
-    z_values = [float(v) for v in final.strip("= *()").split(",")]
-    assert z_values == pytest.approx([1.0, 1.5], abs=0.06)
-    assert _playground_image(page) != before_image
+    pad = page.locator(PAD.format(key="pg_vae_pad"))
+    pad.locator('[data-testid="fit-prior"]').click()
+    start = _stats(page)
+    mu, sigma = start["mu"], start["sigma"]
+    # One sigma to the right: eps follows z exactly.
+    mid = _drag_pad(page, "pg_vae_pad", (mu[0] + sigma[0], mu[1]))
+    assert mid["eps"][0] == pytest.approx(1.0, abs=0.1)
+    assert float(_slider(page, "ε1").get_attribute("aria-valuetext")) == pytest.approx(1.0, abs=0.1)
+    # Far away (sigma ~ 0.05, so 1.5 latent units is ~30 sigma): z stops at the 4-sigma box.
+    mid = _drag_pad(page, "pg_vae_pad", (mu[0] + 1.5, mu[1]))
+    assert mid["tail"] is not None and mid["tail"]["eps"] > 4
+    expect(pad.locator('[data-testid="eps-tail"]')).to_contain_text("far in the tail")
+    assert mid["eps"][0] == pytest.approx(4.0)
+    assert mid["z"][0] == pytest.approx(mu[0] + 4 * sigma[0], abs=1e-6)
+    assert _slider(page, "ε1").get_attribute("aria-valuetext") == "4.00"
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_mu_drag_moves_q_with_eps_held(page: Page, app_url):
+    open_app(page, app_url)
+    pad = page.locator(PAD.format(key="pg_vae_pad"))
+    pad.locator('[data-testid="fit-prior"]').click()
+    pad.locator('[data-testid="mode-mu"]').check()
+    before = _stats(page)
+    mid = _drag_pad(page, "pg_vae_pad", (1.0, 1.5), start=before["mu"])
+    assert mid["mu"] == pytest.approx([1.0, 1.5], abs=0.05)
+    assert mid["eps"] == pytest.approx(before["eps"])  # eps held, z = mu + sigma * eps followed
+    assert float(_slider(page, "μ1").get_attribute("aria-valuetext")) == pytest.approx(1.0, abs=0.05)
+    assert float(_slider(page, "μ2").get_attribute("aria-valuetext")) == pytest.approx(1.5, abs=0.05)
 
 
 def test_pad_drag_moves_mu_for_the_ae(page: Page, app_url):
     open_app(page, app_url)
     with expect_rerun(page):
         page.locator(".st-key-pg_model").get_by_text("Plain autoencoder (AE)").click()
-    pad = page.locator('[data-testid="latent-pad"][data-pad-key="pg_ae_pad"]')
+    pad = page.locator(PAD.format(key="pg_ae_pad"))
     expect(pad).to_have_attribute("data-sigma-zero", "true")
     _drag_pad(page, "pg_ae_pad", (10.0, -20.0))
     mu1 = float(_slider(page, "μ1").get_attribute("aria-valuetext"))
@@ -187,8 +212,10 @@ def test_fashion_mnist_and_the_16d_model_can_be_chosen_and_explored(page: Page, 
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
     with expect_rerun(page):
         page.get_by_role("option", name="Fashion-MNIST clothes", exact=True).click()
-    expect(page.get_by_text("gallery #1: a Pullover")).to_be_visible()  # the class 2 of Fashion-MNIST
-    first = _playground_image(page)
+    expect(
+        page.get_by_test_id("stSidebarUserContent").get_by_text("gallery #1: a Pullover")
+    ).to_be_visible()  # the class 2 of Fashion-MNIST
+    first = _pixels(page)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
     with expect_rerun(page):
@@ -196,8 +223,8 @@ def test_fashion_mnist_and_the_16d_model_can_be_chosen_and_explored(page: Page, 
     with expect_rerun(page):
         page.get_by_text("16-D", exact=True).click()
     expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()
-    expect(page.locator('[data-testid="latent-pad"] .lp-axes')).to_contain_text("PC1")
-    assert _playground_image(page) != first
+    expect(page.locator('[data-testid="latent-pad"] .lp-plane .lp-axes')).to_contain_text("PC1")
+    assert _pixels(page) != first
     expect(page.locator(EXCEPTION)).to_have_count(0)
     with expect_rerun(page):
         page.get_by_text("2-D", exact=True).click()
@@ -214,11 +241,12 @@ def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page,
         page.get_by_text("16-D", exact=True).click()
     caption = page.get_by_text("gallery #", exact=False).first
     expect(caption).to_contain_text("a 7")
+    page.get_by_text("Sliders for μ, σ and ε", exact=False).click()  # collapsed for 16 dimensions
     _slider(page, "ε1").focus()
     with expect_rerun(page):
-        page.keyboard.press("End")  # eps1 = 3: a z of the user's own
-    z_before = _z_line(page)
-    assert "+3.00" in z_before
+        page.keyboard.press("End")  # eps1 = 4: a z of the user's own
+    z_before = _stats(page)["z"]
+    assert _stats(page)["eps"][0] == pytest.approx(4.0)
     with expect_rerun(page):
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
     expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
@@ -229,7 +257,7 @@ def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page,
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Explorer").click()
     expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
     expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()  # still the 16-D model
-    assert _z_line(page) == z_before  # and the same mu, sigma, eps
+    assert _stats(page)["z"] == pytest.approx(z_before)  # and the same mu, sigma, eps
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 

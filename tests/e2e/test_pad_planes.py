@@ -27,7 +27,7 @@ def test_a_pca_plane_of_the_16d_vae_moves_z_on_the_plane_and_keeps_the_rest(page
         pytest.skip("mnist-vae-16d is not shipped")
     env = {"PAD_TEST_CHECKPOINT": entry["path"], "PAD_TEST_INDEX": "0", "PAD_TEST_PLANE": "pca"}
     open_pad(page, streamlit_app, {"env": env})
-    expect(page.locator(PAD).locator(".lp-axes")).to_contain_text("PC1")
+    expect(page.locator(PAD).locator(".lp-plane .lp-axes")).to_contain_text("PC1")
     codes, _ = encode_images(vae_core.load_model(entry["path"]), load_gallery("mnist").images)
     plane = pca_projection(codes)
     start = torch.tensor(stats(page)["z"], dtype=torch.float64)

@@ -1,34 +1,61 @@
 // ---------------------------------------------------------------------------------------------
-// geometry.js: the square plot of [-extent, extent]² inside the plane, and the maps between
-// latent values, the SVG's CSS pixels and the viewport.
+// geometry.js: a square plot inside a plane element, showing the window [cx ± half] x [cy ± half]
+// of a 2-D coordinate system (latent z on the z-plane, ε on the ε-plane), and the maps between
+// those values, the SVG's CSS pixels and the viewport. The z-plane zooms by changing the window;
+// one latent unit is always the same number of pixels on both axes (circles stay circles), so
+// q(z|x) is drawn at its true shape and the scale bar says its true size.
 // ---------------------------------------------------------------------------------------------
-const MARGIN = { left: 40, right: 10, top: 10, bottom: 36 };   // room for tick labels, px
+const MARGIN = { left: 36, right: 8, top: 8, bottom: 32 };     // room for tick labels, px
 const MIN_PLOT_SIZE = 50;                                       // px: never collapse the square
+const TICKS_ACROSS = 6;                                         // about this many grid lines
+const MIN_HALF = 1e-3;                                          // deepest zoom, latent units
+
+// 1, 2 or 5 times a power of ten, near `rough`.
+function niceStep(rough) {
+  const p = 10 ** Math.floor(Math.log10(rough)), m = rough / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
 
 class PlaneGeometry {
-  constructor() {
-    this.extent = 4;
-    this.box = null;   // {w, h, x0, y0, size, scale} in CSS px, null until laid out
+  constructor(limit = 4) {
+    this.limit = limit;          // values are clamped to [-limit, limit]
+    this.cx = 0; this.cy = 0; this.half = limit;
+    this.box = null;             // {w, h, x0, y0, size, scale} in CSS px, null until laid out
   }
 
   // Fit the square to a plane of w x h CSS px; false if the plane has no size yet.
-  layout(w, h, extent) {
-    this.extent = extent;
+  layout(w, h) {
     if (!w || !h) return false;
     const size = Math.max(MIN_PLOT_SIZE, Math.min(w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom));
-    this.box = { w, h, x0: MARGIN.left, y0: MARGIN.top, size, scale: size / (2 * extent) };
+    this.box = { w, h, x0: MARGIN.left, y0: MARGIN.top, size, scale: size / (2 * this.half) };
     return true;
   }
 
-  // Latent value -> CSS px inside the plane, and back.
-  sx(v) { const g = this.box; return g.x0 + (v + this.extent) * g.scale; }
-  sy(v) { const g = this.box; return g.y0 + (this.extent - v) * g.scale; }
+  // Show [cx ± half] x [cy ± half]; the window never leaves [-limit, limit]² by more than half.
+  setView(cx, cy, half) {
+    this.half = Math.max(MIN_HALF, Math.min(this.limit * 1.5, half));
+    const bound = this.limit;
+    this.cx = Math.max(-bound, Math.min(bound, cx));
+    this.cy = Math.max(-bound, Math.min(bound, cy));
+    if (this.box) this.box.scale = this.box.size / (2 * this.half);
+  }
+
+  // Zoom by `factor` (< 1 zooms in) keeping the value under (px, py) where it is.
+  zoomAt(factor, vx, vy) {
+    const half = Math.max(MIN_HALF, Math.min(this.limit * 1.5, this.half * factor));
+    const k = half / this.half;
+    this.setView(vx + (this.cx - vx) * k, vy + (this.cy - vy) * k, half);
+  }
+
+  // Value -> CSS px inside the plane, and back.
+  sx(v) { const g = this.box; return g.x0 + (v - this.cx + this.half) * g.scale; }
+  sy(v) { const g = this.box; return g.y0 + (this.cy + this.half - v) * g.scale; }
 
   // rect: the plane's getBoundingClientRect() (the plane may be CSS-scaled).
   clientToLatent(rect, clientX, clientY) {
     const g = this.box;
     const px = ((clientX - rect.left) * g.w) / rect.width, py = ((clientY - rect.top) * g.h) / rect.height;
-    return [(px - g.x0) / g.scale - this.extent, this.extent - (py - g.y0) / g.scale];
+    return [(px - g.x0) / g.scale + this.cx - this.half, this.cy + this.half - (py - g.y0) / g.scale];
   }
 
   latentToClient(rect, zi, zj) {
@@ -36,11 +63,11 @@ class PlaneGeometry {
     return { x: rect.left + (this.sx(zi) * rect.width) / g.w, y: rect.top + (this.sy(zj) * rect.height) / g.h };
   }
 
-  clamp(v) { return Math.max(-this.extent, Math.min(this.extent, v)); }
+  clamp(v) { return Math.max(-this.limit, Math.min(this.limit, v)); }
 
-  // Grid spacing in latent units: about 8-16 lines across the plot.
-  tickStep() {
-    const E = this.extent;
-    return E <= 3 ? 0.5 : E <= 6 ? 1 : E <= 12 ? 2 : Math.ceil(E / 5);
-  }
+  // Grid spacing: a round number giving about TICKS_ACROSS lines across the window.
+  tickStep() { return niceStep((2 * this.half) / TICKS_ACROSS); }
+
+  // The window, for tests: [xmin, xmax, ymin, ymax].
+  window() { return [this.cx - this.half, this.cx + this.half, this.cy - this.half, this.cy + this.half]; }
 }

@@ -59,6 +59,14 @@ class PadMeter {
       dragFps: this.drag.fps, dragDecodeFps: this.drag.decodeFps, dragging: pad.dragging,
       commits: this.commits, specParses, z: Array.from(pad.z), dims: pad.projection ? pad.projection.dims : null,
       plane: pad.projection ? pad.projection.toPlane(pad.z) : null,
+      mu: Array.from(pad.mu), sigma: Array.from(pad.sigma), eps: Array.from(pad.epsVec),
+      mode: pad.mode, tail: pad.tail, window: pad.geometry.window(), view: pad.root.dataset.view || null,
+      // On-screen size (CSS px) of q(z|x)'s 1σ, 2σ and 3σ ellipses: [[width, height], ...].
+      ellipsePx: pad.el.q.map((el) => { const r = el.getBoundingClientRect(); return [r.width, r.height]; }),
+      scaleBar: { length: Number(pad.el.scaleBar.dataset.length), px: Number(pad.el.scaleBar.dataset.px) },
+      heat: pad.heat ? { box: pad.heat.box, peak: pad.heat.peak } : null, cloud: pad.cloudEps ? pad.cloudEps.length : 0,
+      cloudDecoded: Number(pad.root.dataset.cloudDecoded || 0),
+      createdAt: pad.createdAt, readyAt: pad.readyAt ?? null, parseMs: pad.decoder ? pad.decoder.parseMs : null,
     };
   }
 }
@@ -98,6 +106,11 @@ if (typeof window !== "undefined") {
     clientPoint: (zi, zj, key) => {
       const pad = padFor(key);
       return pad.geometry.latentToClient(pad.el.plane.getBoundingClientRect(), zi, zj);
+    },
+    // Viewport coordinates (CSS px) of the noise value (e0, e1) on the pad's ε-plane.
+    epsClientPoint: (e0, e1, key) => {
+      const pad = padFor(key);
+      return pad.epsGeometry.latentToClient(pad.el.epsPlane.getBoundingClientRect(), e0, e1);
     },
     // The pixels on display now, as last decoded.
     pixels: (key) => Array.from(padFor(key).painter.lastPixels),

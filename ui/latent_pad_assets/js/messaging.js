@@ -1,7 +1,9 @@
 // ---------------------------------------------------------------------------------------------
-// messaging.js: the conversation with Python. Data in (weights and points by hash, mu, sigma,
-// z, the plane's projection, extent, colours); triggers out: "commit" (z and eps on release) and "need" (resend
-// weights or points this page lacks).
+// messaging.js: the conversation with Python. Data in: the decoder (header as JSON, weights as
+// one binary Arrow column, sent once per session) and the gallery points by hash; μ, σ, ε of
+// q(z|x) and the encoder's own μ(x), σ(x); the input image; the sample cloud's ε_k; the true
+// posterior's heat-map; the plane's projection, extent and colours. Triggers out: "commit" (on
+// release) and "need" (resend weights or points this page lacks).
 // ---------------------------------------------------------------------------------------------
 const NEED_RETRY_MS = 3000;      // at most one "need" per hash this often, so a lost reply cannot loop
 const REQUESTED = new Map();     // hash -> performance.now() of our last "need" request
@@ -10,16 +12,17 @@ class PadMessaging {
   constructor(pad) {
     this.pad = pad;
     this.setTriggerValue = null;
-    this.lastDataZ = null;       // the z Python sent last time (we follow Python only when it changes)
+    this.lastState = null;       // μ, σ, ε Python sent last time (we follow Python only when they change)
+    this.lastViewKey = null;
   }
 
-  // Apply one message from Python; returns {redrawStatic, redrawPoints}.
+  // Apply one message from Python; returns what needs redrawing.
   receive(data, setTriggerValue) {
     const pad = this.pad;
     this.setTriggerValue = setTriggerValue;
     const missing = [];
     // Weights and points: parse once per hash, then reuse from the module cache.
-    pad.setDecoder(decoderFor(data.spec));
+    pad.setDecoder(decoderFor(data.spec, data.weights));
     if (!pad.decoder) missing.push(data.spec.hash);
     let pointSet = null;
     if (data.points) {
@@ -29,24 +32,40 @@ class PadMessaging {
     if (missing.length) this.requestMissing(missing);
 
     const projection = new PlaneProjection(data.projection);
-    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.extent || !pad.projection ||
-      projection.key !== pad.projection.key || !sameArray(projection.labels, pad.projection.labels);
+    const newPlane = !pad.projection || projection.key !== pad.projection.key ||
+      !sameArray(projection.labels, pad.projection.labels);
+    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.limit || newPlane;
     const redrawPoints = redrawStatic || pointSet !== pad.pointSet || !sameArray(data.colours, pad.colours);
-    if (redrawStatic) pad.projection = projection;
-    pad.extent = data.extent;
+    if (newPlane || !pad.projection) pad.projection = projection;
+    pad.geometry.limit = data.extent;
     pad.pointSet = pointSet;
     pad.colours = data.colours.slice();
-    pad.mu = data.mu.slice();
-    pad.sigma = data.sigma.slice();
+    pad.names = (data.names || []).slice();
+    pad.encMu = data.enc_mu.slice();
+    pad.encSigma = data.enc_sigma.slice();
+    pad.heat = data.heat || null;
+    pad.cloudEps = data.cloud || null;
+    pad.epsLimit = data.eps_limit;
+    if (data.x_png && pad.el.x.getAttribute("src") !== data.x_png) pad.el.x.setAttribute("src", data.x_png);
+    if (data.mode && !pad.modeChosen) pad.setMode(data.mode, false);
 
-    // z: follow Python when it sends a different z than last time (a slider moved, a new input),
-    // but keep the user's own z across reruns that merely echo the old one. Never while dragging.
-    const dataZ = JSON.stringify(data.z);
-    if (dataZ !== this.lastDataZ || pad.z.length !== data.z.length) {
-      this.lastDataZ = dataZ;
-      if (!pad.dragging || pad.z.length !== data.z.length) pad.z = Float64Array.from(data.z);
+    // μ, σ, ε: follow Python when it sends different values than last time (a slider moved, a
+    // new input), but keep the user's own across reruns that merely echo the old ones. Never
+    // while dragging.
+    const state = JSON.stringify([data.mu, data.sigma, data.eps]);
+    if (state !== this.lastState || pad.mu.length !== data.mu.length) {
+      this.lastState = state;
+      if (!pad.dragging || pad.mu.length !== data.mu.length) {
+        pad.mu = Float64Array.from(data.mu);
+        pad.sigma = Float64Array.from(data.sigma);
+        pad.epsVec = Float64Array.from(data.eps);
+        pad.updateZ();
+      }
     }
-    return { redrawStatic, redrawPoints, hadWeights: Boolean(data.spec.layers) };
+    // A new model or input: show q(z|x) (or the prior) afresh.
+    const refit = data.view_key !== this.lastViewKey;
+    this.lastViewKey = data.view_key;
+    return { redrawStatic, redrawPoints, refit, defaultView: data.default_view, hadWeights: Boolean(data.weights) };
   }
 
   requestMissing(hashes) {
@@ -58,10 +77,12 @@ class PadMessaging {
     this.setTriggerValue("need", { hashes: ask });
   }
 
-  commit(source) {
+  commit(source, how) {
     const pad = this.pad;
     if (!this.setTriggerValue) return;
     const dims = pad.projection.dims || [0, 1];
-    this.setTriggerValue("commit", { z: Array.from(pad.z), eps: pad.eps(), dims, source });
+    this.setTriggerValue("commit", {
+      z: Array.from(pad.z), eps: pad.eps(), mu: Array.from(pad.mu), dims, source, input: how, mode: pad.mode,
+    });
   }
 }

@@ -1,6 +1,6 @@
 // ---------------------------------------------------------------------------------------------
-// weights.js: the decoder (an MLP forward pass over Float32Arrays) and the gallery points, parsed
-// from base64 once per content hash and cached for as long as the page lives.
+// weights.js: the decoder (an MLP forward pass over Float32Arrays, its weights sent as one binary
+// Arrow column) and the gallery points (base64), parsed once per content hash and cached for as long as the page lives.
 // ---------------------------------------------------------------------------------------------
 const DECODERS = new Map();      // spec hash   -> Decoder (weights parsed once)
 const POINT_SETS = new Map();    // points hash -> {n, xy: Float32Array(2n), labels: Uint8Array(n)}
@@ -28,19 +28,49 @@ function base64ToFloat32(b64, n) {
   return out;
 }
 
+// IEEE 754 half-precision bit patterns (Uint16Array) -> Float32Array, exactly.
+function halfToFloat32(bits) {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    const h = bits[i], sign = h & 0x8000 ? -1 : 1, exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+    out[i] = exp === 0 ? sign * frac * 2 ** -24
+      : exp === 31 ? (frac ? NaN : sign * Infinity)
+      : sign * (1 + frac / 1024) * 2 ** (exp - 15);
+  }
+  return out;
+}
+
+// The flat weights column Python sends as an Arrow table (ui/latent_pad.py): float16 bit
+// patterns (uint16) or float32, W_1, b_1, W_2, b_2, … (vae_core.models.export.packed_weights).
+function flatWeights(table, dtype, n) {
+  const column = table && typeof table.getChild === "function" ? table.getChild("w") : null;
+  if (!column) throw new Error("the weights table has no column w");
+  const raw = column.toArray();
+  if (raw.length !== n) throw new Error(`expected ${n} weights, got ${raw.length}`);
+  if (dtype === "float16") return halfToFloat32(raw);
+  if (dtype === "float32") return Float32Array.from(raw);
+  throw new Error(`unknown weights dtype ${dtype}`);
+}
+
 class Decoder {
-  constructor(spec) {
+  constructor(spec, weights) {
+    const started = performance.now();
     this.hash = spec.hash;
     this.latentDim = spec.latent_dim;
     this.activation = spec.activation;
     if (!["relu", "elu", "tanh"].includes(this.activation)) {
       throw new Error(`unknown activation ${this.activation}`);
     }
-    this.layers = spec.layers.map((l) => ({
-      nIn: l.in, nOut: l.out,
-      W: base64ToFloat32(l.weight, l.in * l.out),   // (out, in) row-major, like torch's Linear
-      b: base64ToFloat32(l.bias, l.out),
-    }));
+    // (out, in) row-major weights, like torch's Linear, then the bias, layer after layer.
+    const flat = flatWeights(weights, spec.weights_dtype, spec.num_params);
+    let at = 0;
+    this.layers = spec.layers.map((l) => {
+      const W = flat.subarray(at, at + l.in * l.out);
+      at += l.in * l.out;
+      const b = flat.subarray(at, at + l.out);
+      at += l.out;
+      return { nIn: l.in, nOut: l.out, W, b };
+    });
     const [channels, height, width] = spec.image_shape;
     this.height = height;
     this.width = width;
@@ -55,6 +85,7 @@ class Decoder {
     // Warm the JIT up now, so the first decode of a drag is already fast (~25 ms cold).
     const z = new Float64Array(this.latentDim);
     for (let r = 0; r < JIT_WARMUP_DECODES; r++) { z.fill(r - JIT_WARMUP_DECODES / 2); this.decode(z); }
+    this.parseMs = performance.now() - started;
   }
 
   // z: array-like of latent_dim numbers -> Float32Array(numPixels) of pixels in [0, 1], row-major.
@@ -108,8 +139,8 @@ function parsePoints(p) {
 
 // The cached decoder / point set for a payload, parsing it if it carries the data; null if the
 // page has neither the data nor a cached copy (the caller then asks Python for it).
-function decoderFor(spec) {
-  if (!DECODERS.has(spec.hash) && spec.layers) DECODERS.set(spec.hash, new Decoder(spec));
+function decoderFor(spec, weights) {
+  if (!DECODERS.has(spec.hash) && weights) DECODERS.set(spec.hash, new Decoder(spec, weights));
   return DECODERS.get(spec.hash) || null;
 }
 

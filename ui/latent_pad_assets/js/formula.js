@@ -1,0 +1,45 @@
+// ---------------------------------------------------------------------------------------------
+// formula.js: the pipeline's mathematics typeset with KaTeX (vendor/katex, loaded before this
+// part as `katex`): static labels (data-tex attributes) once, and the live formula
+// z = μ + σ ⊙ ε with the current numbers on every change, redrawn only when its text changes.
+// ---------------------------------------------------------------------------------------------
+const TEX_COLOURS = { mu: "#d62728", eps: "#1f77b4", z: "#b8860b" };
+
+function renderTex(el, source, display = false) {
+  if (!el || el.__tex === source) return;
+  el.__tex = source;
+  try {
+    katex.render(source, el, { throwOnError: false, displayMode: display, output: "html" });
+  } catch (err) {
+    el.textContent = source;   // never leave a blank: show the source
+  }
+}
+
+function renderStaticTex(root) {
+  for (const el of root.querySelectorAll("[data-tex]")) renderTex(el, el.dataset.tex);
+}
+
+// 1.234 -> "1.23", -0.5 -> "-0.50" (KaTeX typesets the minus sign); null -> an em dash.
+function texNum(v, digits = 2) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "\\text{—}";
+  const t = Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v;
+  return t.toFixed(digits);
+}
+
+function texVec(values, digits = 2) {
+  return `\\left(${values.map((v) => texNum(v, digits)).join(",\\ ")}\\right)`;
+}
+
+const coloured = (colour, body) => `{\\color{${colour}}${body}}`;
+
+// "z = μ + σ ⊙ ε = (..) + (..) ⊙ (..) = (..)" for the two shown dimensions (more digits when σ is
+// small, so the sum can be checked by eye), or its plane coordinates on a PCA plane.
+function liveFormula(mu, sigma, eps, z, dims) {
+  const pick = (v) => dims.map((d) => v[d]);
+  const small = Math.min(...pick(sigma).filter((s) => s > 0), 1);
+  const digits = small < 0.1 ? 3 : 2;
+  return `z = ${coloured(TEX_COLOURS.mu, "\\mu")} + ${coloured(TEX_COLOURS.mu, "\\sigma")} \\odot ` +
+    `${coloured(TEX_COLOURS.eps, "\\varepsilon")} = ` +
+    `${coloured(TEX_COLOURS.mu, texVec(pick(mu), digits))} + ${coloured(TEX_COLOURS.mu, texVec(pick(sigma), digits))} ` +
+    `\\odot ${coloured(TEX_COLOURS.eps, texVec(pick(eps), 2))} = ${coloured(TEX_COLOURS.z, texVec(pick(z), digits))}`;
+}

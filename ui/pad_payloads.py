@@ -1,0 +1,130 @@
+"""What the pipeline component (ui/latent_pad.py) sends and receives, as plain data: checked
+vectors, the plane, the gallery points (base64 float32), the decoder's weights (one binary Arrow
+column), the sample cloud, the heat-map, and the commit it sends back. No Streamlit here."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import torch
+
+from vae_core.maths.projection import Projection
+from vae_core.models.export import packed_weights
+
+MAX_CLOUD = 200
+"""Most samples the cloud may hold (each is drawn in both planes and decoded in the browser)."""
+
+
+def floats(name: str, values: Sequence[float], length: int) -> list[float]:
+    try:
+        out = [float(v) for v in np.asarray(values, dtype=np.float64).reshape(-1)]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a sequence of {length} numbers ({exc})") from None
+    if len(out) != length:
+        raise ValueError(f"{name} must have {length} values (the model's latent_dim), got {len(out)}")
+    if not all(math.isfinite(v) for v in out):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return out
+
+
+def projection_payload(projection: Projection) -> dict:
+    """The plane for pad.js: origin, basis rows, axis labels, and dims [i, j] when it is the plane
+    of two latent dimensions (the pad then shows their values and holds the others by name)."""
+    dims = projection.dims
+    return {
+        "origin": projection.origin.tolist(),
+        "basis": projection.basis.tolist(),
+        "labels": list(projection.labels),
+        "dims": list(dims) if dims else None,
+    }
+
+
+def points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: int) -> dict:
+    """{"hash", "n", "xy": base64 float32 (n, 2) interleaved, "labels": base64 uint8 (n,)}."""
+    if not isinstance(points, (tuple, list)) or len(points) != 2:
+        raise ValueError("points must be a pair (codes float (N, 2) or (N, latent_dim), labels int (N,))")
+    codes = np.asarray(points[0], dtype=np.float32)
+    labels = np.asarray(points[1]).reshape(-1)
+    if codes.ndim != 2 or codes.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"points: codes must be (N, 2) or (N, latent_dim) with N labels, got "
+            f"{codes.shape} and {labels.shape[0]} labels"
+        )
+    if codes.shape[1] == latent_dim:
+        codes = projection.to_plane(torch.from_numpy(codes)).numpy().astype(np.float32)
+    elif codes.shape[1] != 2:
+        raise ValueError(f"points: codes must have 2 or {latent_dim} columns, got {codes.shape[1]}")
+    keep = np.isfinite(codes).all(axis=1)
+    codes, labels = codes[keep], labels[keep]
+    # Digits 0-9 keep their colour; anything else is drawn in a neutral colour (index 255).
+    labels = np.where((labels >= 0) & (labels <= 9), labels, 255).astype(np.uint8)
+    xy = np.ascontiguousarray(codes, dtype="<f4").tobytes()
+    lab = labels.tobytes()
+    digest = hashlib.sha256(xy + b"|" + lab).hexdigest()
+    return {
+        "hash": digest,
+        "n": int(codes.shape[0]),
+        "xy": base64.b64encode(xy).decode("ascii"),
+        "labels": base64.b64encode(lab).decode("ascii"),
+    }
+
+
+def normalise_commit(value: Any) -> dict | None:
+    if not isinstance(value, dict) or not isinstance(value.get("z"), list):
+        return None
+    try:
+        z = [float(v) for v in value["z"]]
+        eps_raw = value.get("eps")
+        eps = None
+        if isinstance(eps_raw, list) and any(e is not None for e in eps_raw):
+            eps = [None if e is None else float(e) for e in eps_raw]
+        mu = [float(v) for v in value["mu"]] if isinstance(value.get("mu"), list) else None
+        dims = value.get("dims") or [0, 1]
+        dims = (int(dims[0]), int(dims[1]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not all(math.isfinite(v) for v in z + (mu or []) + [e for e in (eps or []) if e is not None]):
+        return None
+    return {
+        "z": z,
+        "eps": eps,
+        "mu": mu,
+        "dims": dims,
+        "source": value.get("source"),
+        "input": value.get("input"),
+        "mode": value.get("mode"),
+    }
+
+
+def weights_table(spec: dict) -> tuple[str, pa.Table]:
+    """The decoder's weights as one Arrow column "w" (float16 bit patterns as uint16, or float32)."""
+    dtype, flat = packed_weights(spec)
+    column = flat.view("<u2") if dtype == "float16" else flat
+    return dtype, pa.table({"w": pa.array(column)})
+
+
+def cloud_payload(cloud: Any, latent_dim: int) -> list[list[float]] | None:
+    if cloud is None:
+        return None
+    array = np.asarray(cloud, dtype=np.float64)
+    if array.ndim != 2 or array.shape[1] != latent_dim or array.shape[0] > MAX_CLOUD:
+        raise ValueError(f"cloud must be (K, {latent_dim}) with K <= {MAX_CLOUD}, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError("cloud contains NaN or infinite values")
+    return np.round(array, 4).tolist()
+
+
+def heat_payload(heat: Any) -> dict | None:
+    if heat is None:
+        return None
+    box = [float(v) for v in heat["box"]]
+    if len(box) != 4 or not all(math.isfinite(v) for v in box) or box[1] <= box[0] or box[3] <= box[2]:
+        raise ValueError(f"heat box must be [x0, x1, y0, y1] with x0 < x1, y0 < y1, got {box}")
+    peak = [float(v) for v in heat["peak"]] if heat.get("peak") is not None else None
+    return {"src": "data:image/png;base64," + base64.b64encode(heat["png"]).decode("ascii"), "box": box, "peak": peak}
