@@ -75,9 +75,11 @@ from .pad_payloads import (
     floats,
     heat_payload,
     normalise_commit,
+    normalise_view,
     points_payload,
     projection_payload,
     weights_table,
+    window_payload,
 )
 
 __all__ = ["latent_pad", "COMPONENT_NAME"]
@@ -160,6 +162,8 @@ def latent_pad(
     mode: str = "z",
     default_view: str = "prior",
     view_key: str = "",
+    window: Sequence[float] | None = None,
+    on_view: Callable[[list[float]], None] | None = None,
     class_names: Sequence[str] | None = None,
     eps_limit: float = EPS_LIMIT,
 ) -> dict | None:
@@ -202,6 +206,10 @@ def latent_pad(
             ±eps_limit) or "mu" (μ moves, z follows with ε held).
         default_view: "q" (zoom so q(z|x)'s 3σ ellipse fills the z-plane) or "prior" (the
             whole plane), applied whenever view_key changes (a new model or input).
+        window: (cx, cy, half) latent units: the z-plane's window to show instead of
+            default_view when view_key changes (a zoom a link or the user kept); None: default_view.
+        on_view: optional callback run before the rerun with [cx, cy, half] after the user zoomed
+            or pressed a fit button (reported once the wheel has been still for 0.4 s).
         class_names: names of classes 0-9 for the legend (default the digits).
         eps_limit: the ε-plane shows and allows [-eps_limit, eps_limit]² (default EPS_LIMIT).
     Returns:
@@ -214,7 +222,8 @@ def latent_pad(
         ValueError: a spec without hash/latent_dim, mu/sigma/eps of the wrong length or not
             finite, sigma < 0, dims not two distinct indices below latent_dim, extent not
             positive, a cloud not (K, latent_dim) with K <= 200, a malformed heat box, a mode
-            or default_view not among the choices, or malformed points.
+            or default_view not among the choices, malformed points, or a window that is not
+            three finite numbers with a positive half-width.
     """
     if not isinstance(spec, dict) or "hash" not in spec or "latent_dim" not in spec:
         raise ValueError("spec must be a dict from vae_core.models.export.decoder_spec()")
@@ -246,6 +255,7 @@ def latent_pad(
         raise ValueError(f"mode must be 'z' or 'mu', got {mode!r}")
     if default_view not in ("q", "prior"):
         raise ValueError(f"default_view must be 'q' or 'prior', got {default_view!r}")
+    window_l = window_payload(window)
 
     sent = _sent()
     header = {k: spec[k] for k in _SPEC_HEADER_KEYS if k in spec}
@@ -289,12 +299,26 @@ def latent_pad(
         "mode": mode,
         "default_view": default_view,
         "view_key": str(view_key),
+        "window": window_l,
         "colours": list(DIGIT_COLOURS),
         "names": [str(n) for n in class_names] if class_names is not None else None,
     }
     if weights is not None:
         data["weights"] = weights
-    result = _COMPONENT(key=key, data=data, on_commit_change=_commit_callback, on_need_change=_resend_everything)
+
+    def _view_callback() -> None:
+        state = st.session_state.get(key)
+        view = normalise_view(state.get("view") if isinstance(state, dict) else None)
+        if on_view is not None and view is not None:
+            on_view(view)
+
+    result = _COMPONENT(
+        key=key,
+        data=data,
+        on_commit_change=_commit_callback,
+        on_need_change=_resend_everything,
+        on_view_change=_view_callback,
+    )
     sent.add(spec["hash"])
     st.session_state[f"{_SENT_KEY}_dtype_{spec['hash']}"] = header["weights_dtype"]
     if points_data is not None:

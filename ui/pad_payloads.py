@@ -102,6 +102,28 @@ def normalise_commit(value: Any) -> dict | None:
     }
 
 
+def window_payload(window: Any, name: str = "window") -> list[float] | None:
+    """A z-plane view [cx, cy, half] (centre and half-width, latent units) as three finite floats
+    with half > 0, or None for None. Raises ValueError naming `name` otherwise."""
+    if window is None:
+        return None
+    try:
+        cx, cy, half = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be three numbers [cx, cy, half], got {window!r}") from None
+    if not all(math.isfinite(v) for v in (cx, cy, half)) or half <= 0:
+        raise ValueError(f"{name} must be finite with a positive half-width, got {window!r}")
+    return [cx, cy, half]
+
+
+def normalise_view(value: Any) -> list[float] | None:
+    """The "view" trigger's payload {"window": [cx, cy, half]} checked, or None if malformed."""
+    try:
+        return window_payload(value.get("window") if isinstance(value, dict) else None)
+    except ValueError:
+        return None
+
+
 def weights_table(spec: dict) -> tuple[str, pa.Table]:
     """The decoder's weights as one Arrow column "w" (float16 bit patterns as uint16, or float32)."""
     dtype, flat = packed_weights(spec)

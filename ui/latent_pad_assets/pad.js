@@ -95,7 +95,7 @@ class Pad {
       point: () => this.projection.toPlane(this.mode === "mu" && !this.sigmaZero() ? this.mu : this.z),
       move: (a, b) => this.moveOnZPlane(a, b),
       home: () => this.projection.toPlane(this.mode === "mu" ? this.encMu : this.mu),
-      zoom: (factor, a, b) => { this.geometry.zoomAt(factor, a, b); this.redrawView(); },
+      zoom: (factor, a, b) => { this.geometry.zoomAt(factor, a, b); this.redrawView(); this.messaging.viewChanged(); },
     });
     this.epsInput = new PlaneInput(this, this.el.epsSvg, this.el.epsPlane, this.epsGeometry, {
       source: () => "eps",
@@ -120,6 +120,7 @@ class Pad {
     this.root.removeEventListener("click", this.clicks);
     this.modeInputs.forEach((input) => input.removeEventListener("change", this.modeChange));
     this.resizeObserver.disconnect();
+    clearTimeout(this.messaging.viewTimer);
     if (PADS.get(this.key) === this) PADS.delete(this.key);
     INSTANCES.delete(this.parent);
   }
@@ -133,7 +134,7 @@ class Pad {
     }
     PADS.set(this.key, this);
     const coloursChanged = !sameArray(data.colours, this.colours) || !sameArray(data.names || [], this.names);
-    const { redrawStatic, redrawPoints, refit, defaultView, hadWeights } = this.messaging.receive(data, setTriggerValue);
+    const { redrawStatic, redrawPoints, refit, defaultView, window, hadWeights } = this.messaging.receive(data, setTriggerValue);
     if (coloursChanged) this.drawing.legend(this.colours, this.names);
     this.root.dataset.specHash = data.spec.hash;
     this.root.dataset.specParses = String(specParses);
@@ -149,7 +150,8 @@ class Pad {
     const cloudKey = JSON.stringify([Array.from(this.mu), Array.from(this.sigma), this.cloudEps]);
     if (cloudKey !== this.cloudKey) { this.cloudKey = cloudKey; this.cloudDirty = true; }
 
-    if (refit) this.fit(defaultView, false);
+    if (refit && window) this.showWindow(window);
+    else if (refit) this.fit(defaultView, false);
     if (redrawStatic || refit) this.layout();
     else if (redrawPoints) this.drawing.points(this.pointSet, this.colours);
     this.drawing.heat(this.heat);
@@ -201,6 +203,12 @@ class Pad {
     if (redraw) this.redrawView();
   }
 
+  // A window Python kept (a link's zoom, or the user's own before a rerun): [cx, cy, half-width].
+  showWindow([cx, cy, half]) {
+    this.geometry.setView(cx, cy, half);
+    this.root.dataset.view = "kept";
+  }
+
   onToolbar(e) {
     const button = e.target.closest("button[data-act]");
     if (!button) return;
@@ -210,7 +218,8 @@ class Pad {
     else if (act === "zoom-in" || act === "zoom-out") {
       g.zoomAt(act === "zoom-in" ? 0.5 : 2, g.cx, g.cy);
       this.redrawView();
-    }
+    } else return;
+    this.messaging.viewChanged();
   }
 
   setMode(mode, byUser) {

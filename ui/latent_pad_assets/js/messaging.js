@@ -5,6 +5,7 @@
 // posterior's heat-map; the plane's projection, extent and colours. Triggers out: "commit" (on
 // release) and "need" (resend weights or points this page lacks).
 // ---------------------------------------------------------------------------------------------
+const VIEW_REPORT_MS = 400;      // a zoom is reported to Python once the wheel has been still this long
 const NEED_RETRY_MS = 3000;      // at most one "need" per hash this often, so a lost reply cannot loop
 const REQUESTED = new Map();     // hash -> performance.now() of our last "need" request
 
@@ -14,6 +15,7 @@ class PadMessaging {
     this.setTriggerValue = null;
     this.lastState = null;       // μ, σ, ε Python sent last time (we follow Python only when they change)
     this.lastViewKey = null;
+    this.viewTimer = null;
   }
 
   // Apply one message from Python; returns what needs redrawing.
@@ -65,7 +67,10 @@ class PadMessaging {
     // A new model or input: show q(z|x) (or the prior) afresh.
     const refit = data.view_key !== this.lastViewKey;
     this.lastViewKey = data.view_key;
-    return { redrawStatic, redrawPoints, refit, defaultView: data.default_view, hadWeights: Boolean(data.weights) };
+    return {
+      redrawStatic, redrawPoints, refit, defaultView: data.default_view, window: data.window || null,
+      hadWeights: Boolean(data.weights),
+    };
   }
 
   requestMissing(hashes) {
@@ -75,6 +80,16 @@ class PadMessaging {
     if (!ask.length || !this.setTriggerValue) return;
     ask.forEach((h) => REQUESTED.set(h, now));
     this.setTriggerValue("need", { hashes: ask });
+  }
+
+  // The user zoomed or pressed a fit button: tell Python the window once it has settled (so a
+  // link can carry it), not on every wheel event.
+  viewChanged() {
+    clearTimeout(this.viewTimer);
+    this.viewTimer = setTimeout(() => {
+      const g = this.pad.geometry;
+      if (this.setTriggerValue) this.setTriggerValue("view", { window: [g.cx, g.cy, g.half] });
+    }, VIEW_REPORT_MS);
   }
 
   commit(source, how) {
