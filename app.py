@@ -6,7 +6,7 @@ The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 import streamlit as st
 import torch
 
-from ui import explorer, maths_lab, train_page
+from ui import explorer, links, maths_lab, train_page
 from ui.state import load_or_explain, sidebar
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
@@ -15,14 +15,24 @@ torch.set_num_threads(1)
 st.set_page_config(page_title="VAE Latent Explorer", page_icon=":material/explore:", layout="wide")
 
 
-def explorer_page() -> None:
+def shared_sidebar():
+    """The sidebar's models and input, shared in the page's link, and the "copy link" button."""
     selection = sidebar()
+    if selection is not None:
+        links.share_selection(selection)
+    links.copy_link_button()
+    links.show_problems()
+    return selection
+
+
+def explorer_page() -> None:
+    selection = shared_sidebar()
     if selection is not None:
         explorer.render(selection)
 
 
 def maths_page() -> None:
-    selection = sidebar()
+    selection = shared_sidebar()
     if selection is None:
         return
     model_entry = selection.vae or selection.ae
@@ -31,11 +41,13 @@ def maths_page() -> None:
         maths_lab.render(model, selection.x, selection.caption)
 
 
-page = st.navigation(
-    [
-        st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
-        st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
-        st.Page(train_page.render, title="Train", icon=":material/model_training:", url_path="train"),
-    ]
-)
+PAGES = {
+    "explorer": st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
+    "maths": st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
+    "train": st.Page(train_page.render, title="Train", icon=":material/model_training:", url_path="train"),
+}
+page = st.navigation(list(PAGES.values()))
+path = next(name for name, p in PAGES.items() if p is page)
+links.open_link(path, PAGES)
+links.begin(path)
 page.run()

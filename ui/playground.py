@@ -20,7 +20,7 @@ from vae_core.constants import EPS_LIMIT
 from vae_core.maths.losses import negative_elbo
 from vae_core.maths.projection import Projection
 
-from . import posterior
+from . import links, posterior
 from .latent_pad import latent_pad
 from .pad_payloads import MAX_CLOUD
 from .planes import plane_choice, projection
@@ -105,6 +105,34 @@ def _resample(kind: str, latent_dim: int) -> None:
     _draw_cloud(kind, latent_dim, k)
 
 
+def _view_key(kind: str, stamp: str) -> str:
+    """Changes whenever the z-plane should be fitted afresh (a new model or input, Encoder, Prior)."""
+    return f"{stamp}|{st.session_state.get(f'pg_{kind}_refits', 0)}"
+
+
+def _keep_window(kind: str, view_key: str, window: list[float] | None) -> None:
+    """Remember the z-plane's window for this view (the user's zoom, or a link's)."""
+    st.session_state[f"pg_{kind}_window"] = (view_key, window)
+
+
+def _kept_window(kind: str, view_key: str) -> list[float] | None:
+    kept_key, window = st.session_state.get(f"pg_{kind}_window", (None, None))
+    return window if kept_key == view_key else None
+
+
+def _open_pending_link(kind: str, path: str, enc_mu: list[float], enc_sigma: list[float]) -> None:
+    """A link's μ, σ, ε and zoom (ui.links), once: clamped to the sliders' ranges."""
+    link = links.take_pending(kind, len(enc_mu))
+    if link is None:
+        return
+    mu_range, sigma_max = _slider_bounds(path, kind)
+    mu = [max(-mu_range, min(mu_range, m)) for m in (link.mu or enc_mu)]
+    sigma = [max(0.0, min(sigma_max, s_)) for s_ in (link.sigma or enc_sigma)]
+    _set_state(kind, mu, sigma, list(link.eps or [0.0] * len(enc_mu)))
+    if link.zoom is not None:
+        _keep_window(kind, _view_key(kind, st.session_state[f"pg_{kind}_stamp"]), list(link.zoom))
+
+
 def _slider_keys(kind: str, latent_dim: int) -> list[str]:
     return [_key(kind, what, j) for what in ("mu", "sigma", "eps") for j in range(latent_dim)]
 
@@ -138,6 +166,7 @@ def playground(selection: Selection) -> tuple:
     if st.session_state.get(f"pg_{kind}_stamp") != stamp:
         _reset_to_encoder(kind, enc_mu, enc_sigma)
         st.session_state[f"pg_{kind}_stamp"] = stamp
+    _open_pending_link(kind, entry["path"], enc_mu, enc_sigma)
     top[1].markdown(
         r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
         r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
@@ -238,6 +267,7 @@ def _live_playground(
     mu = [_current(_key(kind, "mu", j)) for j in range(d)]
     sigma = [0.0] * d if not vae else [_current(_key(kind, "sigma", j)) for j in range(d)]
     eps = [_current(_key(kind, "eps", j)) for j in range(d)]
+    view_key = _view_key(kind, stamp)
     heat = None
     if show_heat and exact:
         heat = posterior.posterior_map(path, selection.input_id, selection.x.numpy())
@@ -258,8 +288,17 @@ def _live_playground(
         projection=plane,
         mode="z",
         default_view="q" if vae else "prior",
-        view_key=f"{stamp}|{st.session_state.get(f'pg_{kind}_refits', 0)}",
+        view_key=view_key,
+        window=_kept_window(kind, view_key),
+        on_view=partial(_keep_window, kind, view_key),
         class_names=selection.class_names,
+    )
+    links.share(
+        model=kind,
+        mu=mu,
+        sigma=sigma if vae else None,
+        eps=eps if vae else None,
+        zoom=_kept_window(kind, view_key),
     )
 
     mu_t = torch.tensor([mu], dtype=torch.float32)

@@ -1,0 +1,62 @@
+"""The link's query string (ui/link_codec.py): written and read back, and bad text refused by name."""
+
+import pytest
+
+from ui.link_codec import MAX_DRAWING_CHARS, Link, link_params, parse_link
+
+
+def test_a_link_round_trips_through_its_query_parameters():
+    link = Link(
+        page="explorer",
+        dataset="fashion-mnist",
+        latent=2,
+        beta=0.5,
+        model="vae",
+        input=1234,
+        mu=(0.412, -1.03),
+        sigma=(0.0612, 0.058),
+        eps=(1.0, -0.25),
+        zoom=(0.41, -1.03, 0.2),
+        step=3,
+    )
+    params = link_params(link)
+    assert params["mu"] == "0.412,-1.03" and params["zoom"] == "0.41,-1.03,0.2" and params["beta"] == "0.5"
+    back, problems = parse_link(params)
+    assert problems == [] and back == link
+
+
+def test_a_drawn_input_needs_its_drawing():
+    back, problems = parse_link({"input": "drawn", "drawing": "AbC-_9"})
+    assert problems == [] and back.input == "drawn" and back.drawing == "AbC-_9"
+    back, problems = parse_link({"input": "drawn"})
+    assert back.input is None and problems == ["input is 'drawn' but the link has no drawing"]
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"mu": "one,two"}, "mu must be numbers"),
+        ({"sigma": "0.1,-0.2"}, "sigma must be ≥ 0"),
+        ({"eps": "nan,0"}, "eps must be finite"),
+        ({"zoom": "0,0,-1"}, "zoom's half-width must be positive"),
+        ({"zoom": "0,0"}, "zoom must be 3 numbers"),
+        ({"model": "gan"}, "model must be 'vae' or 'ae'"),
+        ({"page": "admin"}, "page must be one of"),
+        ({"input": "-3"}, "input must be a gallery row"),
+        ({"step": "9999999"}, "step must be a whole number"),
+        ({"beta": "0"}, "beta must be positive"),
+        ({"dataset": "../etc"}, "is not a dataset name"),
+        ({"drawing": "<script>"}, "drawing holds characters"),
+        ({"mu": "1," * 100 + "1"}, "mu is 201 characters long"),
+        ({"mu": ",".join(["0"] * 65)}, "at most 64"),
+        ({"drawing": "a" * (MAX_DRAWING_CHARS + 1)}, "drawing is 6,001 characters long"),
+    ],
+)
+def test_a_bad_parameter_is_dropped_with_a_message_naming_it(params, named):
+    link, problems = parse_link(params)
+    assert link == Link() and len(problems) == 1 and named in problems[0]
+
+
+def test_unknown_parameters_are_ignored_and_good_ones_kept_beside_bad_ones():
+    link, problems = parse_link({"utm_source": "x", "mu": "0.5,1", "sigma": "oops"})
+    assert link == Link(mu=(0.5, 1.0)) and len(problems) == 1 and "sigma" in problems[0]

@@ -1,0 +1,152 @@
+"""The query string of a shareable link: what a view is, written as short text and read back.
+
+A link names the page, the models (dataset, latent size, β, VAE or AE), the input (a gallery
+row, or "drawn" with the drawing's compact code), μ, σ and ε of q(z|x), the z-plane's zoom and
+the tour step, e.g.::
+
+    ?page=explorer&dataset=mnist&latent=2&beta=1&model=vae&input=1234
+     &mu=0.412,-1.03&sigma=0.061,0.058&eps=1,0&zoom=0.41,-1.03,0.2
+
+This module only converts (no Streamlit): `parse_link` turns untrusted query parameters into a
+`Link`, dropping what is malformed with a message that names it; `link_params` writes a `Link`
+back. ui/links.py applies a Link to the session and keeps the URL in step.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+PAGES = ("explorer", "maths", "train", "tour")
+MODELS = ("vae", "ae")
+MAX_VALUE_CHARS = 200
+"""Longest accepted value of any parameter but the drawing (a latent vector of 16 numbers fits)."""
+MAX_DRAWING_CHARS = 6000
+"""Longest accepted drawing code (vae_core.data.drawing caps it too)."""
+MAX_LATENT = 64
+"""Most numbers accepted in mu, sigma or eps."""
+_DATASET = re.compile(r"^[a-z0-9-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One view, as a link carries it; None: the link does not say (the app's default)."""
+
+    page: str | None = None
+    dataset: str | None = None
+    latent: int | None = None
+    beta: float | None = None
+    model: str | None = None
+    input: int | str | None = None  # a gallery row, or "drawn"
+    drawing: str | None = None  # vae_core.data.drawing.encode_drawing's text, with input "drawn"
+    mu: tuple[float, ...] | None = None
+    sigma: tuple[float, ...] | None = None
+    eps: tuple[float, ...] | None = None
+    zoom: tuple[float, float, float] | None = None  # the z-plane's window: centre x, y, half-width
+    step: int | None = None  # the tour's step, 0-based
+
+
+def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...]:
+    parts = text.split(",")
+    if len(parts) > MAX_LATENT:
+        raise ValueError(f"{name} has {len(parts)} numbers; at most {MAX_LATENT}")
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"{name} must be numbers separated by commas, got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"{name} must be finite numbers, got {text!r}")
+    if count is not None and len(values) != count:
+        raise ValueError(f"{name} must be {count} numbers, got {len(values)}")
+    return values
+
+
+def _one(name: str, text: str) -> object:
+    if name == "page":
+        if text not in PAGES:
+            raise ValueError(f"page must be one of {', '.join(PAGES)}, got {text!r}")
+        return text
+    if name == "dataset":
+        if not _DATASET.match(text):
+            raise ValueError(f"dataset {text!r} is not a dataset name")
+        return text
+    if name in ("latent", "step", "input"):
+        if name == "input" and text == "drawn":
+            return text
+        if not text.isdigit() or len(text) > 6:
+            what = "a gallery row (0, 1, …) or 'drawn'" if name == "input" else "a whole number ≥ 0"
+            raise ValueError(f"{name} must be {what}, got {text!r}")
+        return int(text)
+    if name == "beta":
+        (value,) = _numbers("beta", text, 1)
+        if value <= 0:
+            raise ValueError(f"beta must be positive, got {text!r}")
+        return value
+    if name == "model":
+        if text not in MODELS:
+            raise ValueError(f"model must be 'vae' or 'ae', got {text!r}")
+        return text
+    if name == "drawing":
+        if not re.fullmatch(r"[A-Za-z0-9_.~-]+", text):
+            raise ValueError("drawing holds characters a drawing code never has")
+        return text
+    if name == "zoom":
+        cx, cy, half = _numbers("zoom", text, 3)
+        if half <= 0:
+            raise ValueError(f"zoom's half-width must be positive, got {text!r}")
+        return (cx, cy, half)
+    values = _numbers(name, text)
+    if name == "sigma" and any(v < 0 for v in values):
+        raise ValueError(f"sigma must be ≥ 0, got {text!r}")
+    return values
+
+
+def parse_link(params: Mapping[str, str]) -> tuple[Link, list[str]]:
+    """Read a link's query parameters (untrusted text).
+
+    Args:
+        params: parameter name -> value (st.query_params, or a dict). Unknown names are ignored.
+    Returns:
+        (Link, problems): every parameter that could be read, and one message per parameter
+        that was dropped (too long, malformed, out of range), naming it. Never raises for bad
+        input; time and memory are bounded by MAX_VALUE_CHARS / MAX_DRAWING_CHARS.
+    """
+    known = {f.name for f in fields(Link)}
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for name in sorted(known & set(params)):
+        text = str(params[name])
+        limit = MAX_DRAWING_CHARS if name == "drawing" else MAX_VALUE_CHARS
+        if len(text) > limit:
+            problems.append(f"{name} is {len(text):,} characters long; at most {limit:,}")
+            continue
+        try:
+            values[name] = _one(name, text.strip())
+        except ValueError as exc:
+            problems.append(str(exc))
+    if values.get("input") == "drawn" and "drawing" not in values:
+        problems.append("input is 'drawn' but the link has no drawing")
+        values.pop("input")
+    return Link(**values), problems
+
+
+def _text(values) -> str:
+    return ",".join(format(float(v), ".6g") for v in values)
+
+
+def link_params(link: Link) -> dict[str, str]:
+    """The query parameters of a Link, in a fixed order, leaving out what it does not say."""
+    out: dict[str, str] = {}
+    for f in fields(Link):
+        value = getattr(link, f.name)
+        if value is None:
+            continue
+        if f.name in ("mu", "sigma", "eps", "zoom"):
+            out[f.name] = _text(value)
+        elif f.name == "beta":
+            out[f.name] = format(float(value), "g")
+        else:
+            out[f.name] = str(value)
+    return out

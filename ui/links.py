@@ -1,0 +1,203 @@
+"""Links that reopen the same view: the URL's query string follows the view, and opens it.
+
+How it works (ui/link_codec.py reads and writes the text):
+- `open_link` runs once per session, on its first script run: it reads st.query_params and seeds
+  the session state the widgets start from (dataset, latent size, β, the input, the model, the
+  tour step); μ, σ, ε and the zoom wait in PENDING until the playground has the model they
+  belong to (`take_pending`). A link to another page than the one opened switches to it.
+- Every full run starts with `begin(page)`; each part of the page then calls `share(...)` with
+  what it shows (the sidebar's selection, the playground's μ, σ, ε and zoom, the tour's step) and
+  the query string is rewritten when it differs. A fragment rerun shares again, so the URL
+  follows a slider or a drag too.
+- Parameters a link gets wrong are dropped, and the page says which (`show_problems`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v2 as components
+
+import vae_core
+
+from .link_codec import Link, link_params, parse_link
+from .state import Selection, get_gallery, set_kept, show_gallery_row
+
+APPLIED = "_link_applied"
+PENDING = "_link_pending"
+SHARED = "_link_shared"
+PROBLEMS = "_link_problems"
+DRAWING = "_drawing"
+"""Session key of the current drawing's code (vae_core.data.drawing.encode_drawing)."""
+TOUR_STEP = "tour_step"
+
+
+def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple[str, int | None]:
+    """Seed the sidebar's model widgets from the link; returns (dataset, latent_dim or None)."""
+    datasets = {e["dataset"] for e in entries}
+    dataset = "mnist" if "mnist" in datasets or not datasets else sorted(datasets)[0]
+    if link.dataset is not None:
+        if link.dataset in datasets:
+            dataset = link.dataset
+            set_kept("model_dataset", dataset)
+        else:
+            problems.append(f"dataset {link.dataset!r} has no shipped models")
+    in_dataset = [e for e in entries if e["dataset"] == dataset]
+    latent = None
+    if link.latent is not None:
+        if any(e["latent_dim"] == link.latent for e in in_dataset):
+            latent = link.latent
+            set_kept(f"model_latent_{dataset}", latent)
+        else:
+            problems.append(f"latent={link.latent}: no {dataset} model has that latent size")
+    if link.beta is not None and latent is not None:
+        betas = sorted({e["beta"] for e in in_dataset if e["kind"] == "vae" and e["latent_dim"] == latent})
+        if len(betas) > 1 and link.beta in betas:
+            set_kept(f"model_beta_{dataset}_{latent}", link.beta)
+        elif len(betas) > 1:
+            problems.append(f"beta={link.beta:g}: the shipped βs are {', '.join(f'{b:g}' for b in betas)}")
+    if link.model is not None:
+        set_kept("pg_model", link.model)
+    return dataset, latent
+
+
+def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
+    if link.input == "drawn":
+        from vae_core.data.drawing import decode_drawing  # noqa: PLC0415 - only links with a drawing need it
+
+        try:
+            decode_drawing(link.drawing)
+        except ValueError as exc:
+            problems.append(f"drawing: {exc}")
+            return
+        st.session_state[DRAWING] = link.drawing
+        set_kept("input_source", "Draw")
+    elif isinstance(link.input, int):
+        rows = len(get_gallery(dataset).labels)
+        if link.input < rows:
+            show_gallery_row(dataset, link.input)
+        else:
+            problems.append(f"input={link.input}: the {dataset} gallery has rows 0 to {rows - 1}")
+
+
+def open_link(page: str, pages: dict) -> None:
+    """On a session's first run, make the session show the view the URL names (once).
+
+    Args:
+        page: the url_path of the page being run ("explorer", "maths", "train", "tour").
+        pages: url_path -> st.Page, to switch to the page the link names.
+    """
+    if st.session_state.get(APPLIED):
+        return
+    st.session_state[APPLIED] = True
+    if not st.query_params:
+        return
+    link, problems = parse_link(st.query_params.to_dict())
+    entries, _ = vae_core.models.checkpoint.scan_models()
+    dataset, _ = _apply_models(link, entries, problems)
+    _apply_input(link, dataset, problems)
+    if link.step is not None:
+        st.session_state[TOUR_STEP] = link.step
+    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom)):
+        st.session_state[PENDING] = link
+    st.session_state[PROBLEMS] = problems
+    if link.page is not None and link.page != page and link.page in pages:
+        st.switch_page(pages[link.page], query_params=st.query_params.to_dict())
+
+
+def show_problems() -> None:
+    """Say (once) which parts of the link that opened this session were ignored, and why."""
+    problems = st.session_state.pop(PROBLEMS, None)
+    if problems:
+        st.warning("Parts of the link were ignored: " + "; ".join(problems) + ".", icon=":material/link_off:")
+
+
+def take_pending(kind: str, latent_dim: int) -> Link | None:
+    """The link's μ, σ, ε and zoom, once, for the playground of this model kind ("vae" or "ae")
+    and latent size; None when there are none (or they were for another kind). Vectors of the
+    wrong length are dropped with a message."""
+    link = st.session_state.get(PENDING)
+    if link is None or (link.model or "vae") != kind:
+        return None
+    del st.session_state[PENDING]
+    bad = [n for n in ("mu", "sigma", "eps") if getattr(link, n) is not None and len(getattr(link, n)) != latent_dim]
+    if bad:
+        st.warning(f"The link's {', '.join(bad)} did not have {latent_dim} numbers (the model's latent size): ignored.")
+        return Link(zoom=link.zoom)
+    return link
+
+
+def begin(page: str) -> None:
+    """At the start of a full run of `page`: the URL will describe this page afresh."""
+    st.session_state[SHARED] = {"page": page}
+
+
+def share(**values) -> None:
+    """Record what this part of the page shows (Link's fields; None leaves a field out) and
+    rewrite the query string if it changed."""
+    shared = st.session_state.setdefault(SHARED, {})
+    shared.update(values)
+    params = link_params(Link(**{k: v for k, v in shared.items() if v is not None}))
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def share_selection(selection: Selection) -> None:
+    """Share the sidebar's choice: dataset, latent size, β and the input (an upload cannot travel
+    in a link: the link then names no input)."""
+    entry = selection.vae or selection.ae
+    row: int | str | None = None
+    drawing = None
+    if "-gallery-" in selection.input_id:
+        row = int(selection.input_id.rsplit("-", 1)[1])
+    elif selection.input_id.startswith("drawn-") and st.session_state.get(DRAWING):
+        row, drawing = "drawn", st.session_state[DRAWING]
+    share(
+        dataset=selection.dataset,
+        latent=int(entry["latent_dim"]) if entry else None,
+        beta=float(entry["beta"]) if selection.vae else None,
+        input=row,
+        drawing=drawing,
+    )
+
+
+_COPY_HTML = """<div class="cl-root" data-testid="copy-link">
+<button type="button" class="cl-button">Copy link to this view</button>
+<input class="cl-url" type="text" readonly aria-label="Link to this view" hidden>
+</div>"""
+_COPY_CSS = """
+.cl-root { display: flex; flex-direction: column; gap: 0.4rem; }
+.cl-button { font: inherit; font-size: 0.9rem; padding: 0.35rem 0.75rem; border-radius: 0.5rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
+  color: var(--st-text-color, #31333f); cursor: pointer; }
+.cl-button:hover { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
+.cl-url { font: inherit; font-size: 0.75rem; width: 100%; box-sizing: border-box; padding: 0.25rem; }
+"""
+_COPY_JS = """
+export default function (component) {
+  const root = component.parentElement.querySelector(".cl-root");
+  if (!root || root.dataset.bound) return;
+  root.dataset.bound = "1";
+  const button = root.querySelector(".cl-button"), field = root.querySelector(".cl-url");
+  button.addEventListener("click", async () => {
+    const url = window.location.href;   // Streamlit keeps the query string in step with the view
+    field.value = url; field.hidden = false; root.dataset.url = url;
+    try {
+      await navigator.clipboard.writeText(url);
+      button.textContent = "Copied ✓"; root.dataset.copied = "true";
+    } catch (err) {
+      field.select(); button.textContent = "Select the link below and copy it";
+      root.dataset.copied = "false";
+    }
+    setTimeout(() => { button.textContent = "Copy link to this view"; }, 2500);
+  });
+}
+"""
+_COPY_LINK = components.component("copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS)
+
+
+def copy_link_button() -> None:
+    """A sidebar button that copies the page's URL (this view's link) to the clipboard; where the
+    browser refuses the clipboard (plain http on another host) it shows the link selected."""
+    with st.sidebar:
+        _COPY_LINK(key="copy_link")
+        st.caption("The link reopens this page, input, μ, σ, ε and zoom. An uploaded picture stays here.")
