@@ -10,7 +10,14 @@ from PIL import Image
 
 from vae_core.maths.latent import LatentGrid, inverse_cdf_axis
 from vae_core.viz.animation import StripFrames, grid_png, interpolation_gif, strip_png
-from vae_core.viz.latent_space_figures import HOLE_COLOUR, confidence_curve, grid_figure, path_scatter, zoom_box
+from vae_core.viz.latent_space_figures import (
+    HOLE_COLOUR,
+    confidence_curve,
+    grid_figure,
+    path_scatter,
+    shown_codes,
+    zoom_box,
+)
 
 
 def _codes():
@@ -22,10 +29,11 @@ def test_path_scatter_carries_rows_draws_the_path_on_top_and_zooms_to_it():
     codes, labels = _codes()
     path = np.linspace([0.0, 0.0], [10.0, 5.0], 6)
     confidence = [0.99, 0.95, 0.3, 0.2, 0.8, 0.97]
+    whole = path_scatter(codes, labels, "AE", path, zoom=False, rows=np.arange(300) + 1000)
+    assert [t.name for t in whole.data][:10] == [str(k) for k in range(10)]
+    assert list(whole.data[3].customdata) == list(range(1090, 1120))  # each point knows its gallery row
     fig = path_scatter(codes, labels, "AE", path, confidence, rows=np.arange(300) + 1000)
     names = [t.name for t in fig.data]
-    assert names[:10] == [str(k) for k in range(10)]
-    assert list(fig.data[3].customdata) == list(range(1090, 1120))  # each point knows its gallery row
     path_trace = fig.data[names.index("path")]
     assert path_trace.line.width >= 4 and names.index("path") > 9  # thick, and after (over) the codes
     holes = next(t for t in fig.data if t.name.startswith("hole"))
@@ -33,8 +41,22 @@ def test_path_scatter_carries_rows_draws_the_path_on_top_and_zooms_to_it():
     x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
     assert x_range[0] < 0 and x_range[1] > 10 and y_range[0] < 0 and y_range[1] > 5
     assert x_range[1] - x_range[0] < np.ptp(codes[:, 0]) / 3  # zoomed in, not the whole blob
-    whole = path_scatter(codes, labels, "AE", path, zoom=False)
     assert whole.layout.xaxis.range is None and not any(t.name.startswith("hole") for t in whole.data)
+
+
+def test_a_zoomed_scatter_draws_only_the_codes_near_its_window_and_at_most_the_cap():
+    codes, labels = _codes()
+    path = np.linspace([0.0, 0.0], [10.0, 5.0], 6)
+    (x0, x1), (y0, y1) = box = zoom_box(path, codes)
+    keep = shown_codes(codes, box)
+    near = (np.abs(codes[:, 0] - (x0 + x1) / 2) <= (x1 - x0)) & (np.abs(codes[:, 1] - (y0 + y1) / 2) <= (y1 - y0))
+    assert keep.tolist() == near.tolist() and 0 < keep.sum() < len(codes)
+    fig = path_scatter(codes, labels, "AE", path)
+    drawn = sorted(int(r) for t in fig.data[: len(fig.data)] if t.customdata is not None for r in t.customdata)
+    assert drawn == np.flatnonzero(keep).tolist() and f"({keep.sum()} drawn near the path)" in fig.layout.title.text
+    capped = shown_codes(codes, None, limit=40)
+    assert capped.sum() == 40 and capped.tolist() == shown_codes(codes, None, limit=40).tolist()
+    assert shown_codes(codes, None).all()  # 300 codes: under the cap, all drawn
 
 
 def test_zoom_box_contains_the_path():

@@ -29,6 +29,8 @@ __all__ = [
     "class_spread_bars",
     "grid_figure",
     "zoom_box",
+    "shown_codes",
+    "MAX_SCATTER_POINTS",
     "verdict_colour",
     "tick_every",
     "HOLE_COLOUR",
@@ -55,6 +57,27 @@ def zoom_box(path: np.ndarray, codes: np.ndarray, margin: float = 0.6) -> tuple[
     return [float(low[0] - pad[0]), float(high[0] + pad[0])], [float(low[1] - pad[1]), float(high[1] + pad[1])]
 
 
+MAX_SCATTER_POINTS = 1500
+"""Most codes path_scatter draws: every SVG marker costs the browser layout time (two scatters
+of 5,000 took seconds of a new tab's main thread), and at this size the classes' shapes show."""
+
+
+def shown_codes(codes: np.ndarray, box: tuple[list[float], list[float]] | None, limit: int = MAX_SCATTER_POINTS):
+    """Which codes float (N, 2) a scatter draws: those within box (x and y ranges) widened by half
+    its size on every side (room to pan), or all without a box; then, if more than `limit`, an
+    evenly spaced subset of them (every k-th, so the same codes every time). Bool mask (N,)."""
+    keep = np.ones(len(codes), dtype=bool)
+    if box is not None:
+        for axis, (low, high) in enumerate(box):
+            pad = 0.5 * (high - low)
+            keep &= (codes[:, axis] >= low - pad) & (codes[:, axis] <= high + pad)
+    where = np.flatnonzero(keep)
+    if len(where) > limit:
+        keep[:] = False
+        keep[where[np.linspace(0, len(where) - 1, limit).round().astype(int)]] = True
+    return keep
+
+
 def path_scatter(
     codes: np.ndarray,
     labels: np.ndarray,
@@ -78,21 +101,26 @@ def path_scatter(
             customdata so a click can make that image the input.
         zoom: axes around the path (zoom_box); False shows every code.
     Returns:
-        plotly Figure: one Scattergl trace per class (customdata = gallery row), then the path
-        (a white casing under a thick black line), "hole" frames, and the stars "A" and "B", all
-        WebGL traces too: WebGL draws above SVG, so only a later WebGL trace is drawn on top.
+        plotly Figure: one Scatter trace per class (customdata = gallery row) of the codes
+        shown_codes picks (at most MAX_SCATTER_POINTS; the title says when some are left out),
+        then the path (a white casing under a thick black line), "hole" frames, and the stars
+        "A" and "B".
     """
     codes, labels, path = np.asarray(codes), np.asarray(labels), np.asarray(path)
     rows = np.arange(len(labels)) if rows is None else np.asarray(rows)
     names = list(class_names) if class_names is not None else [str(d) for d in range(10)]
     x_label, y_label = axis_labels
+    box = zoom_box(path, codes) if zoom else None
+    keep = shown_codes(codes, box)
+    if not keep.all():
+        title += f" ({int(keep.sum()):,} drawn{' near the path' if zoom else ''})"
     fig = go.Figure()
     for k in range(10):
-        sel = labels == k
+        sel = (labels == k) & keep
         if not sel.any():
             continue
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=codes[sel, 0],
                 y=codes[sel, 1],
                 mode="markers",
@@ -109,7 +137,7 @@ def path_scatter(
     if confidence is not None:
         frame_text = [f"frame {i + 1}: confidence {c:.2f}" for i, c in enumerate(confidence)]
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=path[:, 0],
             y=path[:, 1],
             mode="lines",
@@ -120,7 +148,7 @@ def path_scatter(
         )
     )
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(
             x=path[:, 0],
             y=path[:, 1],
             mode="lines+markers",
@@ -135,7 +163,7 @@ def path_scatter(
         holes = np.asarray(confidence) < HOLE
         if holes.any():
             fig.add_trace(
-                go.Scattergl(
+                go.Scatter(
                     x=path[holes, 0],
                     y=path[holes, 1],
                     mode="markers",
@@ -147,7 +175,7 @@ def path_scatter(
             )
     for name, point in (("A", path[0]), ("B", path[-1])):
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=[point[0]],
                 y=[point[1]],
                 mode="markers+text",
@@ -173,8 +201,8 @@ def path_scatter(
     grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
     fig.update_xaxes(title_text=x_label, **grid)
     fig.update_yaxes(title_text=y_label, scaleanchor="x", scaleratio=1, **grid)
-    if zoom:
-        x_range, y_range = zoom_box(path, codes)
+    if box is not None:
+        x_range, y_range = box
         fig.update_xaxes(range=x_range)
         fig.update_yaxes(range=y_range)
     return fig
