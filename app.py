@@ -51,3 +51,4 @@ path = next(name for name, p in PAGES.items() if p is page)
 links.open_link(path, PAGES)
 links.begin(path)
 page.run()
+links.share()  # a page that shares nothing else still names itself
