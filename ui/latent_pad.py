@@ -70,6 +70,7 @@ from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT
 from vae_core.maths.projection import Projection, axes_projection
 from vae_core.viz.images import to_png
 
+from .inline_assets import inline_component, read_assets
 from .pad_payloads import (
     cloud_payload,
     floats,
@@ -106,7 +107,7 @@ _JS_PARTS = (
 
 
 def _asset(name: str) -> str:
-    return (_ASSETS / name).read_text(encoding="utf-8")
+    return read_assets(_ASSETS, name)
 
 
 def _katex() -> str:
@@ -119,19 +120,18 @@ def _katex() -> str:
     )
 
 
-def _module() -> str:
-    """The component's JavaScript: KaTeX, the parts, then pad.js (the Pad and the entry point)."""
-    return "\n".join([_katex(), *(_asset(f"js/{part}.js") for part in _JS_PARTS), _asset("pad.js")])
-
-
-def _css() -> str:
-    """KaTeX's rules (its @font-face rules dropped: Streamlit's page already declares the same
-    KaTeX fonts, and the relative font URLs would not resolve here), then the pad's own."""
-    return _FONT_FACE.sub("", _asset("vendor/katex/katex.min.css")) + "\n" + _asset("pad.css")
-
-
-# Defined once at import: registering the same name again on every rerun would be wasteful.
-_COMPONENT = st.components.v2.component(COMPONENT_NAME, html=_asset("pad.html"), css=_css(), js=_module())
+# Defined once at import (ui/inline_assets.py). JavaScript: KaTeX, the parts, then pad.js (the Pad
+# and the entry point). CSS: KaTeX's rules (its @font-face rules dropped: Streamlit's page already
+# declares the same KaTeX fonts, and the relative font URLs would not resolve here), then the pad's.
+_COMPONENT = inline_component(
+    COMPONENT_NAME,
+    _ASSETS,
+    html="pad.html",
+    css=["pad.css"],
+    js=[*(f"js/{part}.js" for part in _JS_PARTS), "pad.js"],
+    css_before=_FONT_FACE.sub("", _asset("vendor/katex/katex.min.css")),
+    js_before=_katex(),
+)
 
 
 def _sent() -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -17,6 +18,7 @@ from vae_core.maths.latent import encode_images
 from vae_core.models.export import decoder_spec
 from vae_core.viz.images import image_from_upload, to_png
 
+from .draw_pad import drawn_input
 from .text import escape_markdown
 from .trained import swap_in
 
@@ -40,6 +42,8 @@ def get_decoder_spec(path: str) -> dict:
     return decoder_spec(get_model(path))
 
 
+SOURCES = ["Gallery", "Upload a picture", "Draw"]
+"""The sidebar's input sources."""
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
 DATASET_TITLES = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
@@ -67,7 +71,7 @@ class Selection:
     vae: dict | None
     ae: dict | None
     x: torch.Tensor  # float (1, 1, 28, 28) in [0, 1]
-    label: int | None  # class, or None for an upload
+    label: int | None  # class, or None for an upload or a drawing
     input_id: str  # changes whenever the input changes
     caption: str
     dataset: str = "mnist"  # the models' dataset; the gallery and class names follow it
@@ -211,11 +215,15 @@ def sidebar() -> Selection | None:
     source = kept(
         st.sidebar.radio,
         "Source",
-        ["Gallery", "Upload a picture"],
+        SOURCES,
         horizontal=True,
         key="input_source",
         label_visibility="collapsed",
     )
+    if source == "Draw":
+        drawn = drawn_input(*_drawing_encoder(vae or ae))
+        if drawn is not None:
+            return Selection(vae, ae, drawn.x, None, drawn.input_id, "your drawing", dataset)
     if source == "Upload a picture":
         upload = st.sidebar.file_uploader(
             "A picture of one digit or garment (PNG, JPEG, …)",
@@ -271,6 +279,17 @@ def sidebar() -> Selection | None:
     caption = f"gallery #{row}: a {names[digit]}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
     return Selection(vae, ae, x, digit, f"{dataset}-gallery-{row}", caption, dataset)
+
+
+def _drawing_encoder(entry: dict) -> tuple:
+    """(encode, name) for the drawing's readout: the model's x -> (mu(x), sigma(x)), or None if
+    its file cannot be loaded (the page itself says why)."""
+    name = "VAE" if entry["kind"] == "vae" else "AE"
+    try:
+        model = get_model(entry["path"])
+    except (ValueError, FileNotFoundError):
+        return None, name
+    return partial(encode_input, model), name
 
 
 def encode_input(model, x: torch.Tensor) -> tuple[list[float], list[float]]:

@@ -9,7 +9,7 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from plotly.colors import hex_to_rgb, sequential
 
-__all__ = ["to_uint8", "tile", "to_png", "density_png", "image_from_upload", "MAX_UPLOAD_PIXELS"]
+__all__ = ["to_uint8", "tile", "to_png", "density_png", "image_from_upload", "mnist_from_ink", "MAX_UPLOAD_PIXELS"]
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
@@ -112,12 +112,30 @@ def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
         pil.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BOX)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValueError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
-    array = _ink(pil)
-    ink = np.argwhere(array > 0.05)
-    if ink.size == 0:
+    return mnist_from_ink(_ink(pil), name)
+
+
+def mnist_from_ink(ink: np.ndarray, name: str = "image") -> torch.Tensor:
+    """The MNIST framing of a picture's ink: float32 (1, 1, 28, 28) in [0, 1].
+
+    Crop to the bounding box of the ink (pixels > 0.05), scale it with Lanczos resampling so its
+    longer side is 20 pixels (aspect kept), and centre that box in a black 28 x 28 image (LeCun
+    et al. 1998 centre the digit's mass; the box centre is used here, for uploads and drawings
+    alike). Shared by image_from_upload and vae_core.data.drawing.image_from_drawing.
+
+    Args:
+        ink: float (H, W) in [0, 1], 1 = stroke (white on black). name: shown in error messages.
+    Raises:
+        ValueError: ink is not 2-D, or is blank (no pixel above 0.05: no digit found).
+    """
+    array = np.asarray(ink, dtype=np.float32)
+    if array.ndim != 2:
+        raise ValueError(f"{name}: ink must be a 2-D array, got shape {array.shape}")
+    where = np.argwhere(array > 0.05)
+    if where.size == 0:
         raise ValueError(f"{name}: the image is blank (no digit found)")
-    (top, left), (bottom, right) = ink.min(0), ink.max(0) + 1
-    crop = Image.fromarray(np.uint8(array[top:bottom, left:right] * 255))
+    (top, left), (bottom, right) = where.min(0), where.max(0) + 1
+    crop = Image.fromarray(np.uint8(np.clip(array[top:bottom, left:right], 0.0, 1.0) * 255))
     side = max(crop.width, crop.height)
     crop = crop.resize(
         (max(1, round(crop.width * 20 / side)), max(1, round(crop.height * 20 / side))), Image.Resampling.LANCZOS
