@@ -11,10 +11,12 @@ the text it is given on every run.
 drawn_input draws the canvas and, under it, the 28 x 28 image the model sees (the uploads' MNIST
 framing: vae_core.data.drawing.image_from_drawing) and the encoder's μ(x), σ(x) for it. That part
 is an st.fragment: a stroke reruns just it (about 15 ms of work), so the new μ, σ are on screen
-at once, and it then asks for a full rerun (st.rerun) for the rest of the page to follow the new
-input. Before that it pauses FLUSH_PAUSE_S: a new run starts by dropping the messages the server
-has not yet sent (AppSession._clear_queue), and the pause lets its event loop send the fragment's
-output first. benchmarks/drawing.py times pen-up to the new μ, σ on screen (target <= 150 ms;
+at once. The rest of the page follows in a full rerun, which the canvas asks for (its trigger
+"follow") once it has received the fragment's output: a new run starts by dropping the messages
+the server has not yet sent (AppSession._clear_queue), so an st.rerun() straight from the fragment
+could drop the readout. The fragment writes the readout before the canvas (the canvas's slot is
+placed above it), so the canvas hearing back means the readout arrived first.
+benchmarks/drawing.py times pen-up to the new μ, σ on screen (target <= 150 ms;
 a full rerun alone took ~210 ms: the heavy page sections hold the GIL while the sidebar's
 messages wait to be sent).
 
@@ -25,7 +27,6 @@ readout is the sidebar container ``.st-key-draw_readout``.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -57,8 +58,8 @@ PAD_KEY = "draw_pad"
 READOUT_KEY = "draw_readout"
 _PAGE_KEY = "_drawing_page"
 """Session key: the drawing text the last full run of the page was built on."""
-FLUSH_PAUSE_S = 0.015
-"""Pause after the fragment's output, before the full rerun (see the module docstring)."""
+FOLLOW_KEY = "_draw_follow"
+"""Session key: the drawing text whose readout the canvas has received (its "follow" trigger)."""
 Encode = Callable[[torch.Tensor], tuple[list[float], list[float]]]
 SHOWN_DIMS = 4
 """μ and σ are written out in full up to this many dimensions; beyond, the first SHOWN_DIMS."""
@@ -92,18 +93,29 @@ def _store(key: str) -> None:
         st.session_state[DRAWING_KEY] = code
 
 
-def draw_pad(code: str, key: str = PAD_KEY) -> None:
+def _follow(key: str) -> None:
+    """on_follow_change: the canvas has the fragment's output for this text (see the docstring)."""
+    state = st.session_state.get(key)
+    code = state.get("follow") if isinstance(state, dict) else None
+    if isinstance(code, str):
+        st.session_state[FOLLOW_KEY] = code
+
+
+def draw_pad(code: str, key: str = PAD_KEY, page_stale: bool = False) -> None:
     """Draw the canvas showing the drawing `code` (encode_drawing's text, already validated);
-    a new stroke, undo or clear stores the new text under DRAWING_KEY and reruns the script."""
+    a new stroke, undo or clear stores the new text under DRAWING_KEY and reruns the script.
+    page_stale: the page below was built on another drawing; the canvas then sends "follow"
+    with `code` once it has received this run's output."""
     data = {
         "key": key,
         "code": code,
+        "page_stale": bool(page_stale),
         "levels": LEVELS,
         "pen": PEN_WIDTH,
         "max_points": MAX_POINTS,
         "max_strokes": MAX_STROKES,
     }
-    _COMPONENT(key=key, data=data, on_drawing_change=partial(_store, key))
+    _COMPONENT(key=key, data=data, on_drawing_change=partial(_store, key), on_follow_change=partial(_follow, key))
 
 
 def format_vector(values: Sequence[float], shown: int = SHOWN_DIMS) -> str:
@@ -140,7 +152,8 @@ def _sidebar_part(encode: Encode | None, model_name: str) -> None:
     code, count, x, problem = _current()
     if problem:
         st.error(escape_markdown(f"Could not read the drawing: {problem}", 300) + ". Draw a new one.")
-    draw_pad(code)
+    canvas = st.container()  # filled last, so the readout below reaches the browser first
+    stale = st.session_state.get(_PAGE_KEY) != code
     if x is None:
         st.info("Draw a digit on the black square. Until then the input is a gallery image.")
     else:
@@ -155,8 +168,9 @@ def _sidebar_part(encode: Encode | None, model_name: str) -> None:
                 st.markdown(
                     f"**{model_name}** · {strokes}  \nμ(x) = {format_vector(mu)}  \nσ(x) = {format_vector(sigma)}"
                 )
-    if st.session_state.get(_PAGE_KEY) != code:
-        time.sleep(FLUSH_PAUSE_S)
+    with canvas:
+        draw_pad(code, page_stale=stale)
+    if stale and st.session_state.pop(FOLLOW_KEY, None) == code:
         st.rerun()  # only in a run of this fragment alone: the rest of the page follows the drawing
 
 

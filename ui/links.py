@@ -19,6 +19,7 @@ import streamlit.components.v2 as components
 
 import vae_core
 
+from .draw_pad import DRAWING_KEY as DRAWING
 from .link_codec import Link, link_params, parse_link
 from .state import Selection, get_gallery, set_kept, show_gallery_row
 
@@ -26,8 +27,6 @@ APPLIED = "_link_applied"
 PENDING = "_link_pending"
 SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
-DRAWING = "_drawing"
-"""Session key of the current drawing's code (vae_core.data.drawing.encode_drawing)."""
 TOUR_STEP = "tour_step"
 
 

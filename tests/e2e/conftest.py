@@ -31,11 +31,17 @@ from pathlib import Path
 import pytest
 
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 
     from e2e_harness import APPS, CHROMIUM, CHROMIUM_ARGS, REPO, ScriptRunTracker, StreamlitServer
 except ImportError:  # pragma: no cover - reported as a skip below (no browser path is needed then)
     sync_playwright = None
+
+
+if sync_playwright is not None:
+    # expect()'s own default is 5 s; on a loaded 2-core CI machine a new tab's pipeline can take
+    # longer to be ready. A bound, not a sleep: every expect still returns as soon as it holds.
+    expect.set_options(timeout=30_000)
 
 
 def _skip_reason() -> str | None:

@@ -19,6 +19,10 @@ import pytest
 pytest.importorskip("playwright")
 
 import torch  # noqa: E402
+from draw_helpers import choose_draw as _choose_draw  # noqa: E402
+from draw_helpers import drawing_code as _code  # noqa: E402
+from draw_helpers import stroke as _stroke  # noqa: E402
+from draw_helpers import strokes as _strokes  # noqa: E402
 from PIL import Image  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
@@ -63,36 +67,6 @@ def _readout_mu(page: Page) -> list[float]:
     match = re.search(r"μ\(x\) = \(([^)]*)\)", text)
     assert match, text
     return [float(v.replace("−", "-")) for v in match.group(1).split(",")]
-
-
-def _choose_draw(page: Page) -> None:
-    with expect_rerun(page):
-        page.locator(SIDEBAR).get_by_text("Draw", exact=True).click()
-    page.wait_for_function("() => window.__drawPad && window.__drawPad.keys().length > 0")
-
-
-def _stroke(page: Page, points: list[tuple[float, float]]) -> None:
-    """Drag the mouse through the canvas points (x, y in [0, 1]); the release reruns the app."""
-
-    def at(x, y):
-        p = page.evaluate("([x, y]) => window.__drawPad.clientPoint(x, y)", [x, y])
-        return p["x"], p["y"]
-
-    page.mouse.move(*at(*points[0]))
-    page.mouse.down()
-    for a, b in zip(points, points[1:], strict=False):
-        for k in (1, 2, 3):
-            page.mouse.move(*at(a[0] + (b[0] - a[0]) * k / 3, a[1] + (b[1] - a[1]) * k / 3))
-    with expect_rerun(page):
-        page.mouse.up()
-
-
-def _strokes(page: Page) -> int:
-    return page.evaluate("window.__drawPad.stats().strokes")
-
-
-def _code(page: Page) -> str:
-    return page.evaluate("window.__drawPad.code()")
 
 
 def test_drawing_a_stroke_changes_mu(page: Page, app_url, vae):

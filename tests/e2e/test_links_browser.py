@@ -8,6 +8,7 @@ import pytest
 
 pytest.importorskip("playwright")
 
+from draw_helpers import choose_draw, drawing_code, stroke  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from e2e_harness import expect_rerun, open_app  # noqa: E402
@@ -74,6 +75,30 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_context(page: Page, brow
         assert reopened["input"] == shown["input"]
         for name in ("mu", "sigma", "eps", "window"):
             assert reopened[name] == pytest.approx(shown[name], abs=1e-3), name
+        assert reopened["pixels"] == pytest.approx(shown["pixels"], abs=2e-3)
+        expect(other.locator(EXCEPTION)).to_have_count(0)
+    finally:
+        fresh.close()
+
+
+def test_a_link_carries_a_drawing_compactly(page: Page, browser: Browser, app_url):
+    open_app(page, app_url)
+    choose_draw(page)
+    stroke(page, [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)])
+    stroke(page, [(0.3, 0.2), (0.75, 0.2)])
+    code = drawing_code(page)
+    page.wait_for_function("c => location.search.includes('drawing=' + c)", arg=code)
+    shown = _view(page)
+    link = page.evaluate("location.href")
+    assert "input=drawn" in link and len(link) < 600
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        other = fresh.new_page()
+        open_app(other, link)
+        assert other.evaluate("window.__drawPad.code()") == code  # the canvas shows the same strokes
+        reopened = _view(other)
+        assert reopened["input"] == shown["input"]
+        assert reopened["mu"] == pytest.approx(shown["mu"], abs=1e-3)
         assert reopened["pixels"] == pytest.approx(shown["pixels"], abs=2e-3)
         expect(other.locator(EXCEPTION)).to_have_count(0)
     finally:

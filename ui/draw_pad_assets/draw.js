@@ -100,6 +100,12 @@ class DrawPad {
     this.maxPoints = data.max_points;
     this.maxStrokes = data.max_strokes;
     const code = data.code || "";
+    // The canvas is drawn after the μ, σ readout (ui/draw_pad.py), so once this data is here the
+    // readout is on screen too: now ask Python to bring the rest of the page up to this drawing.
+    if (data.page_stale && code === this.latestSent && this.followed !== code && this.setTriggerValue) {
+      this.followed = code;
+      setTriggerValue("follow", code);
+    }
     if (code !== this.lastPython) {
       this.lastPython = code;
       if (code === this.latestSent) {
