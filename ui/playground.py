@@ -48,7 +48,7 @@ def _key(kind: str, what: str, j: int) -> str:
     return f"pg_{kind}_{what}_{j}"
 
 
-def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
+def slider_bounds(path: str, kind: str) -> tuple[float, float]:
     """(mu_range, sigma_max) wide enough for every gallery code of this model."""
     mu, sigma = gallery_codes(path)
     mu_range = max(4.0, float(np.ceil(np.abs(mu).max() * 1.1)))
@@ -177,7 +177,7 @@ def _live_playground(
     """What a slider, a button or a drag reruns: the controls, the pipeline, the sliders, the numbers."""
     d = model.latent_dim
     vae = kind == "vae"
-    mu_range, sigma_max = _slider_bounds(path, kind)
+    mu_range, sigma_max = slider_bounds(path, kind)
     exact = vae and d == 2
 
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
