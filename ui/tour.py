@@ -96,10 +96,10 @@ def render(finish_page=None) -> None:
     current = STEPS[step]
     facts = current.facts(ctx)
     revealed = bool(st.session_state.get(revealed_key(current.key)))
-    text, view = st.columns([2, 3], gap="large")
+    text, view = st.columns([4, 5], gap="large")
     with text:
         st.subheader(current.title)
-        st.caption(f"Lesson step {current.lesson} · the input: the first 2 of the MNIST gallery (#{ctx.row})")
+        st.caption(f"Lesson step {current.lesson} · “this 2” is the first 2 of the MNIST gallery (#{ctx.row})")
         st.latex(current.formula)
         if facts is None:
             st.warning(

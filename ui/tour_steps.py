@@ -278,7 +278,7 @@ STEPS: tuple[Step, ...] = (
         "lvm",
         "A latent variable model",
         "3",
-        r"p_\theta(x) = \int p_\theta(x\mid z)\,p(z)\,dz,\qquad p(z) = \mathcal{N}(0, I)",
+        r"\begin{aligned}p_\theta(x) &= \int p_\theta(x\mid z)\,p(z)\,dz \\ p(z) &= \mathcal{N}(0, I)\end{aligned}",
         facts.lvm_facts,
         _lvm_body,
         "With μ = 0 and σ = 1 (the **Prior** button), z = ε is a draw from the prior. Drag ε: which digits live "
@@ -293,7 +293,8 @@ STEPS: tuple[Step, ...] = (
         r"q_\phi(z\mid x) = \mathcal{N}\big(\mu_\phi(x),\ \operatorname{diag}\sigma_\phi(x)^2\big)",
         facts.q_facts,
         _q_body,
-        "On the prior's scale, q(z|x) is the tiny mark at μ. Predict: how many times narrower than the prior is it?",
+        "On the prior's scale, q(z|x) hides under the star at μ. Predict: how many times narrower than the prior "
+        "is it?",
         "Zoom to q(z|x)",
         _q_answer,
     ),
@@ -301,12 +302,12 @@ STEPS: tuple[Step, ...] = (
         "elbo",
         "The ELBO and its gap",
         "5",
-        r"\begin{aligned}\log p(x) &\ge \mathrm{ELBO} = \mathbb{E}_{q}\big[\log p(x\mid z)\big]"
-        r" - \mathrm{KL}\big(q(z\mid x)\,\|\,p(z)\big) \\"
-        r" \log p(x) - \mathrm{ELBO} &= \mathrm{KL}\big(q(z\mid x)\,\|\,p(z\mid x)\big)\end{aligned}",
+        r"\begin{aligned}\mathrm{ELBO} &= \mathbb{E}_{q}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q\,\|\,p(z)\big)"
+        r" \\ &\le \log p(x) \\ \log p(x) - \mathrm{ELBO} &= \mathrm{KL}\big(q\,\|\,p(z\mid x)\big)\end{aligned}",
         facts.elbo_facts,
         _elbo_body,
-        "Predict where the true posterior p(z|x) lies relative to q's ellipse — on it, or beside it?",
+        "Here q is short for q(z|x). Predict where the true posterior p(z|x) lies relative to q's ellipse — on it, "
+        "or beside it?",
         "Show the true posterior",
         _elbo_answer,
     ),
@@ -314,8 +315,8 @@ STEPS: tuple[Step, ...] = (
         "gradient",
         "Sampling blocks the gradient",
         "6",
-        r"\nabla_\phi\,\mathbb{E}_{q_\phi}[f(z)] = \int \nabla_\phi q_\phi(z)\, f(z)\, dz"
-        r"\;\ne\; \mathbb{E}_{q_\phi}\big[\nabla_\phi f(z)\big]",
+        r"\begin{aligned}\nabla_\phi\,\mathbb{E}_{q_\phi}[f(z)] &= \int \nabla_\phi q_\phi(z)\, f(z)\, dz \\"
+        r" &\ne \mathbb{E}_{q_\phi}\big[\nabla_\phi f(z)\big]\end{aligned}",
         facts.gradient_facts,
         _gradient_body,
         "Backpropagate log p(x|z) for this 2 with z = Normal(μ, σ).sample(). Predict: what is `mu.grad`?",
@@ -326,7 +327,7 @@ STEPS: tuple[Step, ...] = (
         "reparam",
         "The reparameterization trick",
         "7",
-        r"\begin{aligned}z &= \mu_\phi(x) + \sigma_\phi(x) \odot \varepsilon,\quad \varepsilon \sim \mathcal{N}(0, I)"
+        r"\begin{aligned}z &= \mu_\phi(x) + \sigma_\phi(x) \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)"
         r" \\ \nabla_\phi\,\mathbb{E}_{q_\phi}[f(z)] &= \mathbb{E}_{\varepsilon}"
         r"\big[\nabla_\phi f(\mu + \sigma \odot \varepsilon)\big]\end{aligned}",
         facts.reparam_facts,
@@ -351,8 +352,9 @@ STEPS: tuple[Step, ...] = (
         "kl",
         "What the KL buys: AE vs VAE",
         "11",
-        r"-\mathrm{ELBO}_\beta = \underbrace{-\mathbb{E}_q[\log p(x\mid z)]}_{\text{an AE has only this}}"
-        r" + \beta\,\mathrm{KL}\big(q(z\mid x)\,\|\,\mathcal{N}(0, I)\big)",
+        r"\begin{aligned}-\mathrm{ELBO}_\beta = &\underbrace{-\mathbb{E}_q[\log p(x\mid z)]}"
+        r"_{\text{an AE has only this}}"
+        r" \\ &+ \beta\,\mathrm{KL}\big(q(z\mid x)\,\|\,\mathcal{N}(0, I)\big)\end{aligned}",
         facts.kl_facts,
         _kl_body,
         "The AE's straight line from the 2 to the 9 crosses a hole. Predict: how many holes does the VAE's cross?",
@@ -363,7 +365,8 @@ STEPS: tuple[Step, ...] = (
         "generate",
         "Generate from the prior",
         "12",
-        r"z \sim \mathcal{N}(0, I),\quad x \sim p_\theta(x\mid z);\qquad \text{grid: } z = \Phi^{-1}(u)",
+        r"\begin{aligned}&z \sim \mathcal{N}(0, I),\quad x \sim p_\theta(x\mid z) \\"
+        r" &\text{grid: } z = \Phi^{-1}(u),\ u \in [0.05, 0.95]^2\end{aligned}",
         facts.generate_facts,
         _generate_body,
         "Predict: does the VAE's grid show all ten digits? Does the AE's, over the box its codes fill?",

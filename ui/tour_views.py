@@ -98,7 +98,14 @@ def _commit(step_key: str, commit: dict) -> None:
         state["eps"] = [0.0 if e is None else float(e) for e in commit["eps"]]
 
 
-def _pad(ctx: TourContext, step_key: str, kind: str, state: dict, heat: dict | None = None) -> None:
+AE_EXTENT = 12.0
+"""The AE step's z-plane spans ±12 (three quarters of the AE's codes; the whole space reaches ±190,
+where the input's code and the holes between the clusters would be too small to see)."""
+
+
+def _pad(
+    ctx: TourContext, step_key: str, kind: str, state: dict, heat: dict | None = None, extent: float | None = None
+) -> None:
     path = _path(ctx, kind)
     enc_mu, enc_sigma = encode_input(get_model(path), ctx.x_tensor)
     latent_pad(
@@ -112,7 +119,7 @@ def _pad(ctx: TourContext, step_key: str, kind: str, state: dict, heat: dict | N
         cloud=state["cloud"],
         heat=heat,
         key=pad_key(step_key),
-        extent=slider_bounds(path, kind)[0],
+        extent=extent or slider_bounds(path, kind)[0],
         on_commit=partial(_commit, step_key),
         mode="z",
         default_view=state["view"],
@@ -142,10 +149,11 @@ def _new_draw(step_key: str) -> None:
 
 def _autoencoder(ctx: TourContext, facts: dict, revealed: bool) -> None:
     state = _pad_state("autoencoder", lambda: _encoder_state(ctx, "ae", "prior"))
-    _pad(ctx, "autoencoder", "ae", state)
+    _pad(ctx, "autoencoder", "ae", state, extent=AE_EXTENT)
     st.caption(
         "Left to right: x, its code, the (inert) ε-plane, the z-plane with every gallery image's code coloured "
-        "by digit, and the decoded x̂. A plain AE has σ = 0: drag the star to move the code itself."
+        "by digit (the plane shown spans ±12; the AE's codes reach ±190), and the decoded x̂. A plain AE has "
+        "σ = 0: drag the star to move the code itself."
     )
 
 
@@ -209,16 +217,16 @@ def _elbo(ctx: TourContext, facts: dict, revealed: bool) -> None:
     heat = posterior_map(ctx.vae_path, ctx.input_id, ctx.x) if revealed else None
     _pad(ctx, "elbo", "vae", state, heat=heat)
     c1, c2, c3 = st.columns(3)
-    c1.metric("log p(x), exact", f"{facts['log_px']:.2f} nats")
-    c2.metric("ELBO of q", f"{facts['elbo']:.2f} nats")
-    c3.metric("gap", f"{facts['gap']:.2f} nats" if revealed else "?", help="log p(x) − ELBO = KL(q(z|x) ‖ p(z|x))")
+    c1.metric("log p(x), exact (nats)", f"{facts['log_px']:.2f}")
+    c2.metric("ELBO of q (nats)", f"{facts['elbo']:.2f}")
+    c3.metric("gap (nats)", f"{facts['gap']:.2f}" if revealed else "?", help="log p(x) − ELBO = KL(q(z|x) ‖ p(z|x))")
 
 
-_BACKWARD = """mu, sigma = model.encode(x)             # the encoder's output, in the graph
-z = Normal(mu, sigma).sample()           # one draw from q(z|x)
-log_px_z = -bce(model.decode_logits(z), x).sum()
+_BACKWARD = """mu, sigma = model.encode(x)     # in the graph
+z = Normal(mu, sigma).sample()   # z ~ q(z|x)
+log_px_z = -bce(model.decode_logits(z), x)
 log_px_z.backward()
-mu.grad                                   # ?"""
+mu.grad                          # ?"""
 
 
 def _gradient(ctx: TourContext, facts: dict, revealed: bool) -> None:
@@ -240,8 +248,10 @@ def _reveal_eps(ctx: TourContext, facts: dict) -> None:
 
 
 def _mc(ctx: TourContext, facts: dict, revealed: bool) -> None:
+    fig = variance_figure(facts["curve"], facts["closed"], facts["label"], height=460)
+    fig.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0})  # below: the column is narrow
     st.plotly_chart(
-        variance_figure(facts["curve"], facts["closed"], facts["label"], height=380),
+        fig,
         key="tour_mc_variance",
         config=_NO_MODEBAR,
     )
