@@ -52,7 +52,11 @@ def _reveal(ctx, facts: dict, step: int) -> None:
 
 
 def _header(step: int) -> None:
-    st.title("Guided tour: from an autoencoder to a VAE")
+    st.title("Guided tour")
+    st.caption(
+        f"From an autoencoder to a VAE in {STEP_COUNT} steps. Each step: read, predict the answer to its "
+        "question, then let the live view show you."
+    )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.progress((step + 1) / STEP_COUNT, text=f"Step {step + 1} of {STEP_COUNT}: {TITLES[step]}")
     st.session_state[_JUMP_KEY] = step

@@ -302,8 +302,9 @@ STEPS: tuple[Step, ...] = (
         "elbo",
         "The ELBO and its gap",
         "5",
-        r"\begin{aligned}\mathrm{ELBO} &= \mathbb{E}_{q}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q\,\|\,p(z)\big)"
-        r" \\ &\le \log p(x) \\ \log p(x) - \mathrm{ELBO} &= \mathrm{KL}\big(q\,\|\,p(z\mid x)\big)\end{aligned}",
+        r"\begin{gathered}\mathrm{ELBO} = \mathbb{E}_{q}\big[\log p(x\mid z)\big] - \mathrm{KL}\big(q\,\|\,p(z)\big)"
+        r" \\ \mathrm{ELBO} \le \log p(x) \\"
+        r" \log p(x) - \mathrm{ELBO} = \mathrm{KL}\big(q\,\|\,p(z\mid x)\big)\end{gathered}",
         facts.elbo_facts,
         _elbo_body,
         "Here q is short for q(z|x). Predict where the true posterior p(z|x) lies relative to q's ellipse — on it, "
@@ -327,9 +328,9 @@ STEPS: tuple[Step, ...] = (
         "reparam",
         "The reparameterization trick",
         "7",
-        r"\begin{aligned}z &= \mu_\phi(x) + \sigma_\phi(x) \odot \varepsilon,\qquad \varepsilon \sim \mathcal{N}(0, I)"
-        r" \\ \nabla_\phi\,\mathbb{E}_{q_\phi}[f(z)] &= \mathbb{E}_{\varepsilon}"
-        r"\big[\nabla_\phi f(\mu + \sigma \odot \varepsilon)\big]\end{aligned}",
+        r"\begin{gathered}z = \mu_\phi(x) + \sigma_\phi(x) \odot \varepsilon,\quad \varepsilon \sim \mathcal{N}(0, I)"
+        r" \\ \nabla_\phi\,\mathbb{E}_{q_\phi}[f(z)] = \mathbb{E}_{\varepsilon}"
+        r"\big[\nabla_\phi f(\mu + \sigma \odot \varepsilon)\big]\end{gathered}",
         facts.reparam_facts,
         _reparam_body,
         "Predict: where will z land if ε = (1, 0)? Then drag ε there on the ε-plane, or reveal it.",
