@@ -232,9 +232,10 @@ mu.grad                          # ?"""
 def _gradient(ctx: TourContext, facts: dict, revealed: bool) -> None:
     st.code(_BACKWARD, language="python")
     if revealed:
-        st.plotly_chart(
-            gradient_flow_figure(facts["comparison"], height=340), key="tour_gradient_flow", config=_NO_MODEBAR
-        )
+        fig = gradient_flow_figure(facts["comparison"], height=400)
+        fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})  # below: the column is narrow
+        fig.update_annotations(font_size=11)
+        st.plotly_chart(fig, key="tour_gradient_flow", config=_NO_MODEBAR)
 
 
 def _reparam(ctx: TourContext, facts: dict, revealed: bool) -> None:
@@ -285,8 +286,7 @@ def _generate(ctx: TourContext, facts: dict, revealed: bool) -> None:
     )
     _pad(ctx, "generate", "vae", state)
     grids = (("vae", ctx.vae_path, "inverse-cdf"), ("ae", ctx.ae_path, "linear"))
-    columns = st.columns(2 if revealed else 1)
-    for column, (kind, path, spacing) in zip(columns, grids[: len(columns)], strict=True):
+    for kind, path, spacing in grids if revealed else grids[:1]:  # stacked: the column is narrow
         data = judged_grid(path, GRID_N, spacing, ("dims", 0, 1), (0.0, 0.0))
         fig = grid_figure(
             as_latent_grid(data),
@@ -297,7 +297,7 @@ def _generate(ctx: TourContext, facts: dict, revealed: bool) -> None:
             overlay=revealed,
             height=420,
         )
-        column.plotly_chart(fig, key=f"tour_generate_grid_{kind}", config=_NO_MODEBAR)
+        st.plotly_chart(fig, key=f"tour_generate_grid_{kind}", config=_NO_MODEBAR)
 
 
 VIEWS: dict[str, View] = {
