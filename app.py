@@ -6,7 +6,7 @@ The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 import streamlit as st
 import torch
 
-from ui import explorer, links, maths_lab, train_page
+from ui import explorer, links, maths_lab, tour, train_page
 from ui.state import load_or_explain, sidebar
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
@@ -41,7 +41,15 @@ def maths_page() -> None:
         maths_lab.render(model, selection.x, selection.caption)
 
 
+def tour_page() -> None:
+    tour.render(finish_page=PAGES["explorer"])
+    links.share(step=tour.current_step() + 1)  # as the page shows it: "Step 1 of 10" is step=1
+    links.copy_link_button()
+    links.show_problems()
+
+
 PAGES = {
+    "tour": st.Page(tour_page, title="Tour", icon=":material/school:", url_path="tour"),
     "explorer": st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
     "maths": st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
     "train": st.Page(train_page.render, title="Train", icon=":material/model_training:", url_path="train"),

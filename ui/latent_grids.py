@@ -17,7 +17,7 @@ from .chart_picks import chart_key, pick_cell, rerun_if_picked
 from .judged import judged_grid
 from .state import Selection, encode_input, get_model, load_or_explain
 
-__all__ = ["grid_section", "missing_classes"]
+__all__ = ["grid_section", "missing_classes", "as_latent_grid"]
 
 GRID_MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 
@@ -27,6 +27,17 @@ def missing_classes(labels, confidence, classes: int = 10) -> list[int]:
     labels, confidence: (n, n) arrays of the classifier's verdicts."""
     present = {int(k) for k, c in zip(labels.ravel(), confidence.ravel(), strict=True) if c >= RECOGNISABLE}
     return [k for k in range(classes) if k not in present]
+
+
+def as_latent_grid(data: dict) -> LatentGrid:
+    """The LatentGrid of a ui.judged.judged_grid result (its numpy arrays back as tensors)."""
+    return LatentGrid(
+        torch.from_numpy(data["images"]),
+        torch.from_numpy(data["x_axis"]),
+        torch.from_numpy(data["y_axis"]),
+        data["spacing"],
+        tuple(data["axis_labels"]),
+    )
 
 
 @st.fragment
@@ -73,13 +84,7 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
                 continue
             base = tuple(encode_input(model, selection.x)[0]) if latent_dim > 2 else (0.0,) * latent_dim
             data = judged_grid(entry["path"], n, spacing, choice, base)
-            grid = LatentGrid(
-                torch.from_numpy(data["images"]),
-                torch.from_numpy(data["x_axis"]),
-                torch.from_numpy(data["y_axis"]),
-                data["spacing"],
-                tuple(data["axis_labels"]),
-            )
+            grid = as_latent_grid(data)
             labels, confidence = data["labels"], data["confidence"]
             fig = grid_figure(grid, f"{title}: decoded grid", labels, confidence, names, overlay=overlay)
             key = chart_key(f"grid_{kind}")

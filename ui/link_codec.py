@@ -45,7 +45,7 @@ class Link:
     sigma: tuple[float, ...] | None = None
     eps: tuple[float, ...] | None = None
     zoom: tuple[float, float, float] | None = None  # the z-plane's window: centre x, y, half-width
-    step: int | None = None  # the tour's step, 0-based
+    step: int | None = None  # the tour's step, counted from 1 as the page shows it
 
 
 def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...]:

@@ -22,12 +22,12 @@ import vae_core
 from .draw_pad import DRAWING_KEY as DRAWING
 from .link_codec import Link, link_params, parse_link
 from .state import Selection, get_gallery, set_kept, show_gallery_row
+from .tour_steps import STEP_KEY as TOUR_STEP
 
 APPLIED = "_link_applied"
 PENDING = "_link_pending"
 SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
-TOUR_STEP = "tour_step"
 
 
 def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple[str, int | None]:
@@ -95,7 +95,7 @@ def open_link(page: str, pages: dict) -> None:
     dataset, _ = _apply_models(link, entries, problems)
     _apply_input(link, dataset, problems)
     if link.step is not None:
-        st.session_state[TOUR_STEP] = link.step
+        st.session_state[TOUR_STEP] = max(0, link.step - 1)  # links count steps from 1
     if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom)):
         st.session_state[PENDING] = link
     st.session_state[PROBLEMS] = problems

@@ -48,7 +48,7 @@ def _key(kind: str, what: str, j: int) -> str:
     return f"pg_{kind}_{what}_{j}"
 
 
-def _slider_bounds(path: str, kind: str) -> tuple[float, float]:
+def slider_bounds(path: str, kind: str) -> tuple[float, float]:
     """(mu_range, sigma_max) wide enough for every gallery code of this model."""
     mu, sigma = gallery_codes(path)
     mu_range = max(4.0, float(np.ceil(np.abs(mu).max() * 1.1)))
@@ -125,7 +125,7 @@ def _open_pending_link(kind: str, path: str, enc_mu: list[float], enc_sigma: lis
     link = links.take_pending(kind, len(enc_mu))
     if link is None:
         return
-    mu_range, sigma_max = _slider_bounds(path, kind)
+    mu_range, sigma_max = slider_bounds(path, kind)
     mu = [max(-mu_range, min(mu_range, m)) for m in (link.mu or enc_mu)]
     sigma = [max(0.0, min(sigma_max, s_)) for s_ in (link.sigma or enc_sigma)]
     _set_state(kind, mu, sigma, list(link.eps or [0.0] * len(enc_mu)))
@@ -206,7 +206,7 @@ def _live_playground(
     """What a slider, a button or a drag reruns: the controls, the pipeline, the sliders, the numbers."""
     d = model.latent_dim
     vae = kind == "vae"
-    mu_range, sigma_max = _slider_bounds(path, kind)
+    mu_range, sigma_max = slider_bounds(path, kind)
     exact = vae and d == 2
 
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")

@@ -1,0 +1,131 @@
+"""The guided tour page: the lesson (../shared/LESSON.md) one step at a time, each step's text
+next to the live view it talks about, with Back / Next, a progress bar and a "try it" question.
+
+The current step is the plain session key ``tour_step`` (int, 0-based; ui.tour_steps.STEP_KEY):
+not a widget's key, so it survives a visit to another page, and code elsewhere (the URL's query
+parameters) may set it before the page runs; it is clamped to [0, STEP_COUNT). Back, Next and the
+step picker go through _go, which also clears the target step's view state, so each visit starts
+in the state the step's text describes (ui/tour_views.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .tour_facts import tour_context
+from .tour_steps import STEP_COUNT, STEP_KEY, STEPS, TITLES
+from .tour_views import VIEWS, revealed_key, state_prefix
+
+__all__ = ["render", "current_step"]
+
+_JUMP_KEY = "tour_jump"
+
+
+def current_step() -> int:
+    """The tour's step from session state, clamped to [0, STEP_COUNT) (0 if missing or not a number)."""
+    try:
+        step = int(st.session_state.get(STEP_KEY, 0))
+    except (TypeError, ValueError):
+        step = 0
+    return min(max(step, 0), STEP_COUNT - 1)
+
+
+def _go(step: int) -> None:
+    """Button callback: make `step` current and start it afresh."""
+    step = min(max(int(step), 0), STEP_COUNT - 1)
+    prefix = state_prefix(STEPS[step].key)
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    st.session_state[STEP_KEY] = step
+
+
+def _jumped() -> None:
+    _go(st.session_state[_JUMP_KEY])
+
+
+def _reveal(ctx, facts: dict, step: int) -> None:
+    key = STEPS[step].key
+    st.session_state[revealed_key(key)] = True
+    view = VIEWS[key]
+    if view.reveal is not None:
+        view.reveal(ctx, facts)
+
+
+def _header(step: int) -> None:
+    st.title("Guided tour")
+    st.caption(
+        f"From an autoencoder to a VAE in {STEP_COUNT} steps. Each step: read, predict the answer to its "
+        "question, then let the live view show you."
+    )
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.progress((step + 1) / STEP_COUNT, text=f"Step {step + 1} of {STEP_COUNT}: {TITLES[step]}")
+    st.session_state[_JUMP_KEY] = step
+    right.selectbox(
+        "Go to step",
+        range(STEP_COUNT),
+        format_func=lambda k: f"{k + 1}. {TITLES[k]}",
+        key=_JUMP_KEY,
+        on_change=_jumped,
+    )
+
+
+def _navigation(step: int, finish_page) -> None:
+    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
+    row.button(
+        "Back", icon=":material/arrow_back:", key="tour_back", on_click=_go, args=(step - 1,), disabled=step == 0
+    )
+    row.caption(f"Step {step + 1} of {STEP_COUNT}")
+    if step < STEP_COUNT - 1:
+        row.button(
+            "Next", icon=":material/arrow_forward:", key="tour_next", type="primary", on_click=_go, args=(step + 1,)
+        )
+    elif row.button("Finish: open the Explorer", icon=":material/explore:", key="tour_finish", type="primary"):
+        if finish_page is not None:
+            st.switch_page(finish_page)
+
+
+def render(finish_page=None) -> None:
+    """The tour page. finish_page: the st.Page the last step's Finish button opens (the Explorer)."""
+    step = current_step()
+    st.session_state[STEP_KEY] = step
+    _header(step)
+    ctx = tour_context()
+    if ctx is None:
+        st.error(
+            "The tour needs the shipped 2-D MNIST VAE (β = 1) and plain autoencoder in models/: restore them with "
+            "`git checkout -- models` (see models/README.md)."
+        )
+        _navigation(step, finish_page)
+        return
+    current = STEPS[step]
+    facts = current.facts(ctx)
+    revealed = bool(st.session_state.get(revealed_key(current.key)))
+    text, view = st.columns([4, 5], gap="large")
+    with text:
+        st.subheader(current.title)
+        st.caption(f"Lesson step {current.lesson} · “this 2” is the first 2 of the MNIST gallery (#{ctx.row})")
+        st.latex(current.formula)
+        if facts is None:
+            st.warning(
+                "This step measures with the digit classifier, and models/classifiers/ has none: restore it with "
+                "`git checkout -- models`."
+            )
+        else:
+            st.markdown(current.body(facts))
+            with st.container(border=True):
+                st.markdown(f"**Try it.** {current.prompt}")
+                if revealed:
+                    st.success(current.answer(facts), icon=":material/lightbulb:")
+                else:
+                    st.button(
+                        current.reveal_label,
+                        icon=":material/visibility:",
+                        key=f"tour_reveal_{current.key}",
+                        on_click=_reveal,
+                        args=(ctx, facts, step),
+                    )
+    with view:
+        if facts is not None:
+            VIEWS[current.key].render(ctx, facts, revealed)
+    st.divider()
+    _navigation(step, finish_page)
