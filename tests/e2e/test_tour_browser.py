@@ -78,3 +78,20 @@ def test_predict_then_reveal_where_z_lands_for_eps_1_0(page: Page, tour_url):
     expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_contain_text("to the right of")
     expect(page.get_by_text(f"Now: ε = (1.00, 0.00), z = μ + σ ⊙ ε = {vector(facts['z'])}.")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_the_tour_step_travels_in_the_link(page: Page, tour_url, browser):
+    open_app(page, tour_url)
+    for _ in range(3):
+        with expect_rerun(page):
+            page.get_by_role("button", name="Next", exact=True).click()
+    _expect_step(page, 3)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '4'")
+    link = page.evaluate("location.href")
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        other = fresh.new_page()
+        open_app(other, link)
+        _expect_step(other, 3)  # a fresh browser opens the same step
+    finally:
+        fresh.close()
