@@ -11,7 +11,7 @@ pytest.importorskip("playwright")
 from draw_helpers import choose_draw, drawing_code, stroke  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-from e2e_harness import expect_rerun, open_app  # noqa: E402
+from e2e_harness import expect_rerun, open_app, wait_for_app_idle  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 KEY = "pg_vae_pad"
@@ -87,7 +87,9 @@ def test_a_link_carries_a_drawing_compactly(page: Page, browser: Browser, app_ur
     stroke(page, [(0.5, 0.15), (0.5, 0.5), (0.5, 0.85)])
     stroke(page, [(0.3, 0.2), (0.75, 0.2)])
     code = drawing_code(page)
+    # The full rerun that follows the drawing writes the link first (sidebar), then the pipeline.
     page.wait_for_function("c => location.search.includes('drawing=' + c)", arg=code)
+    wait_for_app_idle(page)
     shown = _view(page)
     link = page.evaluate("location.href")
     assert "input=drawn" in link and len(link) < 600
