@@ -261,3 +261,23 @@ def expect_rerun(page: Page, timeout: float = APP_TIMEOUT_MS) -> Iterator[None]:
     yield
     tracker.wait_for(target, timeout)
     wait_for_app_idle(page, timeout)
+
+
+EXPLORER_CHARTS = 7
+"""Plotly charts in the Explorer's sections 2-3 (the holes bars; per model a scatter, a confidence
+curve and a grid), drawn once the learner scrolls down to them (ui/below_fold.py)."""
+
+
+def scroll_to_charts(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:
+    """On the Explorer: scroll section 2 into view, which asks the server for the charts below the
+    first screen, and wait until all EXPLORER_CHARTS are drawn (already there: no rerun)."""
+    first = page.locator(".st-key-holes_spread_later")
+    if first.count():
+        with expect_rerun(page, timeout):
+            first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        """n => { const g = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+                  return g.length >= n && g.every(e => e._fullLayout); }""",
+        arg=EXPLORER_CHARTS,
+        timeout=timeout,
+    )

@@ -7,14 +7,20 @@ baseline) on free localhost ports, drives Debian's Chromium with Playwright and 
 
     first_render_s                  a new tab on the running server (the models already loaded
                                     by an earlier session) -> the app idle, every element drawn,
-                                    and both planes of the pipeline ready for input; median
+                                    and both planes of the pipeline ready for input; median. The
+                                    Plotly charts of sections 2-3 are not elements yet: they wait
+                                    for a scroll (ui/below_fold.py), timed next
+    charts_after_scroll_s           in each such tab, scrolling section 2 into view -> all seven
+                                    charts of sections 2-3 drawn; median
     slider_to_image_ms_p50 / _p95   keyboard change of the VAE's μ1 slider (PageUp/PageDown,
                                     alternating) -> the pipeline's x̂ redrawn for the new z; the
                                     page's own clock from keydown to the decode
     control_to_settled_ms_p50 / _p95  the same key press -> the app idle again (its rerun done)
     baseline_slider_to_image_ms_p50 the probe app's one slider -> its new PNG decoded, and the ratio
     switch_model_ms_p50 / _max      click VAE <-> AE -> the app idle and the other model's pipeline
-                                    ready
+                                    ready (charts not yet drawn)
+    switch_model_charts_ms_p50      the same in a tab scrolled once, its charts drawn (a switch
+                                    redraws them)
     pad_fps                         animation frames per second during a scripted 3 s drag of z
                                     on the z-plane (ε following) at the "fit q(z|x)" zoom
     pad_eps_fps                     the same while dragging ε on the ε-plane
@@ -39,7 +45,16 @@ import time
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app, wait_for_app_idle
+from e2e_harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    StreamlitServer,
+    expect_rerun,
+    open_app,
+    scroll_to_charts,
+    wait_for_app_idle,
+)
 
 # Times keydown -> the new image decoded, both on the page's performance.now() clock.
 OBSERVER_JS = """caption => {
@@ -129,10 +144,11 @@ def pipeline_latencies(page: Page, key: str, label: str, samples: int, warmup: i
     return image, settled
 
 
-def first_render_seconds(browser: Browser, url: str, tabs: int) -> list[float]:
-    """Seconds from opening a new tab to: app idle, pipeline ready, both planes laid out."""
+def first_render_seconds(browser: Browser, url: str, tabs: int) -> tuple[list[float], list[float]]:
+    """Seconds from opening a new tab to: app idle, pipeline ready, both planes laid out; and, per
+    tab, seconds from then scrolling down to section 2 until its and section 3's charts are drawn."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
-    out = []
+    out, charts = [], []
     for _ in range(tabs):
         page = context.new_page()
         page.set_default_timeout(60_000)
@@ -146,9 +162,12 @@ def first_render_seconds(browser: Browser, url: str, tabs: int) -> list[float]:
             "() => [...document.querySelectorAll('[data-testid=stImage] img')].every(i => i.complete)"
         )
         out.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        scroll_to_charts(page)
+        charts.append(time.perf_counter() - began)
         page.close()
     context.close()
-    return out
+    return out, charts
 
 
 def switch_times(page: Page, rounds: int) -> list[float]:
@@ -242,9 +261,11 @@ def main(argv: list[str] | None = None) -> int:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.set_default_timeout(60_000)
             open_app(page, servers["app"].url)  # the first session loads the models into the cache
-            renders = first_render_seconds(browser, servers["app"].url, args.tabs)
+            renders, charts = first_render_seconds(browser, servers["app"].url, args.tabs)
             result.update(
-                first_render_s=round(statistics.median(renders), 2), first_render_s_max=round(max(renders), 2)
+                first_render_s=round(statistics.median(renders), 2),
+                first_render_s_max=round(max(renders), 2),
+                charts_after_scroll_s=round(statistics.median(charts), 2),
             )
             probe = None
             if "probe" in servers:
@@ -270,6 +291,13 @@ def main(argv: list[str] | None = None) -> int:
             result.update(
                 switch_model_ms_p50=round(statistics.median(switches), 1), switch_model_ms_max=round(max(switches), 1)
             )
+            scrolled = browser.new_page(viewport={"width": 1440, "height": 900})  # the same, charts drawn
+            scrolled.set_default_timeout(60_000)
+            open_app(scrolled, servers["app"].url)
+            scroll_to_charts(scrolled)
+            switches = switch_times(scrolled, args.switches)
+            scrolled.close()
+            result.update(switch_model_charts_ms_p50=round(statistics.median(switches), 1))
             if base:
                 result.update(
                     baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),

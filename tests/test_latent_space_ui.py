@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import vae_core
+from ui.below_fold import REACHED_KEY
 from vae_core.classifier import find_classifier, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import default_pair, random_code_report
@@ -36,6 +37,7 @@ def measured():
 @pytest.fixture
 def app():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[REACHED_KEY] = True  # as if scrolled down: the charts are drawn (AppTest runs no JS)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -149,3 +151,21 @@ def test_sections_work_without_a_classifier(monkeypatch, tmp_path):
     assert (at.selectbox(key="interp_a_mnist_digit").value, at.selectbox(key="interp_b_mnist_digit").value) == (2, 9)
     assert sum("x15 grid, " in c.value for c in at.caption) == 2  # both grids, unjudged
     assert not any("missing from the AE grid" in w.value for w in at.warning)
+
+
+def test_before_the_learner_scrolls_down_the_charts_wait_in_placeholders_of_their_height():
+    """A new session draws sections 2-3's text, strips and widgets but none of their Plotly charts
+    (their placeholders keep each chart's room); the sentinel's rerun then draws all seven."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.get("plotly_chart")
+    assert sum("decoded path" in c for img in at.get("image") for c in img.captions) == 2
+    assert at.selectbox(key="interp_a_mnist_digit").value == 2
+    later = {"holes_spread", "interp_ae_scatter_0", "interp_vae_scatter_0", "interp_ae_confidence"}
+    later |= {"interp_vae_confidence", "grid_ae_0", "grid_vae_0"}
+    for key in later:
+        at.get_by_key(f"{key}_later")  # its placeholder (KeyError if missing)
+    at.session_state[REACHED_KEY] = True  # what the sentinel's trigger sets
+    at.run()
+    assert set(_charts(at)) == later

@@ -5,6 +5,8 @@ a click on a cell making the nearest gallery image the input, and PNG downloads.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 import torch
 
@@ -13,6 +15,7 @@ from vae_core.maths.latent import LatentGrid
 from vae_core.viz.animation import grid_png
 from vae_core.viz.latent_space_figures import grid_figure
 
+from . import below_fold
 from .chart_picks import chart_key, pick_cell, rerun_if_picked
 from .judged import judged_grid
 from .state import Selection, encode_input, get_model, load_or_explain
@@ -20,6 +23,8 @@ from .state import Selection, encode_input, get_model, load_or_explain
 __all__ = ["grid_section", "missing_classes", "as_latent_grid"]
 
 GRID_MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
+GRID_HEIGHT = 580
+"""A grid figure's height in pixels (its placeholder keeps the same room)."""
 
 
 def missing_classes(labels, confidence, classes: int = 10) -> list[int]:
@@ -86,11 +91,20 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
             data = judged_grid(entry["path"], n, spacing, choice, base)
             grid = as_latent_grid(data)
             labels, confidence = data["labels"], data["confidence"]
-            fig = grid_figure(grid, f"{title}: decoded grid", labels, confidence, names, overlay=overlay)
             key = chart_key(f"grid_{kind}")
-            st.plotly_chart(
-                fig,
+            below_fold.chart(
+                partial(
+                    grid_figure,
+                    grid,
+                    f"{title}: decoded grid",
+                    labels,
+                    confidence,
+                    names,
+                    overlay=overlay,
+                    height=GRID_HEIGHT,
+                ),
                 key=key,
+                height=GRID_HEIGHT,
                 on_select=pick_cell(key, selection.dataset, entry["path"], choice, base),
                 selection_mode="points",
                 width="stretch",

@@ -10,6 +10,8 @@ animation as a GIF. Section 3 lives in latent_grids.py.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 import torch
 
@@ -20,6 +22,7 @@ from vae_core.viz.animation import StripFrames, interpolation_gif, strip_png
 from vae_core.viz.images import to_png
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, path_scatter
 
+from . import below_fold
 from .chart_picks import chart_key, pick_point, rerun_if_picked
 from .judged import get_classifier, holes_report, judged_path, measured_default, measured_pairs
 from .latent_grids import grid_section
@@ -32,6 +35,8 @@ MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 METHOD_NAMES = {"linear": "straight line (linear)", "slerp": "great circle (slerp)"}
 RARE = 0.02
 """A class is called rare among a model's random decodes below this share (2 %)."""
+SCATTER_HEIGHT, CONFIDENCE_HEIGHT, BARS_HEIGHT = 520, 230, 260
+"""The section's chart heights in pixels (their placeholders keep the same room)."""
 
 
 def noun(dataset: str) -> str:
@@ -136,9 +141,12 @@ def _holes_summary(selection: Selection, reports: dict[str, dict]) -> None:
         for kind, r in (("AE", ae), ("VAE", vae))
         if r is not None
     }
-    st.plotly_chart(
-        class_spread_bars(counts, names, f"What {(ae or vae)['n']:,} random codes of each model decode to"),
+    below_fold.chart(
+        lambda: class_spread_bars(
+            counts, names, f"What {(ae or vae)['n']:,} random codes of each model decode to", height=BARS_HEIGHT
+        ),
         key="holes_spread",
+        height=BARS_HEIGHT,
         config={"displayModeBar": False},
     )
     st.caption(
@@ -304,18 +312,26 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
             codes = plane.to_plane(torch.from_numpy(gallery_codes(entry["path"])[0])).numpy()
             line = plane.to_plane(torch.from_numpy(data["line"])).numpy()
             confidence = data["confidence"]
-            fig = path_scatter(
-                codes,
-                labels,
-                f"{kind.upper()}: codes μ of {len(labels):,} gallery images",
-                line,
-                confidence,
-                class_names=names,
-                axis_labels=plane.labels,
-                zoom=zoom,
-            )
             key = chart_key(f"interp_{kind}_scatter")
-            st.plotly_chart(fig, key=key, on_select=pick_point(key, dataset), selection_mode="points", width="stretch")
+            below_fold.chart(
+                partial(
+                    path_scatter,
+                    codes,
+                    labels,
+                    f"{kind.upper()}: codes μ of {len(labels):,} gallery images",
+                    line,
+                    confidence,
+                    class_names=names,
+                    axis_labels=plane.labels,
+                    zoom=zoom,
+                    height=SCATTER_HEIGHT,
+                ),
+                key=key,
+                height=SCATTER_HEIGHT,
+                on_select=pick_point(key, dataset),
+                selection_mode="points",
+                width="stretch",
+            )
             frames = torch.from_numpy(data["frames"])
             holes = [c < HOLE for c in confidence] if confidence is not None else [False] * steps
             st.image(
@@ -326,9 +342,17 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
             )
             if confidence is not None:
                 frame_names = [names[k] for k in data["labels"]]
-                st.plotly_chart(
-                    confidence_curve(confidence, data["labels"], names, f"{title}: classifier's confidence per frame"),
+                below_fold.chart(
+                    partial(
+                        confidence_curve,
+                        confidence,
+                        data["labels"],
+                        names,
+                        f"{title}: classifier's confidence per frame",
+                        height=CONFIDENCE_HEIGHT,
+                    ),
                     key=f"interp_{kind}_confidence",
+                    height=CONFIDENCE_HEIGHT,
                     config={"displayModeBar": False},
                 )
                 strips.append(StripFrames(title, frames, confidence, frame_names))

@@ -1,6 +1,7 @@
 """The latent-space sections in Chromium: a click on a scatter point or a grid cell changes the
 input; the grid overlay shows each cell's class and the callout names the missing digits; the
-interpolation downloads as an animated GIF; no exception anywhere."""
+interpolation downloads as an animated GIF; the charts wait until the learner scrolls down to them;
+no exception anywhere."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from e2e_harness import expect_rerun, open_app  # noqa: E402
+from e2e_harness import EXPLORER_CHARTS, expect_rerun, open_app, scroll_to_charts, wait_for_app_idle  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 
@@ -52,6 +53,7 @@ def app_url(streamlit_app):
 
 
 def _chart(page: Page, key: str) -> str:
+    scroll_to_charts(page)
     selector = f".st-key-{key} .js-plotly-plot"
     chart = page.locator(selector)
     chart.scroll_into_view_if_needed()
@@ -124,6 +126,7 @@ def test_the_interpolation_downloads_as_an_animated_gif(page: Page, app_url):
     from PIL import Image
 
     open_app(page, app_url)
+    scroll_to_charts(page)
     button = page.get_by_role("button", name="Download the interpolation as a GIF")
     button.scroll_into_view_if_needed()
     with page.expect_download() as download:
@@ -132,4 +135,34 @@ def test_the_interpolation_downloads_as_an_animated_gif(page: Page, app_url):
     gif = Image.open(io.BytesIO(open(path, "rb").read()))
     assert gif.format == "GIF" and gif.n_frames == 10  # the default frames
     assert download.value.suggested_filename.endswith("-linear-10.gif")
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+CHARTS_JS = "() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot').length"
+PLACEHOLDERS = '[data-testid="stMain"] [class*="_later"]'
+
+
+def test_the_charts_wait_for_a_scroll_and_a_jump_past_them_still_draws_them(page: Page, app_url):
+    open_app(page, app_url)
+    page.wait_for_function("() => window.__latentPad && window.__latentPad.stats().ready")
+    assert page.evaluate(CHARTS_JS) == 0
+    assert page.evaluate("typeof window.Plotly") == "undefined"  # the first screen did not even load Plotly
+    expect(page.locator(PLACEHOLDERS)).to_have_count(EXPLORER_CHARTS)
+    with expect_rerun(page):  # jump straight to the end: the sentinel is skipped over, not crossed
+        page.evaluate(
+            """() => { const el = [...document.querySelectorAll('*')].find(e => e.scrollHeight > e.clientHeight + 500
+                         && /auto|scroll/.test(getComputedStyle(e).overflowY));
+                       el.scrollTop = el.scrollHeight; }"""
+        )
+    scroll_to_charts(page)
+    expect(page.locator(PLACEHOLDERS)).to_have_count(0)
+    for key in ("holes_spread", "interp_ae_scatter_0", "interp_vae_confidence", "grid_vae_0"):
+        expect(page.locator(f".st-key-{key} .js-plotly-plot")).to_be_attached()
+    with expect_rerun(page):  # the session stays scrolled: back from the Maths lab, the charts come at once
+        page.get_by_role("link", name="Maths lab").click()
+    with expect_rerun(page):
+        page.get_by_role("link", name="Explorer").click()
+    wait_for_app_idle(page)
+    expect(page.locator(PLACEHOLDERS)).to_have_count(0)
+    page.wait_for_function(f"() => ({CHARTS_JS})() === {EXPLORER_CHARTS}")
     expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -1,0 +1,85 @@
+"""The Explorer's charts below the first screen, drawn once the learner scrolls down to them.
+
+A new browser tab spends about 1.3 s of its one main thread loading Plotly (Streamlit's 4.7 MB
+chart bundle) and about 0.3 s more on each latent scatter; while it does, the pipeline above does
+not answer the mouse. So the first screen comes first: sections 2 and 3 draw their text, strips
+and controls at once, and each Plotly chart in them waits in a placeholder of its own height
+(nothing jumps when it arrives) until `reached()`.
+
+`sentinel()` sits at the top of section 2: a one-pixel browser component that asks for a rerun
+once the learner has scrolled it to within MARGIN of the viewport (or past it). From then on
+the session stays "reached" (REACHED_KEY, a plain session key): reruns, another input, a visit to
+the Maths lab and back all draw the charts at once. AppTest runs no JavaScript: a test sets
+``at.session_state[REACHED_KEY] = True`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+import streamlit.components.v2 as components
+
+__all__ = ["REACHED_KEY", "MARGIN", "sentinel", "reached", "chart"]
+
+REACHED_KEY = "_below_fold_reached"
+MARGIN = 300
+"""How far (CSS pixels) below the viewport's bottom edge the sentinel starts the charts: ahead of the learner
+(at 1440×900 section 1 ends about 1,340 px down, so scrolling past its sliders starts them), yet
+never on the first screen."""
+
+_HTML = '<div class="bf-sentinel" data-testid="below-fold-sentinel" aria-hidden="true"></div>'
+_CSS = ".bf-sentinel { height: 1px; width: 100%; }"
+_JS = """
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const root = parentElement.querySelector(".bf-sentinel");
+  if (!root || root.dataset.watching || !(data && data.armed)) return;
+  root.dataset.watching = "true";
+  const margin = (data && data.margin) || 0;
+  let queued = false;
+  // Above the viewport's bottom edge plus the margin, or already scrolled past: a fast jump (End,
+  // a long fling) can skip over a one-pixel element, so this checks where it is, not a crossing.
+  const check = () => {
+    queued = false;
+    if (root.dataset.reached || root.getBoundingClientRect().top > window.innerHeight + margin) return;
+    root.dataset.reached = "true";
+    document.removeEventListener("scroll", onScroll, true);
+    window.removeEventListener("resize", onScroll);
+    setTriggerValue("reached", true);
+  };
+  const onScroll = () => { if (!queued) { queued = true; requestAnimationFrame(check); } };
+  document.addEventListener("scroll", onScroll, { capture: true, passive: true });  // any scroller
+  window.addEventListener("resize", onScroll);
+  onScroll();
+}
+"""
+_SENTINEL = components.component("below_fold_sentinel", html=_HTML, css=_CSS, js=_JS)
+
+
+def _mark_reached() -> None:
+    st.session_state[REACHED_KEY] = True
+
+
+def reached() -> bool:
+    """Whether this session has scrolled down to the charts (or a test said so)."""
+    return bool(st.session_state.get(REACHED_KEY, False))
+
+
+def sentinel(key: str = "below_fold") -> None:
+    """Watch for the learner scrolling down to here (disarmed once reached, but still drawn, so
+    nothing below moves). Put it in the page's main body, outside any fragment, so its rerun
+    redraws every section below."""
+    _SENTINEL(key=key, data={"margin": MARGIN, "armed": not reached()}, on_reached_change=_mark_reached)
+
+
+def chart(build: Callable[[], go.Figure], *, key: str, height: int, **plotly_kwargs) -> None:
+    """st.plotly_chart(build(), key=key, **plotly_kwargs) once reached(); before that, a box of the
+    figure's height (pixels) saying it is on its way, and build is not called (the server
+    saves the figure too). The placeholder's element key is f"{key}_later"."""
+    if reached():
+        st.plotly_chart(build(), key=key, **plotly_kwargs)
+        return
+    with st.container(height=height, border=True, key=f"{key}_later"):
+        st.caption("Drawing this chart… (the charts below the first screen come once you scroll to them)")
