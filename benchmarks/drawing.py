@@ -27,17 +27,15 @@ shared and noisy.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import statistics
 import sys
 import time
 
-from latency import percentile, slider_latencies
-from playwright.sync_api import Page, sync_playwright
+from latency import app_and_probe, percentile, report, slider_latencies
+from playwright.sync_api import Page
 
-from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app, wait_for_app_idle
+from e2e_harness import expect_rerun, open_app, wait_for_app_idle
 
 # The readout's text changes once per run; record when it first shows the awaited stroke count.
 OBSERVER_JS = """() => {
@@ -120,62 +118,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
 
-    servers = {"app": StreamlitServer(REPO / "app.py")}
-    if not args.no_baseline:
-        servers["probe"] = StreamlitServer(REPO / "benchmarks" / "probe_app.py")
-    result: dict = {}
-    try:
-        for server in servers.values():
-            server.wait_healthy()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.set_default_timeout(60_000)
-            open_app(page, servers["app"].url)
-            with expect_rerun(page):
-                page.locator('[data-testid="stSidebar"]').get_by_text("Draw", exact=True).click()
-            page.wait_for_function("() => window.__drawPad && window.__drawPad.keys().length > 0")
-            probe = None
-            if "probe" in servers:
-                probe = browser.new_page(viewport={"width": 1000, "height": 800})
-                open_app(probe, servers["probe"].url)
-            chunk = max(1, math.ceil(args.strokes / args.rounds))
-            frame, dom, settled, base = [], [], [], []
-            for round_ in range(args.rounds):
-                warmup = 2 if round_ == 0 else 0
-                f, d, s = stroke_latencies(page, chunk, warmup)
-                frame += f
-                dom += d
-                settled += s
-                if probe is not None:
-                    base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
+    result: dict = {"target_pen_up_to_mu_sigma_ms_p50": 150}
+    with app_and_probe(baseline=not args.no_baseline) as (browser, servers):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(60_000)
+        open_app(page, servers["app"].url)
+        with expect_rerun(page):
+            page.locator('[data-testid="stSidebar"]').get_by_text("Draw", exact=True).click()
+        page.wait_for_function("() => window.__drawPad && window.__drawPad.keys().length > 0")
+        probe = None
+        if "probe" in servers:
+            probe = browser.new_page(viewport={"width": 1000, "height": 800})
+            open_app(probe, servers["probe"].url)
+        chunk = max(1, math.ceil(args.strokes / args.rounds))
+        frame, dom, settled, base = [], [], [], []
+        for round_ in range(args.rounds):
+            warmup = 2 if round_ == 0 else 0
+            f, d, s = stroke_latencies(page, chunk, warmup)
+            frame += f
+            dom += d
+            settled += s
+            if probe is not None:
+                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
+        result.update(
+            pen_up_to_mu_sigma_ms_p50=round(statistics.median(frame), 1),
+            pen_up_to_mu_sigma_ms_p90=round(percentile(frame, 0.9), 1),
+            pen_up_to_mu_sigma_ms_max=round(max(frame), 1),
+            pen_up_to_dom_ms_p50=round(statistics.median(dom), 1),
+            pen_up_to_settled_ms_p50=round(statistics.median(settled), 1),
+            pen_up_to_settled_ms_p90=round(percentile(settled, 0.9), 1),
+            strokes=len(frame),
+        )
+        if base:
             result.update(
-                pen_up_to_mu_sigma_ms_p50=round(statistics.median(frame), 1),
-                pen_up_to_mu_sigma_ms_p90=round(percentile(frame, 0.9), 1),
-                pen_up_to_mu_sigma_ms_max=round(max(frame), 1),
-                pen_up_to_dom_ms_p50=round(statistics.median(dom), 1),
-                pen_up_to_settled_ms_p50=round(statistics.median(settled), 1),
-                pen_up_to_settled_ms_p90=round(percentile(settled, 0.9), 1),
-                strokes=len(frame),
+                baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
+                baseline_slider_to_image_ms_p90=round(percentile(base, 0.9), 1),
+                mu_sigma_vs_baseline_ratio=round(statistics.median(frame) / statistics.median(base), 2),
             )
-            if base:
-                result.update(
-                    baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
-                    baseline_slider_to_image_ms_p90=round(percentile(base, 0.9), 1),
-                    mu_sigma_vs_baseline_ratio=round(statistics.median(frame) / statistics.median(base), 2),
-                )
-            result["chromium"] = browser.version
-            browser.close()
-    finally:
-        for server in servers.values():
-            server.stop()
-    result["cpus"] = os.cpu_count()
-    result["target_pen_up_to_mu_sigma_ms_p50"] = 150
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:36s} {value}")
+        result["chromium"] = browser.version
+    report(result, args.json)
     return 0
 
 

@@ -36,12 +36,14 @@ control_to_settled_ms_p95 <= 250, switch_model_ms_p50 <= 500.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -233,6 +235,39 @@ def pad_figures(page: Page, key: str, seconds: float) -> dict:
     return out
 
 
+@contextlib.contextmanager
+def app_and_probe(baseline: bool = True) -> Iterator[tuple[Browser, dict[str, StreamlitServer]]]:
+    """Start `streamlit run app.py` (and, with baseline, the probe app) on free localhost ports,
+    wait until they answer, and launch Debian's Chromium headless. Yields (browser, {"app": ...,
+    "probe": ...}); closes the browser and stops the servers on the way out, errors included."""
+    servers = {"app": StreamlitServer(REPO / "app.py")}
+    if baseline:
+        servers["probe"] = StreamlitServer(REPO / "benchmarks" / "probe_app.py")
+    try:
+        for server in servers.values():
+            server.wait_healthy()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser, servers
+            finally:
+                browser.close()
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def report(result: dict, as_json: bool) -> None:
+    """Print the figures (with the machine's CPU count): one JSON object, or a line each."""
+    result["cpus"] = os.cpu_count()
+    if as_json:
+        print(json.dumps(result))
+    else:
+        width = max(map(len, result)) + 2
+        for key, value in result.items():
+            print(f"{key:{width}s} {value}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -249,79 +284,63 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
 
-    servers = {"app": StreamlitServer(REPO / "app.py")}
-    if not args.no_baseline:
-        servers["probe"] = StreamlitServer(REPO / "benchmarks" / "probe_app.py")
     result: dict = {}
-    try:
-        for server in servers.values():
-            server.wait_healthy()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.set_default_timeout(60_000)
-            open_app(page, servers["app"].url)  # the first session loads the models into the cache
-            renders, charts = first_render_seconds(browser, servers["app"].url, args.tabs)
+    with app_and_probe(baseline=not args.no_baseline) as (browser, servers):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(60_000)
+        open_app(page, servers["app"].url)  # the first session loads the models into the cache
+        renders, charts = first_render_seconds(browser, servers["app"].url, args.tabs)
+        result.update(
+            first_render_s=round(statistics.median(renders), 2),
+            first_render_s_max=round(max(renders), 2),
+            charts_after_scroll_s=round(statistics.median(charts), 2),
+        )
+        probe = None
+        if "probe" in servers:
+            probe = browser.new_page(viewport={"width": 1000, "height": 800})
+            open_app(probe, servers["probe"].url)
+        chunk = max(1, math.ceil(args.samples / args.rounds))
+        times, settled, base = [], [], []
+        for round_ in range(args.rounds):
+            warmup = 3 if round_ == 0 else 0
+            image, idle = pipeline_latencies(page, "pg_vae_pad", "μ1", chunk, warmup)
+            times += image
+            settled += idle
+            if probe is not None:
+                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
+        result.update(
+            slider_to_image_ms_p50=round(statistics.median(times), 1),
+            slider_to_image_ms_p95=round(percentile(times, 0.95), 1),
+            control_to_settled_ms_p50=round(statistics.median(settled), 1),
+            control_to_settled_ms_p95=round(percentile(settled, 0.95), 1),
+            slider_samples=len(times),
+        )
+        switches = switch_times(page, args.switches)
+        result.update(
+            switch_model_ms_p50=round(statistics.median(switches), 1), switch_model_ms_max=round(max(switches), 1)
+        )
+        scrolled = browser.new_page(viewport={"width": 1440, "height": 900})  # the same, charts drawn
+        scrolled.set_default_timeout(60_000)
+        open_app(scrolled, servers["app"].url)
+        scroll_to_charts(scrolled)
+        switches = switch_times(scrolled, args.switches)
+        scrolled.close()
+        result.update(switch_model_charts_ms_p50=round(statistics.median(switches), 1))
+        if base:
             result.update(
-                first_render_s=round(statistics.median(renders), 2),
-                first_render_s_max=round(max(renders), 2),
-                charts_after_scroll_s=round(statistics.median(charts), 2),
+                baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
+                slider_vs_baseline_ratio=round(statistics.median(times) / statistics.median(base), 2),
             )
-            probe = None
-            if "probe" in servers:
-                probe = browser.new_page(viewport={"width": 1000, "height": 800})
-                open_app(probe, servers["probe"].url)
-            chunk = max(1, math.ceil(args.samples / args.rounds))
-            times, settled, base = [], [], []
-            for round_ in range(args.rounds):
-                warmup = 3 if round_ == 0 else 0
-                image, idle = pipeline_latencies(page, "pg_vae_pad", "μ1", chunk, warmup)
-                times += image
-                settled += idle
-                if probe is not None:
-                    base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
-            result.update(
-                slider_to_image_ms_p50=round(statistics.median(times), 1),
-                slider_to_image_ms_p95=round(percentile(times, 0.95), 1),
-                control_to_settled_ms_p50=round(statistics.median(settled), 1),
-                control_to_settled_ms_p95=round(percentile(settled, 0.95), 1),
-                slider_samples=len(times),
-            )
-            switches = switch_times(page, args.switches)
-            result.update(
-                switch_model_ms_p50=round(statistics.median(switches), 1), switch_model_ms_max=round(max(switches), 1)
-            )
-            scrolled = browser.new_page(viewport={"width": 1440, "height": 900})  # the same, charts drawn
-            scrolled.set_default_timeout(60_000)
-            open_app(scrolled, servers["app"].url)
-            scroll_to_charts(scrolled)
-            switches = switch_times(scrolled, args.switches)
-            scrolled.close()
-            result.update(switch_model_charts_ms_p50=round(statistics.median(switches), 1))
-            if base:
-                result.update(
-                    baseline_slider_to_image_ms_p50=round(statistics.median(base), 1),
-                    slider_vs_baseline_ratio=round(statistics.median(times) / statistics.median(base), 2),
-                )
-            result.update(pad_figures(page, "pg_vae_pad", args.drag_seconds))
-            # The same drag with the 16-D decoder (mnist-vae-16d), when it ships.
-            if page.get_by_text("16-D", exact=True).count():
-                with expect_rerun(page):
-                    page.get_by_text("16-D", exact=True).first.click()
-                page.wait_for_function("() => window.__latentPad.stats('pg_vae_pad').z.length === 16")
-                pad16 = pad_figures(page, "pg_vae_pad", args.drag_seconds)
-                result.update({k.replace("pad_", "pad16_", 1): v for k, v in pad16.items() if "eps" not in k})
-            result["chromium"] = browser.version
-            browser.close()
-    finally:
-        for server in servers.values():
-            server.stop()
-    result["cpus"] = os.cpu_count()
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:34s} {value}")
+        result.update(pad_figures(page, "pg_vae_pad", args.drag_seconds))
+        # The same drag with the 16-D decoder (mnist-vae-16d), when it ships.
+        if page.get_by_text("16-D", exact=True).count():
+            with expect_rerun(page):
+                page.get_by_text("16-D", exact=True).first.click()
+            page.wait_for_function("() => window.__latentPad.stats('pg_vae_pad').z.length === 16")
+            pad16 = pad_figures(page, "pg_vae_pad", args.drag_seconds)
+            result.update({k.replace("pad_", "pad16_", 1): v for k, v in pad16.items() if "eps" not in k})
+        result["chromium"] = browser.version
+    report(result, args.json)
     return 0
 
 
