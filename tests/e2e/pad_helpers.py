@@ -38,3 +38,20 @@ def stats(page: Page) -> dict:
 def client(page: Page, zi: float, zj: float) -> tuple[float, float]:
     p = page.evaluate("([a, b]) => window.__latentPad.clientPoint(a, b, 'pad')", [zi, zj])
     return p["x"], p["y"]
+
+
+APP_PAD = "pg_vae_pad"
+"""The key of the Explorer's pipeline for the VAE (the AE's is pg_ae_pad)."""
+APP_PAD_SELECTOR = f'{PAD}[data-pad-key="{APP_PAD}"]'
+
+
+def app_stats(page: Page, key: str = APP_PAD) -> dict:
+    """The app's pipeline state (window.__latentPad.stats) once its decoder is loaded."""
+    expect(page.locator(f'{PAD}[data-pad-key="{key}"]')).to_have_attribute("data-ready", "true")
+    return page.evaluate("k => window.__latentPad.stats(k)", key)
+
+
+def eps_client(page: Page, e0: float, e1: float, key: str = APP_PAD) -> tuple[float, float]:
+    """The client position of ε = (e0, e1) on the app's ε-plane."""
+    p = page.evaluate("([k, a, b]) => window.__latentPad.epsClientPoint(a, b, k)", [key, e0, e1])
+    return p["x"], p["y"]

@@ -9,13 +9,14 @@ import pytest
 pytest.importorskip("playwright")
 
 from draw_helpers import choose_draw, drawing_code, stroke  # noqa: E402
+from pad_helpers import APP_PAD, APP_PAD_SELECTOR, app_stats  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from e2e_harness import expect_rerun, open_app, wait_for_app_idle  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
-KEY = "pg_vae_pad"
-PAD = f'[data-testid="latent-pad"][data-pad-key="{KEY}"]'
+KEY = APP_PAD
+PAD = APP_PAD_SELECTOR
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +24,9 @@ def app_url(streamlit_app):
     return streamlit_app("app.py")
 
 
-def _stats(page: Page) -> dict:
-    expect(page.locator(PAD)).to_have_attribute("data-ready", "true")
-    return page.evaluate("k => window.__latentPad.stats(k)", KEY)
-
-
 def _view(page: Page) -> dict:
     """What a link must restore, read from the page."""
-    s = _stats(page)
+    s = app_stats(page)
     return {
         "input": page.locator('[data-testid="pipeline-x"]').get_attribute("src"),
         "mu": s["mu"],
@@ -49,7 +45,7 @@ def test_a_copied_link_reopens_the_same_view_in_a_fresh_context(page: Page, brow
     # A learner picks another image, drags ε away from 0 and zooms out once.
     with expect_rerun(page):
         sidebar.get_by_role("button", name="Random image").click()
-    _stats(page)
+    app_stats(page)
     p = page.evaluate("k => window.__latentPad.epsClientPoint(0, 0, k)", KEY)
     q = page.evaluate("k => window.__latentPad.epsClientPoint(1.25, -0.75, k)", KEY)
     page.mouse.move(p["x"], p["y"])
@@ -97,7 +93,8 @@ def test_a_link_carries_a_drawing_compactly(page: Page, browser: Browser, app_ur
     try:
         other = fresh.new_page()
         open_app(other, link)
-        assert other.evaluate("window.__drawPad.code()") == code  # the canvas shows the same strokes
+        # the canvas shows the same strokes (its script may mount after the app is idle)
+        other.wait_for_function("c => window.__drawPad && window.__drawPad.code() === c", arg=code)
         reopened = _view(other)
         assert reopened["input"] == shown["input"]
         assert reopened["mu"] == pytest.approx(shown["mu"], abs=1e-3)
@@ -114,5 +111,5 @@ def test_a_link_with_bad_parts_opens_and_names_them(page: Page, app_url):
     text = warning.inner_text()
     for name in ("mu", "input", "zoom", "model"):
         assert name in text
-    _stats(page)  # the Explorer works with its defaults
+    app_stats(page)  # the Explorer works with its defaults
     expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -12,13 +12,14 @@ import pytest
 
 pytest.importorskip("playwright")
 
+from pad_helpers import APP_PAD, APP_PAD_SELECTOR, app_stats, eps_client  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from e2e_harness import expect_rerun, open_app  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
-KEY = "pg_vae_pad"
-PAD = f'[data-testid="latent-pad"][data-pad-key="{KEY}"]'
+KEY = APP_PAD
+PAD = APP_PAD_SELECTOR
 
 
 @pytest.fixture(scope="module")
@@ -26,25 +27,15 @@ def app_url(streamlit_app):
     return streamlit_app("app.py")
 
 
-def _stats(page: Page) -> dict:
-    expect(page.locator(PAD)).to_have_attribute("data-ready", "true")
-    return page.evaluate("k => window.__latentPad.stats(k)", KEY)
-
-
-def _eps_point(page: Page, e0: float, e1: float) -> tuple[float, float]:
-    p = page.evaluate("([k, a, b]) => window.__latentPad.epsClientPoint(a, b, k)", [KEY, e0, e1])
-    return p["x"], p["y"]
-
-
 def test_dragging_eps_moves_z_by_sigma_times_the_change_and_the_image_follows(page: Page, app_url):
     open_app(page, app_url)
-    start = _stats(page)
+    start = app_stats(page)
     pixels_before = page.evaluate("k => window.__latentPad.pixels(k)", KEY)
-    page.mouse.move(*_eps_point(page, *start["eps"][:2]))
+    page.mouse.move(*eps_client(page, *start["eps"][:2]))
     page.mouse.down()
     seen = []
     for target in [(0.5, -0.25), (1.0, -0.5), (1.5, -1.0)]:
-        page.mouse.move(*_eps_point(page, *target), steps=4)
+        page.mouse.move(*eps_client(page, *target), steps=4)
         page.wait_for_function(
             "([k, e]) => Math.abs(window.__latentPad.stats(k).eps[0] - e) < 0.02", arg=[KEY, target[0]]
         )
@@ -71,10 +62,10 @@ def test_fit_q_shows_the_posterior_at_true_scale_with_a_scale_bar(page: Page, ap
     open_app(page, app_url)
     pad = page.locator(PAD)
     pad.locator('[data-testid="fit-prior"]').click()
-    wide = _stats(page)
+    wide = app_stats(page)
     assert max(wide["ellipsePx"][1]) < 30  # σ ≈ 0.05: at the prior's scale q is a speck
     pad.locator('[data-testid="fit-q"]').click()
-    fitted = _stats(page)
+    fitted = app_stats(page)
     assert min(fitted["ellipsePx"][1]) >= 100  # the 2σ ellipse, both ways
     # The window shrank, σ did not: the ellipse's size in latent units is unchanged.
     assert fitted["sigma"] == wide["sigma"]
@@ -111,7 +102,7 @@ def test_the_true_posterior_peaks_inside_q_and_its_numbers_show(page: Page, app_
     with expect_rerun(page):
         page.locator(".st-key-pg_heat").get_by_text("True posterior p(z|x)").click()
     page.wait_for_function("k => window.__latentPad.stats(k).heat !== null", arg=KEY, timeout=60_000)
-    stats = _stats(page)
+    stats = app_stats(page)
     peak, mu, sigma = stats["heat"]["peak"], stats["mu"], stats["sigma"]
     # For the default input (a 2), p(z|x)'s peak lies inside q(z|x)'s 3σ ellipse.
     assert sum(((peak[d] - mu[d]) / sigma[d]) ** 2 for d in range(2)) <= 9
