@@ -179,6 +179,27 @@ def test_monte_carlo_step_quotes_variances_true_of_the_estimators():
     assert "Var}\\,\\partial_\\mu = 4$" in text and "d^4 = 30$" in text and facts["ratio"] == 7.5
 
 
+def test_inverse_cdf_step_quotes_u_and_z_true_of_the_gaussian(ctx, shipped):
+    from scipy.stats import norm
+
+    with torch.no_grad():
+        mu, sigma = (float(t[0, 0]) for t in shipped["vae"].encode(shipped["x"]))
+    facts, text = _text("icdf", ctx)
+    u = norm.cdf(1.0)  # scipy as the oracle: the u whose Φ⁻¹ is step 7's ε₁ = 1
+    assert facts["u"] == pytest.approx(u, abs=1e-12) and f"Φ(1) = {u:.4f}" in text
+    z = norm.ppf(u, loc=mu, scale=sigma)
+    reparam = STEPS[[s.key for s in STEPS].index("reparam")]
+    assert z == pytest.approx(reparam.facts(ctx)["z"][0], abs=1e-6)  # the z₁ of step 7
+    assert f"F^{{-1}}(u) = {z:.4f}$" in text and f"= {mu + sigma * 1.0:.4f}$" in text
+    assert f"\\mu_1 = {mu:.3f}$" in text and f"\\sigma_1 = {sigma:.4f}$" in text
+    draws = facts["draws"]
+    assert len(draws) == tour_facts.ICDF_DRAWS
+    standard_error = sigma / math.sqrt(len(draws))
+    assert abs(facts["mean"] - mu) < 4 * standard_error  # the draws are N(μ₁, σ₁²)
+    assert facts["sd"] == pytest.approx(sigma, rel=0.03)
+    assert f"mean {float(draws.mean()):.3f}, standard deviation {float(draws.std()):.4f}" in text
+
+
 def test_kl_step_compares_the_models_truthfully(ctx, shipped):
     gallery, classifier = shipped["gallery"], shipped["classifier"]
     facts, text = _text("kl", ctx)

@@ -19,6 +19,7 @@ import torch
 from vae_core import gradients
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.holes import DEFAULT_STEPS
+from vae_core.maths import inverse_cdf
 from vae_core.maths.losses import kl_to_standard_normal, negative_elbo
 from vae_core.models.checkpoint import scan_models
 
@@ -42,6 +43,7 @@ __all__ = [
     "gradient_facts",
     "reparam_facts",
     "mc_facts",
+    "icdf_facts",
     "kl_facts",
     "generate_facts",
 ]
@@ -54,6 +56,8 @@ GRID_N = 15
 """Cells per side of the decoded grid of the last step (the Explorer's default)."""
 MC_COST = {"name": "quadratic", "k": 1.0, "mu": 0.0, "sigma": 1.0}
 """f(z) = (z − k)² under N(μ, σ²) for the Monte Carlo step: d = μ − k = −1 (lesson step 9)."""
+ICDF_DRAWS = 20_000
+"""Uniform draws pushed through q(z₁|x)'s inverse CDF on the inverse-CDF step (seed 0)."""
 MC_GRID = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 MC_REPEATS = 200
 
@@ -242,6 +246,31 @@ def mc_facts() -> dict:
         "closed": closed,
         "curve": curve,
         "label": f.label,
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def icdf_facts(ctx: TourContext) -> dict:
+    """Step "Another road: the inverse CDF" (lesson step 10): q(z₁|x) = N(μ₁, σ₁²) of the input;
+    u = Φ(REVEAL_EPS[0]) (torch.distributions.Normal's CDF); z₁ = F⁻¹(u; μ₁, σ₁) by inversion and
+    μ₁ + σ₁ Φ⁻¹(u) by the reparameterization (vae_core.maths.inverse_cdf.normal_check), which is
+    step 7's z₁; and ICDF_DRAWS draws F⁻¹(u) with u ~ U(0, 1) (seed 0), their mean and standard
+    deviation (float64 numpy (ICDF_DRAWS,) under "draws")."""
+    mu, sigma = encode_input(get_model(ctx.vae_path), ctx.x_tensor)
+    standard = torch.distributions.Normal(torch.tensor(0.0, dtype=torch.float64), 1.0)
+    u = float(standard.cdf(torch.tensor(REVEAL_EPS[0], dtype=torch.float64)))
+    check = inverse_cdf.normal_check(u, mu[0], sigma[0])
+    _, draws = inverse_cdf.draw("normal", ICDF_DRAWS, torch.Generator().manual_seed(0), loc=mu[0], scale=sigma[0])
+    return {
+        "mu": mu[0],
+        "sigma": sigma[0],
+        "u": u,
+        "eps": float(check.eps),
+        "z_inverse_cdf": float(check.z_inverse_cdf),
+        "z_reparameterized": float(check.z_reparameterized),
+        "draws": draws.numpy(),
+        "mean": float(draws.mean()),
+        "sd": float(draws.std()),
     }
 
 

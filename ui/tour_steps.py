@@ -210,6 +210,26 @@ def _mc_answer(f: dict) -> str:
     )
 
 
+def _icdf_body(f: dict) -> str:
+    return (
+        r"If $u \sim \mathcal{U}(0, 1)$ and $F$ is a CDF, then $z = F^{-1}(u)$ has the CDF $F$. All the randomness "
+        "is in $u$, and $z$ is a differentiable function of the distribution's parameters: another "
+        r"reparameterization. For this 2, $q(z_1\mid x) = \mathcal{N}(\mu_1, \sigma_1^2)$ with "
+        f"$\\mu_1 = {f['mu']:.3f}$ and $\\sigma_1 = {f['sigma']:.4f}$. Pushing {len(f['draws']):,} uniform draws "
+        f"through its $F^{{-1}}$ gives the histogram: mean {f['mean']:.3f}, standard deviation {f['sd']:.4f}. "
+        r"For a Gaussian $F^{-1}(u) = \mu + \sigma\,\Phi^{-1}(u)$, and $\Phi^{-1}(u)$ is a standard normal draw "
+        r"$\varepsilon$: the trick of step 7 by another road. The Maths lab tries six families."
+    )
+
+
+def _icdf_answer(f: dict) -> str:
+    return (
+        f"**u = Φ(1) = {f['u']:.4f}**: $\\Phi^{{-1}}({f['u']:.4f}) = {f['eps']:.3f}$, so "
+        f"$z_1 = F^{{-1}}(u) = {f['z_inverse_cdf']:.4f}$ and $\\mu_1 + \\sigma_1 \\cdot {f['eps']:.3f} = "
+        f"{f['z_reparameterized']:.4f}$: the $z_1$ of step 7. About {f['u']:.0%} of q's draws fall left of it."
+    )
+
+
 def _kl_body(f: dict) -> str:
     more = "AE" if f["ae_recognisable"] > f["vae_recognisable"] else "VAE"
     even = "VAE" if f["vae_entropy"] > f["ae_entropy"] else "AE"
@@ -348,6 +368,18 @@ STEPS: tuple[Step, ...] = (
         "Predict: how many times more samples does the score-function estimator need for the same variance of ∂/∂μ?",
         "Show the answer",
         _mc_answer,
+    ),
+    Step(
+        "icdf",
+        "Another road: the inverse CDF",
+        "10",
+        r"\begin{gathered}z = F^{-1}(u),\quad u \sim \mathcal{U}(0, 1) \\"
+        r" \text{Gaussian: } z = \mu + \sigma\,\Phi^{-1}(u)\end{gathered}",
+        facts.icdf_facts,
+        _icdf_body,
+        "Step 7 set ε₁ = 1. Which u gives the same z₁ through the inverse CDF: 0.5, 0.68, 0.84 or 0.95?",
+        "Show u on the CDF",
+        _icdf_answer,
     ),
     Step(
         "kl",

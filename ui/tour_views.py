@@ -21,6 +21,7 @@ from vae_core.data.galleries import CLASS_NAMES
 from vae_core.viz.animation import strip_png
 from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
+from vae_core.viz.sampling_figures import inverse_cdf_figure
 
 from .judged import judged_grid, judged_path
 from .latent_grids import as_latent_grid
@@ -262,6 +263,20 @@ def _mc(ctx: TourContext, facts: dict, revealed: bool) -> None:
     )
 
 
+def _icdf(ctx: TourContext, facts: dict, revealed: bool) -> None:
+    u = facts["u"] if revealed else 0.5
+    params = {"loc": facts["mu"], "scale": facts["sigma"]}
+    fig = inverse_cdf_figure("normal", params, u, facts["draws"], height=400)
+    for note, text in zip(fig.layout.annotations, ("CDF F: u → z₁ = F⁻¹(u)", "draws vs density"), strict=False):
+        note.text = text  # the column is narrow: the full subplot titles would overlap
+    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
+    st.plotly_chart(fig, key="tour_icdf", config=_NO_MODEBAR)
+    st.caption(
+        f"q(z₁|x) of this 2: left, its CDF F, with u = {u:.4f} on the vertical axis carried across to "
+        f"z₁ = F⁻¹(u) below; right, {len(facts['draws']):,} draws F⁻¹(u) with u ∼ U(0, 1) against its density."
+    )
+
+
 def _kl(ctx: TourContext, facts: dict, revealed: bool) -> None:
     for kind in ("ae", "vae") if revealed else ("ae",):
         path = _path(ctx, kind)
@@ -309,6 +324,7 @@ VIEWS: dict[str, View] = {
     "gradient": View(_gradient),
     "reparam": View(_reparam, _reveal_eps),
     "mc": View(_mc),
+    "icdf": View(_icdf),
     "kl": View(_kl),
     "generate": View(_generate),
 }
