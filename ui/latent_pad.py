@@ -166,6 +166,7 @@ def latent_pad(
     on_view: Callable[[list[float]], None] | None = None,
     class_names: Sequence[str] | None = None,
     eps_limit: float = EPS_LIMIT,
+    sliders: bool = True,
 ) -> dict | None:
     """Draw the pipeline; return what the user committed in the run their release triggered.
 
@@ -212,6 +213,8 @@ def latent_pad(
             or pressed a fit button (reported once the wheel has been still for 0.4 s).
         class_names: names of classes 0-9 for the legend (default the digits).
         eps_limit: the ε-plane shows and allows [-eps_limit, eps_limit]² (default EPS_LIMIT).
+        sliders: whether sliders bound to the same μ, σ, ε sit below (the help line then says
+            they follow a release); False where there are none (the tour).
     Returns:
         On the run triggered by a commit: {"z": list[float] (latent_dim,), "eps": list[float |
         None] with None where sigma = 0 (or None when sigma = 0 everywhere), "mu": list[float],
@@ -296,6 +299,7 @@ def latent_pad(
         "projection": projection_payload(projection),
         "extent": float(extent),
         "eps_limit": float(eps_limit),
+        "sliders": bool(sliders),
         "mode": mode,
         "default_view": default_view,
         "view_key": str(view_key),

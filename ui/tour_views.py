@@ -126,6 +126,7 @@ def _pad(
         default_view=state["view"],
         view_key=f"{step_key}|{state['views']}",
         class_names=NAMES,
+        sliders=False,
     )
 
 

@@ -30,6 +30,7 @@ def app_url(streamlit_app):
 def test_dragging_eps_moves_z_by_sigma_times_the_change_and_the_image_follows(page: Page, app_url):
     open_app(page, app_url)
     start = app_stats(page)
+    expect(page.locator(f"{PAD} .lp-help-sliders")).to_be_visible()  # the Explorer's sliders follow a release
     pixels_before = page.evaluate("k => window.__latentPad.pixels(k)", KEY)
     page.mouse.move(*eps_client(page, *start["eps"][:2]))
     page.mouse.down()

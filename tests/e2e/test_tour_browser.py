@@ -62,6 +62,7 @@ def test_predict_then_reveal_where_z_lands_for_eps_1_0(page: Page, tour_url):
         page.get_by_role("option", name=f"{step + 1}. {TITLES[step]}").click()
     _expect_step(page, step)
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
+    expect(page.locator(f"{pad} .lp-help-sliders")).to_be_hidden()  # the tour has no sliders below the pad
     before = page.evaluate("k => window.__latentPad.stats(k)", key)
     assert before["eps"] == [0, 0] and before["z"] == pytest.approx(before["mu"], abs=1e-12)  # ε = 0: z = μ
 

@@ -48,6 +48,8 @@ class PadMessaging {
     pad.heat = data.heat || null;
     pad.cloudEps = data.cloud || null;
     pad.epsLimit = data.eps_limit;
+    const slidersNote = pad.root.querySelector(".lp-help-sliders");
+    if (slidersNote) slidersNote.hidden = data.sliders === false;  // no sliders below (the tour)
     if (data.x_png && pad.el.x.getAttribute("src") !== data.x_png) pad.el.x.setAttribute("src", data.x_png);
     if (data.mode && !pad.modeChosen) pad.setMode(data.mode, false);
 
