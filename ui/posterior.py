@@ -56,11 +56,13 @@ def bounds_for(path: str, input_id: str, _x: np.ndarray, mu: tuple, sigma: tuple
     return {"elbo": elbo.elbo, "elbo_se": elbo.elbo_se, "iwae": iwae.mean, "iwae_se": iwae.se}
 
 
-def _nats(value: float, se: float | None = None) -> str:
-    text = f"{value:,.2f}"
-    if se is not None and math.isfinite(se):
-        text += f" ± {se:.2f}"
-    return text
+def _nats(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _plus_minus(se: float) -> str:
+    """', ± se' for a metric's label (nothing when the standard error is not finite)."""
+    return f", ± {se:.2f}" if math.isfinite(se) else ""
 
 
 def numbers(path: str, selection, mu: list[float], sigma: list[float], heat: dict) -> None:
@@ -81,8 +83,17 @@ def numbers(path: str, selection, mu: list[float], sigma: list[float], heat: dic
     c1, c2, c3, c4 = st.columns(4)
     repeats = max(4, IWAE_SAMPLES // k)
     c1.metric("log p(x), exact", f"{_nats(log_px)} nats", help="Quadrature of p(x|z) p(z) over the plane.")
-    c2.metric("ELBO of this q", f"{_nats(values['elbo'], values['elbo_se'])} nats", help=f"{ELBO_SAMPLES:,} samples")
-    c3.metric(f"IWAE L_{k}", f"{_nats(values['iwae'], values['iwae_se'])} nats", help=f"Mean of {repeats} estimates")
+    # The standard error goes in the label: a metric's value is cut to its column's width.
+    c2.metric(
+        f"ELBO of this q{_plus_minus(values['elbo_se'])}",
+        f"{_nats(values['elbo'])} nats",
+        help=f"Monte Carlo over {ELBO_SAMPLES:,} samples, ± one standard error",
+    )
+    c3.metric(
+        f"IWAE L_{k}{_plus_minus(values['iwae_se'])}",
+        f"{_nats(values['iwae'])} nats",
+        help=f"Mean of {repeats} estimates, ± one standard error",
+    )
     c4.metric("gap log p(x) − ELBO", f"{_nats(gap_elbo)} nats", help="= KL(q(z|x) ‖ p(z|x)) ≥ 0")
     st.latex(
         r"\log p(x) - \text{ELBO} = \mathrm{KL}\big(q(z\mid x)\,\|\,p(z\mid x)\big) = "
