@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app
+from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app, scroll_to_charts
 
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 
@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--select", action="append", default=[], help="LABEL=OPTION: pick an option of a select box (before clicks)"
+    )
+    parser.add_argument(
+        "--charts",
+        action="store_true",
+        help="Explorer: scroll down until sections 2-3 draw their charts (they wait for a scroll), shoot there",
     )
     parser.add_argument("--sizes", default="desktop,phone", help="comma-separated: desktop (1440x900), phone (390x844)")
     args = parser.parse_args(argv)
@@ -62,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 if sidebar_opened:
                     page.locator('[data-testid="stSidebarCollapseButton"] button').click()
                     page.get_by_text("Models", exact=True).first.wait_for(state="hidden")
+                if args.charts:
+                    scroll_to_charts(page)
                 page.screenshot(path=str(out / f"{args.name}-{size}.png"))
                 page.screenshot(path=str(out / f"{args.name}-{size}-full.png"), full_page=True)
             browser.close()

@@ -35,7 +35,7 @@ MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 METHOD_NAMES = {"linear": "straight line (linear)", "slerp": "great circle (slerp)"}
 RARE = 0.02
 """A class is called rare among a model's random decodes below this share (2 %)."""
-SCATTER_HEIGHT, CONFIDENCE_HEIGHT, BARS_HEIGHT = 520, 230, 260
+SCATTER_HEIGHT, CONFIDENCE_HEIGHT, BARS_HEIGHT = 520, 230, 300
 """The section's chart heights in pixels (their placeholders keep the same room)."""
 
 

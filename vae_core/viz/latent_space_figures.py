@@ -235,7 +235,7 @@ def confidence_curve(
 
 
 def class_spread_bars(
-    counts: dict[str, Sequence[int]], class_names: Sequence[str], title: str, height: int = 260
+    counts: dict[str, Sequence[int]], class_names: Sequence[str], title: str, height: int = 300
 ) -> go.Figure:
     """Grouped bars: for each model (key of counts), how many of its decoded random codes the
     classifier assigns to each class (counts[model] has one integer per class).
@@ -260,7 +260,8 @@ def class_spread_bars(
         height=height,
         margin=dict(l=10, r=10, t=34, b=10),
         plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        # Below the axis: above it, a phone's narrow column put the legend over the title.
+        legend=dict(orientation="h", yanchor="top", y=-0.32, xanchor="left", x=0),
     )
     fig.update_xaxes(type="category", title_text="class the classifier sees")
     fig.update_yaxes(title_text="decodes", gridcolor="#eee")
