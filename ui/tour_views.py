@@ -225,6 +225,7 @@ def _elbo(ctx: TourContext, facts: dict, revealed: bool) -> None:
 
 
 _BACKWARD = """mu, sigma = model.encode(x)     # in the graph
+mu.retain_grad()                 # mu is not a leaf: ask autograd to keep its .grad
 z = Normal(mu, sigma).sample()   # z ~ q(z|x)
 log_px_z = -bce(model.decode_logits(z), x)
 log_px_z.backward()
