@@ -240,8 +240,8 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
         "Each dot is one gallery image's code (μ), coloured by class; **click a dot** to make that image "
         "the input x. The black line is a path between two codes, A and B; below it, its decoded images. "
         "Nothing asks a plain AE to fill the space between its clusters, so a path can cross codes that "
-        "decode to no clear image (a *hole*); the VAE's KL term packs its codes around N(0, I). A digit "
-        "classifier trained on real images judges every decoded image (models/classifiers/)."
+        "decode to no clear image (a *hole*); the VAE's KL term packs its codes around N(0, I). A "
+        f"{noun(dataset)} classifier trained on real images judges every decoded image (models/classifiers/)."
     )
     classifier = get_classifier(dataset)
     if classifier is None:

@@ -42,6 +42,8 @@ CLOUD_SIZES = (0, 1, 10, 50, 200)
 """Choices for K, the size of the sample cloud (at most latent_pad.MAX_CLOUD)."""
 assert max(CLOUD_SIZES) <= MAX_CLOUD
 LABELS = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
+SMALL_SIGMA = 0.25
+"""Below this every σ_j(x) is called small next to the prior's 1 (the 2-D VAE's are ~0.05)."""
 
 
 def _key(kind: str, what: str, j: int) -> str:
@@ -171,6 +173,10 @@ def playground(selection: Selection) -> tuple:
         r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
         r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
         r"$\varepsilon$, so $z$ is a smooth function of $\mu$ and $\sigma$ and gradients reach the encoder."
+        if kind == "vae"
+        else r"The plain autoencoder's encoder maps $x$ to one code $z = \mu(x)$: no $\sigma$, no sampling, so "
+        r"$\varepsilon$ does nothing. Compare its z-plane with the VAE's: no prior ties its codes to "
+        r"$\mathcal{N}(0, I)$."
     )
     choice = plane_choice(d)
     _live_playground(
@@ -311,8 +317,14 @@ def _live_playground(
         st.markdown(
             rf"At this $z$: $-\log p(x\mid z) = {recon:.1f}$ nats, the reconstruction error of $x$; "
             rf"$\mathrm{{KL}}\big(q(z\mid x)\,\|\,\mathcal{{N}}(0,I)\big) = {kl:.2f}$ nats in closed form for "
-            r"these $\mu, \sigma$. The $\sigma$ the encoder chose is small, so q(z|x) is small on the prior's "
-            "scale: **fit q(z|x)** zooms to it (the scale bar gives its true size); **fit prior** shows the whole "
+            r"these $\mu, \sigma$. "
+            + (
+                rf"The encoder's $\sigma(x)$ is small (at most {max(enc_sigma):.2f}), so q(z|x) is small on the "
+                "prior's scale: "
+                if max(enc_sigma) < SMALL_SIGMA
+                else ""
+            )
+            + "**fit q(z|x)** zooms to q (the scale bar gives its true size); **fit prior** shows the whole "
             "latent space."
         )
     else:
