@@ -50,12 +50,20 @@ def tour_page() -> None:
 
 PAGES = {
     "tour": st.Page(tour_page, title="Tour", icon=":material/school:", url_path="tour"),
-    "explorer": st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer", default=True),
+    "explorer": st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer"),
     "maths": st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
     "train": st.Page(train_page.render, title="Train", icon=":material/model_training:", url_path="train"),
 }
-page = st.navigation(list(PAGES.values()))
-path = next(name for name, p in PAGES.items() if p is page)
+# The address "/" opens the Explorer too. Streamlit serves its default page at "/" only and greets
+# the default's own path with a blocking "Page not found", so the default is this second page of
+# the Explorer, left out of the menu (drawn here, not by st.navigation, to leave it out).
+HOME = st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="home", default=True)
+page = st.navigation([HOME, *PAGES.values()], position="hidden")
+with st.sidebar.container(key="nav"):
+    for entry in PAGES.values():
+        st.page_link(entry)
+    st.divider()
+path = next((name for name, p in PAGES.items() if p is page), "explorer")
 links.open_link(path, PAGES)
 links.begin(path)
 page.run()

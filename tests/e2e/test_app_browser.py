@@ -251,13 +251,13 @@ def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page,
     z_before = _stats(page)["z"]
     assert _stats(page)["eps"][0] == pytest.approx(4.0)
     with expect_rerun(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
+        page.locator(".st-key-nav").get_by_text("Maths lab").click()
     expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
     expect(
         page.locator('[data-testid="stRadio"]').filter(has_text="Latent size").locator("input:checked")
     ).to_have_value("1")
     with expect_rerun(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Explorer").click()
+        page.locator(".st-key-nav").get_by_text("Explorer").click()
     expect(page.get_by_text("gallery #", exact=False).first).to_contain_text("a 7")
     expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()  # still the 16-D model
     assert _stats(page)["z"] == pytest.approx(z_before)  # and the same mu, sigma, eps
@@ -282,7 +282,21 @@ def test_an_uploaded_picture_stays_the_input_on_the_maths_lab(page: Page, app_ur
         )
     expect(page.get_by_text("my-one.png as a 28×28 input")).to_be_visible()
     with expect_rerun(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
+        page.locator(".st-key-nav").get_by_text("Maths lab").click()
     expect(page.get_by_text("my-one.png, uploaded earlier")).to_be_visible()
     expect(page.get_by_text("Input x: my-one.png", exact=False)).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_the_explorer_opens_at_its_own_address_without_page_not_found(page: Page, app_url):
+    """/explorer works like /maths and /tour (Streamlit greets a default page's own path with a
+    blocking "Page not found"; the app's default is a second Explorer page at "/")."""
+    open_app(page, f"{app_url}/explorer")
+    expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
+    expect(page.get_by_text("does not seem to exist")).to_have_count(0)
+    assert page.url.split("?")[0].endswith("/explorer")
+    _stats(page)  # the pipeline works
+    with expect_rerun(page):
+        page.locator(".st-key-nav").get_by_text("Maths lab").click()
+    expect(page.get_by_role("heading", name="Maths lab")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -128,10 +128,10 @@ def test_the_drawing_survives_a_visit_to_the_maths_lab(page: Page, app_url):
     _stroke(page, ONE)
     code, mu = _code(page), _readout_mu(page)
     with expect_rerun(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Maths lab").click()
+        page.locator(".st-key-nav").get_by_text("Maths lab").click()
     expect(page.get_by_text("Input x: your drawing", exact=False)).to_be_visible()
     with expect_rerun(page):
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Explorer").click()
+        page.locator(".st-key-nav").get_by_text("Explorer").click()
     page.wait_for_function("c => window.__drawPad && window.__drawPad.code() === c", arg=code)
     assert _readout_mu(page) == mu
     expect(page.locator(EXCEPTION)).to_have_count(0)
