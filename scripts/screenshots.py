@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 page = browser.new_context(viewport={"width": w, "height": h}).new_page()
                 open_app(page, f"{server.url}/{args.page}")
                 sidebar_opened = False
-                if (args.click or args.select) and not page.get_by_text("Models", exact=True).first.is_visible():
+                if (args.click or args.select) and not page.locator(".st-key-nav").is_visible():
                     page.locator('[data-testid="stExpandSidebarButton"]').click()  # a phone: open it
                     sidebar_opened = True
                 for choice in args.select:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                         page.get_by_text(text, exact=True).first.click()
                 if sidebar_opened:
                     page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-                    page.get_by_text("Models", exact=True).first.wait_for(state="hidden")
+                    page.locator(".st-key-nav").wait_for(state="hidden")
                 if args.charts:
                     scroll_to_charts(page)
                 page.screenshot(path=str(out / f"{args.name}-{size}.png"))

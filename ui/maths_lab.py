@@ -263,7 +263,9 @@ def lotus_view(seed: int) -> None:
         r"\mathbb{E}_{z\sim q}[f(z)] = \mathbb{E}_{\varepsilon\sim\mathcal{N}(0,1)}\big[f(\mu + \sigma\varepsilon)\big]"
     )
     st.markdown(
-        "Both running means converge to the same number; only the second one is a differentiable function of μ and σ."
+        "Both running means converge to the same number, the exact expectation; at any finite M each is off by "
+        "Monte Carlo noise (about its standard error, from independent draws). Only the second one is a "
+        "differentiable function of μ and σ."
     )
     name, k, mu, sigma = _cost_controls("maths_lotus")
     m = st.select_slider("M (samples)", LOTUS_OPTIONS, value=10_000, key="maths_lotus_m")

@@ -75,9 +75,10 @@ def _ae_answer(f: dict) -> str:
     if "hole_z" not in f:
         return "No classifier in models/classifiers/, so the holes are not measured."
     return (
-        f"At $z = {vector(f['hole_z'])}$, on a straight line from a 2 to a 9, the decoder draws something a "
-        f"digit classifier recognises with only **p = {f['hole_p']:.2f}** (below {HOLE}: a *hole*). "
-        "Nothing in training asked the decoder to make sense there."
+        f"Not everywhere. The star is now at $z = {vector(f['hole_z'])}$, between a 2's code and a 9's (the next "
+        "step walks that line), and the decoder draws something a digit classifier recognises with only "
+        f"**p = {f['hole_p']:.2f}** (below {HOLE}: a *hole*), though codes lie all around. Nothing in training "
+        "asked the decoder to make sense between the codes it was trained on."
     )
 
 
@@ -86,7 +87,8 @@ def _holes_body(f: dict) -> str:
         "Walk a straight line between two codes and decode every point on it. The AE never saw codes "
         "between its clusters, so frames in between can lose their form. A classifier trained on real "
         f"digits judges each frame; confidence below {f['threshold']} marks a **hole**. "
-        f"Here: gallery #{f['a']} (a 2) → #{f['b']} (a 9), {f['steps']} frames. "
+        f"Here: gallery #{f['a']} (a 2) → #{f['b']} (a 9), {f['steps']} frames: the pair the holes measure "
+        "picked, so its 2 need not be step 1's. "
         f"Over the whole space, {100 * f['recognisable']:.1f} % of {f['n']:,} random AE codes decode to a "
         f"digit the classifier is sure of (p ≥ {f['recognisable_threshold']}); the rest are unclear or holes."
     )
@@ -116,9 +118,9 @@ def _lvm_answer(f: dict) -> str:
     if f["recognisable"] is None:
         return "The strip under $\\hat x$ decodes the 200 draws $z_k = \\varepsilon_k$."
     return (
-        "The strip under $\\hat x$ decodes the 200 draws $z_k = \\varepsilon_k$. Measured over "
-        f"{f['n']:,} prior draws, **{100 * f['recognisable']:.1f} %** decode to a digit the classifier is sure "
-        f"of (p ≥ {RECOGNISABLE})."
+        "The strip under $\\hat x$ decodes the 200 draws $z_k = \\varepsilon_k$. Measured over a larger "
+        f"sample, {f['n']:,} prior draws, **{100 * f['recognisable']:.1f} %** decode to a digit the classifier "
+        f"is sure of (p ≥ {RECOGNISABLE})."
     )
 
 
@@ -278,8 +280,8 @@ STEPS: tuple[Step, ...] = (
         r"\min_{e,\,d}\ \sum_{x}\ \mathrm{err}\big(x,\ d(e(x))\big)",
         facts.ae_facts,
         _ae_body,
-        "Drag the star on the z-plane out of the coloured codes into empty space. Before you let go: will the "
-        "decoder still draw a digit?",
+        "Drag the star across the z-plane, away from this 2. Before you let go: will the decoder draw a digit "
+        "wherever the star is?",
         "Show me a hole",
         _ae_answer,
     ),
@@ -301,8 +303,8 @@ STEPS: tuple[Step, ...] = (
         r"\begin{aligned}p_\theta(x) &= \int p_\theta(x\mid z)\,p(z)\,dz \\ p(z) &= \mathcal{N}(0, I)\end{aligned}",
         facts.lvm_facts,
         _lvm_body,
-        "With μ = 0 and σ = 1 (the **Prior** button), z = ε is a draw from the prior. Drag ε: which digits live "
-        "where? Then predict: how many of 200 draws will look like digits?",
+        "Here μ = 0 and σ = 1, so z = ε is a draw from the prior. Drag ε: which digits live where? Then predict: "
+        "what share of 200 draws will look like digits?",
         "Draw 200 codes from the prior",
         _lvm_answer,
     ),

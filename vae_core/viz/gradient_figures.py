@@ -134,8 +134,10 @@ def variance_figure(
                     row=1,
                     col=col,
                 )
-    fig.update_xaxes(type="log", title_text="M (samples averaged)")
-    fig.update_yaxes(type="log", title_text="variance of the estimate")
+    # dtick=1: a label per decade only (the default labels 2 and 5 of every decade crowd a narrow panel).
+    fig.update_xaxes(type="log", dtick=1, title_text="M (samples averaged)")
+    fig.update_yaxes(type="log", dtick=1)
+    fig.update_yaxes(title_text="variance of the estimate", row=1, col=1)  # once: the second overlapped the first
     return style(
         fig,
         f"Estimator variance for f(z) = {cost_label} ({curve.num_repeats} repeats per M"

@@ -169,6 +169,7 @@ def path_scatter(
         hovermode="closest",
         clickmode="event+select",
         dragmode="pan",
+        modebar=dict(orientation="v"),  # down the right edge: across the top it covered the title
     )
     grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
     fig.update_xaxes(title_text=x_label, **grid)
