@@ -27,7 +27,7 @@ from .chart_picks import chart_key, pick_point, rerun_if_picked
 from .judged import get_classifier, holes_report, judged_path, measured_default, measured_pairs
 from .latent_grids import grid_section
 from .planes import projection
-from .state import Selection, gallery_codes, gallery_index, get_gallery, load_or_explain, per_class
+from .state import Selection, encode_input, gallery_codes, gallery_index, get_gallery, load_or_explain, per_class
 
 __all__ = ["interpolation_section", "grid_section", "MODELS"]
 
@@ -305,10 +305,12 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     for column, (kind, title) in zip(columns, MODELS, strict=True):
         entry = getattr(selection, kind)
         with column:
-            if load_or_explain(entry, title) is None:
+            model = load_or_explain(entry, title)
+            if model is None:
                 continue
             data = judged_path(entry["path"], row_a, row_b, steps, method)
             plane = projection(entry["path"], choice)
+            here = plane.to_plane(torch.tensor([encode_input(model, selection.x)[0]], dtype=torch.float32))[0]
             codes = plane.to_plane(torch.from_numpy(gallery_codes(entry["path"])[0])).numpy()
             line = plane.to_plane(torch.from_numpy(data["line"])).numpy()
             confidence = data["confidence"]
@@ -325,6 +327,7 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
                     axis_labels=plane.labels,
                     zoom=zoom,
                     height=SCATTER_HEIGHT,
+                    current=here.tolist(),
                 ),
                 key=key,
                 height=SCATTER_HEIGHT,

@@ -59,6 +59,7 @@ def path_scatter(
     axis_labels: tuple[str, str] = ("z₁", "z₂"),
     zoom: bool = True,
     height: int = 520,
+    current: Sequence[float] | None = None,
 ) -> go.Figure:
     """Codes on a plane with an interpolation path on top.
 
@@ -70,6 +71,8 @@ def path_scatter(
         rows: int (N,) each point's gallery row (default 0..N-1), stored as the point's
             customdata so a click can make that image the input.
         zoom: axes around the path (zoom_box); False shows every code.
+        current: optional (2,) code of the current input x on the same plane, drawn as a ring
+            "input x" (a clicked point shows where it sits; outside a zoomed window it is not seen).
     Returns:
         plotly Figure: one Scattergl trace per class (customdata = gallery row) of the codes
         shown_codes picks (at most MAX_SCATTER_POINTS; the title says when some are left out),
@@ -145,6 +148,17 @@ def path_scatter(
                     hovertemplate="%{text}<extra>hole</extra>",
                 )
             )
+    if current is not None:
+        fig.add_trace(
+            go.Scattergl(
+                x=[float(current[0])],
+                y=[float(current[1])],
+                mode="markers",
+                name="input x",
+                marker=dict(size=18, symbol="circle-open", color="black", line=dict(width=3)),
+                hovertemplate="the input x now<extra></extra>",
+            )
+        )
     for name, point in (("A", path[0]), ("B", path[-1])):
         fig.add_trace(
             go.Scattergl(
