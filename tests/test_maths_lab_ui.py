@@ -116,3 +116,24 @@ def test_an_autoencoder_gets_views_3_to_5_only():
     assert any("need a VAE" in i.value for i in at.info)
     assert [h.value[0] for h in at.subheader] == ["3", "4", "5"]
     assert not any(c.proto.id.endswith("-maths_elbo_chart") for c in at.get("plotly_chart"))
+
+
+def test_a_2d_vae_shows_the_exact_log_px_above_both_bounds(app):
+    """The IWAE chart and the summary line carry log p(x) by quadrature (a 2-D latent makes it
+    exact); the ELBO and L_k estimates lie below it, within their error."""
+    import base64
+    import re
+
+    import numpy as np
+
+    spec = _chart(app, "maths_iwae_chart")
+    exact = next(t for t in spec["data"] if t["name"] == "log p(x), exact")
+    log_px = exact["y"][0]
+    line = _markdown(app, "E_q[log p(x|z)]")
+    assert f"exact log p(x) = **{log_px:.2f} nats**" in line
+    elbo = float(re.search(r"ELBO = \*\*(-?[\d,.]+) ±", line).group(1).replace(",", ""))
+    iwae = next(t for t in spec["data"] if t["name"] == "IWAE bound L_k")["y"]
+    if isinstance(iwae, dict):  # numpy arrays are sent as typed arrays
+        iwae = np.frombuffer(base64.b64decode(iwae["bdata"]), dtype=np.dtype(iwae["dtype"]))
+    assert elbo < log_px
+    assert len(iwae) > 3 and np.all(np.asarray(iwae) <= log_px + 0.05)  # L_k approaches it from below

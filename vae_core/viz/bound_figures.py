@@ -52,20 +52,36 @@ def elbo_figure(terms: ElboTerms, iwae: IwaeEstimate | None = None, height: int 
 
 
 def iwae_figure(
-    curve: IwaeCurve, elbo: ElboTerms | None = None, highlight_k: int | None = None, height: int = 380
+    curve: IwaeCurve,
+    elbo: ElboTerms | None = None,
+    highlight_k: int | None = None,
+    height: int = 380,
+    log_px: float | None = None,
 ) -> go.Figure:
     """L_k against k (log x axis) with +-2 SE error bars from the repeats, and the ELBO as a line.
 
     Args:
         curve: vae_core.bounds.IwaeCurve. elbo: optional ElboTerms drawn as a horizontal line
             (the k = 1 value L_1 estimates the same quantity). highlight_k: optional k of the
-            curve to mark.
+            curve to mark. log_px: optional exact log p(x) in nats (a 2-D VAE's quadrature,
+            vae_core.log_marginal_likelihood), the line L_k climbs towards.
     Returns:
-        Figure with traces "iwae" (markers+lines, error_y), and "elbo" and "chosen k" when
-        asked for; x axis of type "log".
+        Figure with traces "iwae" (markers+lines, error_y), and "elbo", "log p(x)" and "chosen
+        k" when asked for; x axis of type "log".
     """
     ks = np.asarray(curve.ks)
     fig = go.Figure()
+    if log_px is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[ks.min(), ks.max()],
+                y=[log_px, log_px],
+                mode="lines",
+                name="log p(x), exact",
+                line=dict(color="black", width=1.5),
+                hovertemplate="log p(x) %{y:.3f} nats (quadrature)<extra></extra>",
+            )
+        )
     if elbo is not None:
         fig.add_trace(
             go.Scatter(
