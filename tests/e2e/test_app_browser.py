@@ -300,3 +300,18 @@ def test_the_explorer_opens_at_its_own_address_without_page_not_found(page: Page
         page.locator(".st-key-nav").get_by_text("Maths lab").click()
     expect(page.get_by_role("heading", name="Maths lab")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_on_a_phone_the_pipeline_works_and_hides_the_keyboard_hints(browser, app_url):
+    """390 x 844 with touch: the pipeline loads and its help line leaves out the arrow keys."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        open_app(phone, app_url)
+        pad = phone.locator(PAD.format(key="pg_vae_pad"))
+        expect(pad).to_have_attribute("data-ready", "true")
+        expect(pad.locator(".lp-help")).to_be_visible()
+        expect(pad.locator(".lp-help-keys")).to_be_hidden()
+        expect(phone.locator(EXCEPTION)).to_have_count(0)
+    finally:
+        context.close()
