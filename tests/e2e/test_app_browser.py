@@ -227,6 +227,8 @@ def test_fashion_mnist_and_the_16d_model_can_be_chosen_and_explored(page: Page, 
         page.get_by_text("16-D", exact=True).click()
     expect(page.get_by_text("PCA of the gallery's codes")).to_be_visible()
     expect(page.locator('[data-testid="latent-pad"] .lp-plane .lp-axes')).to_contain_text("PC1")
+    # the formula's numbers are two coordinates of sixteen, not the PCA plane's: it says which
+    expect(page.locator('[data-testid="pipeline-formula"]')).to_contain_text("coordinates 1 and 2 of 16")
     assert _pixels(page) != first
     expect(page.locator(EXCEPTION)).to_have_count(0)
     with expect_rerun(page):

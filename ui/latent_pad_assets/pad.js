@@ -349,7 +349,8 @@ class Pad {
     this.el.edited.hidden = !edited;
     this.root.dataset.edited = String(edited);
     if (sigmaZero) {
-      renderTex(this.el.formula, `z = \\mu + 0 \\odot \\varepsilon = \\mu = ${coloured(TEX_COLOURS.z, texVec(show.map((d) => this.z[d]), 2))}`);
+      renderTex(this.el.formula, `z = \\mu + 0 \\odot \\varepsilon = \\mu = ${coloured(TEX_COLOURS.z, texVec(show.map((d) => this.z[d]), 2))}` +
+        dimsNote(show, this.mu.length));
     } else {
       renderTex(this.el.formula, liveFormula(this.mu, this.sigma, this.epsVec, this.z, dims));
     }

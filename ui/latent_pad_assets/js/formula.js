@@ -41,5 +41,12 @@ function liveFormula(mu, sigma, eps, z, dims) {
   return `z = ${coloured(TEX_COLOURS.mu, "\\mu")} + ${coloured(TEX_COLOURS.mu, "\\sigma")} \\odot ` +
     `${coloured(TEX_COLOURS.eps, "\\varepsilon")} = ` +
     `${coloured(TEX_COLOURS.mu, texVec(pick(mu), digits))} + ${coloured(TEX_COLOURS.mu, texVec(pick(sigma), digits))} ` +
-    `\\odot ${coloured(TEX_COLOURS.eps, texVec(pick(eps), 2))} = ${coloured(TEX_COLOURS.z, texVec(pick(z), digits))}`;
+    `\\odot ${coloured(TEX_COLOURS.eps, texVec(pick(eps), 2))} = ${coloured(TEX_COLOURS.z, texVec(pick(z), digits))}` +
+    dimsNote(dims, mu.length);
+}
+
+// Past two latent dimensions the numbers are two coordinates of many (not the z-plane's axes,
+// which may be a projection): say which.
+function dimsNote(dims, d) {
+  return d > 2 ? `\\quad\\text{(coordinates ${dims[0] + 1} and ${dims[1] + 1} of ${d})}` : "";
 }
