@@ -71,7 +71,9 @@ def canvas_point(page: Page, x: float, y: float) -> tuple[float, float]:
 
 def draw_stroke(page: Page, stroke: list[tuple[float, float]], substeps: int = 4) -> None:
     """Mouse down at the stroke's first point, through the others (substeps moves per segment);
-    the caller releases (page.mouse.up())."""
+    the caller releases (page.mouse.up()). The canvas is scrolled into view first: at 1440 x 900
+    its lower edge lies below the sidebar's fold, where a mouse event reaches nothing."""
+    page.locator('[data-testid="draw-pad-canvas"]').scroll_into_view_if_needed()
     page.mouse.move(*canvas_point(page, *stroke[0]))
     page.mouse.down()
     for a, b in zip(stroke, stroke[1:], strict=False):

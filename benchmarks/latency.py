@@ -317,7 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         switches = switch_times(page, args.switches)
         result.update(
-            switch_model_ms_p50=round(statistics.median(switches), 1), switch_model_ms_max=round(max(switches), 1)
+            switch_model_ms_p50=round(statistics.median(switches), 1),
+            switch_model_ms_max=round(max(switches), 1),
+            switch_model_ms_each=[round(t) for t in switches],
         )
         scrolled = browser.new_page(viewport={"width": 1440, "height": 900})  # the same, charts drawn
         scrolled.set_default_timeout(60_000)

@@ -16,7 +16,9 @@ def choose_draw(page: Page) -> None:
 
 
 def stroke(page: Page, points: list[tuple[float, float]]) -> None:
-    """Drag the mouse through the canvas points (x, y in [0, 1]); the release reruns the app."""
+    """Drag the mouse through the canvas points (x, y in [0, 1]); the release reruns the app.
+    The canvas is scrolled into view first (its lower edge can lie below the sidebar's fold)."""
+    page.locator('[data-testid="draw-pad-canvas"]').scroll_into_view_if_needed()
 
     def at(x, y):
         p = page.evaluate("([x, y]) => window.__drawPad.clientPoint(x, y)", [x, y])
