@@ -16,6 +16,7 @@ reduction order (tests/test_distributed.py checks 1e-4).
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 
@@ -91,7 +92,12 @@ def wrap(module: torch.nn.Module, world: World) -> torch.nn.Module:
 
 
 def close(world: World) -> None:
-    """Leave the process group (after a barrier, so no process exits while others still reduce)."""
+    """Leave the process group (after a barrier, so no process exits while others still reduce).
+
+    DistributedDataParallel wrappers sit in reference cycles, so without a collection they are
+    freed at interpreter exit, after the group is gone; a CI run once ended with rank 1 aborting
+    there ("terminate called without an active exception"). Collect them while the group lives."""
     if world.size > 1 and dist.is_initialized():
+        gc.collect()
         dist.barrier()
         dist.destroy_process_group()
