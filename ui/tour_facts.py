@@ -3,7 +3,7 @@
 The tour follows one input through one pair of models: the first 2 of the MNIST gallery (the
 Explorer's default input) under the shipped 2-D MNIST VAE (β = 1) and the 2-D plain autoencoder.
 Each ``*_facts`` function returns the plain numbers one step's text states (floats in nats,
-pixels in [0, 1], or counts); ui/tour_steps.py formats them, and tests/test_tour.py recomputes
+pixels in [0, 1], or counts); ui/tour_texts.py formats them, and tests/test_tour.py recomputes
 them from vae_core and checks the text. Every function is cached (st.cache_data, keyed by file
 paths and gallery rows), so a step change is quick after the first visit.
 """

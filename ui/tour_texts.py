@@ -1,0 +1,248 @@
+"""The tour's texts: each step's body and answer, formatted from the numbers its facts function
+gives (ui/tour_facts.py), and the helpers that write them (vectors, rare classes).
+
+Only formatting happens here: tests/test_tour.py recomputes every number and finds it in the text.
+ui/tour_steps.py pairs each text with its step.
+"""
+
+from __future__ import annotations
+
+from vae_core.classifier import HOLE, RECOGNISABLE
+from vae_core.data.galleries import CLASS_NAMES
+from vae_core.holes import max_entropy_bits
+
+__all__ = ["vector", "rare_classes", "RARE"] + [
+    f"{step}_{part}"
+    for step in ("ae", "holes", "lvm", "q", "elbo", "gradient", "reparam", "mc", "icdf", "kl", "generate")
+    for part in ("body", "answer")
+]
+
+RARE = 0.02
+"""A class is called rare among a model's random decodes below this share (as in the Explorer)."""
+NAMES = CLASS_NAMES["mnist"]
+
+
+def vector(values, digits: int = 3) -> str:
+    """(v1, v2) with `digits` decimals: how the tour writes a latent vector."""
+    return "(" + ", ".join(f"{float(v):.{digits}f}" for v in values) + ")"
+
+
+def rare_classes(counts: list[int]) -> list[int]:
+    """Classes holding under RARE of a model's decoded random codes."""
+    n = sum(counts)
+    return [k for k, c in enumerate(counts) if c < RARE * n]
+
+
+def _listing(classes: list[int]) -> str:
+    return ", ".join(NAMES[k] for k in classes) if classes else "none"
+
+
+def ae_body(f: dict) -> str:
+    return (
+        "An **encoder** maps an image $x$ to a code $z = e(x)$ — here two numbers, a point on the plane — "
+        r"and a **decoder** maps the code back to an image $\hat x = d(z)$. Training minimises the "
+        "reconstruction error over the training images; nothing else. "
+        f"This 2 lands at $z = {vector(f['code'])}$ (the star); its reconstruction error is "
+        f"**{f['reconstruction']:.1f} nats**."
+    )
+
+
+def ae_answer(f: dict) -> str:
+    if "hole_z" not in f:
+        return "No classifier in models/classifiers/, so the holes are not measured."
+    return (
+        f"Not everywhere. The star is now at $z = {vector(f['hole_z'])}$, between a 2's code and a 9's (the next "
+        "step walks that line), and the decoder draws something a digit classifier recognises with only "
+        f"**p = {f['hole_p']:.2f}** (below {HOLE}: a *hole*), though codes lie all around. Nothing in training "
+        "asked the decoder to make sense between the codes it was trained on."
+    )
+
+
+def holes_body(f: dict) -> str:
+    return (
+        "Walk a straight line between two codes and decode every point on it. The AE never saw codes "
+        "between its clusters, so frames in between can lose their form. A classifier trained on real "
+        f"digits judges each frame; confidence below {f['threshold']} marks a **hole**. "
+        f"Here: gallery #{f['a']} (a 2) → #{f['b']} (a 9), {f['steps']} frames: the pair the holes measure "
+        "picked, so its 2 need not be step 1's. "
+        f"Over the whole space, {100 * f['recognisable']:.1f} % of {f['n']:,} random AE codes decode to a "
+        f"digit the classifier is sure of (p ≥ {f['recognisable_threshold']}); the rest are unclear or holes."
+    )
+
+
+def holes_answer(f: dict) -> str:
+    frames = ", ".join(str(i) for i in f["holes"])
+    if not f["holes"]:
+        return f"No frame is a hole on this path (weakest: frame {f['weakest_frame']}, p = {f['weakest_p']:.2f})."
+    return (
+        f"Frame {frames} {'is a hole' if len(f['holes']) == 1 else 'are holes'}: the weakest, frame "
+        f"{f['weakest_frame']}, gets **p = {f['weakest_p']:.2f}** from the classifier (red cross and red bar)."
+    )
+
+
+def lvm_body(f: dict) -> str:
+    return (
+        "Turn it around: first draw a code from a **prior** $p(z) = \\mathcal{N}(0, I)$, then an image from a "
+        r"**decoder** $p_\theta(x\mid z)$ (a Bernoulli for each pixel). The model's probability of an image "
+        "sums over every code that could have made it. The integral is intractable in general — but with a "
+        "2-D $z$ it can be computed on a grid: for this 2, "
+        f"$\\log p(x) =$ **{f['log_px']:.2f} nats**. Everything that follows approximates this number."
+    )
+
+
+def lvm_answer(f: dict) -> str:
+    if f["recognisable"] is None:
+        return "The strip under $\\hat x$ decodes the 200 draws $z_k = \\varepsilon_k$."
+    return (
+        "The strip under $\\hat x$ decodes the 200 draws $z_k = \\varepsilon_k$. Measured over a larger "
+        f"sample, {f['n']:,} prior draws, **{100 * f['recognisable']:.1f} %** decode to a digit the classifier "
+        f"is sure of (p ≥ {RECOGNISABLE})."
+    )
+
+
+def q_body(f: dict) -> str:
+    return (
+        "A VAE's encoder returns a *distribution* over codes, a mean and a standard deviation per latent "
+        f"dimension. For this 2: $\\mu = {vector(f['mu'])}$, $\\sigma = {vector(f['sigma'])}$. "
+        "The ellipses on the z-plane are q's 1σ, 2σ and 3σ contours; the dashed circles are the prior's."
+    )
+
+
+def q_answer(f: dict) -> str:
+    a, b = f["times_smaller"]
+    return (
+        f"$\\sigma_1$ is **{a:.1f}×** and $\\sigma_2$ **{b:.1f}×** smaller than the prior's standard deviation 1: "
+        "on the prior's scale q(z|x) is a dot. The scale bar gives its true size."
+    )
+
+
+def elbo_body(f: dict) -> str:
+    return (
+        f"For this 2 and the encoder's q: $\\mathbb{{E}}_q[\\log p(x\\mid z)] = {f['reconstruction']:.2f}$ nats, "
+        f"$\\mathrm{{KL}}(q\\,\\|\\,p(z)) = {f['kl']:.2f}$ nats (closed form), so "
+        f"**ELBO = {f['elbo']:.2f} ± {f['elbo_se']:.2f} nats** (Monte Carlo ± its standard error), below the "
+        f"exact **log p(x) = {f['log_px']:.2f} nats**. The difference is how far q is from the true posterior."
+    )
+
+
+def elbo_answer(f: dict) -> str:
+    return (
+        f"The gap is **{f['gap']:.2f} nats** $= \\mathrm{{KL}}(q(z\\mid x)\\,\\|\\,p(z\\mid x))$. The heat-map is "
+        f"$p(z\\mid x)$, exact on a grid; it peaks at ${vector(f['peak'])}$, **{f['peak_sigmas']:.1f} σ** of q from "
+        "μ along the worse axis: q is close, not equal."
+    )
+
+
+def gradient_body(f: dict) -> str:
+    return (
+        "Training needs the gradient of an expectation whose *distribution* depends on the encoder's "
+        r"parameters $\phi$. By the product rule the derivative falls on $q_\phi$, and what is left is no "
+        "longer an average over samples of q. In code: `Normal(μ, σ).sample()` draws under `no_grad`, so the "
+        "sample is a constant to autograd."
+    )
+
+
+def gradient_answer(f: dict) -> str:
+    sampled = "None" if f["sampled_grad_mu"] is None else vector(f["sampled_grad_mu"])
+    return (
+        f"**`mu.grad` is {sampled}**: the sampled z has `requires_grad = {f['sampled_requires_grad']}`. "
+        f"Built as $z = \\mu + \\sigma \\odot \\varepsilon$ with $\\varepsilon = (1, 0)$, z has grad_fn "
+        f"`{f['rep_grad_fn']}` and $\\partial \\log p(x\\mid z)/\\partial\\mu = {vector(f['rep_grad_mu'])}$."
+    )
+
+
+def reparam_body(f: dict) -> str:
+    return (
+        r"Move the randomness into $\varepsilon$, drawn from a fixed $\mathcal{N}(0, I)$: z becomes a smooth "
+        r"function of $\mu$ and $\sigma$, with $\partial z/\partial\mu = 1$ and $\partial z/\partial\sigma = "
+        r"\varepsilon$, and the gradient is an average over draws of $\varepsilon$. "
+        f"For this 2: $\\mu = {vector(f['mu'])}$, $\\sigma = {vector(f['sigma'])}$. Now "
+        r"$\varepsilon = 0$, so $z = \mu$."
+    )
+
+
+def reparam_answer(f: dict) -> str:
+    (m1, m2), (s1, _) = f["mu"], f["sigma"]
+    return (
+        f"$z = \\mu + \\sigma \\odot (1, 0) = ({m1:.3f} + {s1:.3f},\\ {m2:.3f})$ "
+        f"$= {vector(f['z'])}$: one $\\sigma_1$ to the right of $\\mu$, $z_2$ unchanged."
+    )
+
+
+def mc_body(f: dict) -> str:
+    return (
+        "The law of the unconscious statistician: the expectation over z equals one over ε, whose "
+        "distribution does not depend on φ, so the gradient passes inside (the *pathwise* estimator). The "
+        r"*score-function* estimator $\mathbb{E}_q[f(z)\,\nabla_\phi \log q_\phi(z)]$ is unbiased too. "
+        f"For $f(z) = {f['label']}$ with μ = 0, σ = 1 (d = μ − k = {f['d']:.0f}), one sample: pathwise "
+        f"$\\mathrm{{Var}}\\,\\partial_\\mu = {f['pathwise_var_mu']:.0f}$, score function "
+        f"$15 + 14d^2 + d^4 = {f['score_var_mu']:.0f}$."
+    )
+
+
+def mc_answer(f: dict) -> str:
+    return (
+        f"**{f['ratio']:.1f}× as many**: the variance of an average of M samples is Var/M for both, so the "
+        f"score function needs {f['score_var_mu']:.0f} / {f['pathwise_var_mu']:.0f} = {f['ratio']:.1f} times the "
+        "samples. On the plot the measured curves run parallel, that far apart."
+    )
+
+
+def icdf_body(f: dict) -> str:
+    return (
+        r"If $u \sim \mathcal{U}(0, 1)$ and $F$ is a CDF, then $z = F^{-1}(u)$ has the CDF $F$. All the randomness "
+        "is in $u$, and $z$ is a differentiable function of the distribution's parameters: another "
+        r"reparameterization. For this 2, $q(z_1\mid x) = \mathcal{N}(\mu_1, \sigma_1^2)$ with "
+        f"$\\mu_1 = {f['mu']:.3f}$ and $\\sigma_1 = {f['sigma']:.4f}$. Pushing {len(f['draws']):,} uniform draws "
+        f"through its $F^{{-1}}$ gives the histogram: mean {f['mean']:.3f}, standard deviation {f['sd']:.4f}. "
+        r"For a Gaussian $F^{-1}(u) = \mu + \sigma\,\Phi^{-1}(u)$, and $\Phi^{-1}(u)$ is a standard normal draw "
+        r"$\varepsilon$: the trick of step 7 by another road. The Maths lab tries six families."
+    )
+
+
+def icdf_answer(f: dict) -> str:
+    return (
+        f"**u = Φ(1) = {f['u']:.4f}**: $\\Phi^{{-1}}({f['u']:.4f}) = {f['eps']:.3f}$, so "
+        f"$z_1 = F^{{-1}}(u) = {f['z_inverse_cdf']:.4f}$ and $\\mu_1 + \\sigma_1 \\cdot {f['eps']:.3f} = "
+        f"{f['z_reparameterized']:.4f}$: the $z_1$ of step 7. About {f['u']:.0%} of q's draws fall left of it."
+    )
+
+
+def kl_body(f: dict) -> str:
+    more = "AE" if f["ae_recognisable"] > f["vae_recognisable"] else "VAE"
+    even = "VAE" if f["vae_entropy"] > f["ae_entropy"] else "AE"
+    return (
+        "The KL term pulls every q(z|x) towards $\\mathcal{N}(0, I)$, so the VAE's codes fill the prior's disc; "
+        "β (in the Explorer's sidebar) trades reconstruction for smoothness. Over "
+        f"{f['n']:,} random codes, {100 * f['ae_recognisable']:.1f} % of the AE's and "
+        f"{100 * f['vae_recognisable']:.1f} % of the VAE's decode to a confident digit — the {more} has more — "
+        f"but the {even}'s spread over the classes more evenly: entropy {f['vae_entropy']:.2f} bits for the VAE, "
+        f"{f['ae_entropy']:.2f} for the AE (an even spread is {max_entropy_bits():.2f}). Rare among the AE's "
+        f"(under {RARE:.0%}): {_listing(rare_classes(f['counts']['ae']))}; among the VAE's: "
+        f"{_listing(rare_classes(f['counts']['vae']))}."
+    )
+
+
+def kl_answer(f: dict) -> str:
+    return (
+        f"On the same line, gallery #{f['a']} → #{f['b']}: the AE crosses **{f['ae_holes']}** "
+        f"hole{'s' if f['ae_holes'] != 1 else ''} (weakest p = {f['ae_weakest_p']:.2f}), the VAE **{f['vae_holes']}** "
+        f"(weakest p = {f['vae_weakest_p']:.2f})."
+    )
+
+
+def generate_body(f: dict) -> str:
+    return (
+        "To generate, skip the encoder: draw $z$ from the prior and decode it. In the pipeline μ = 0 and σ = 1, "
+        "so z = ε; **New draw** samples again. Kingma & Welling decode a grid through the inverse Gaussian CDF "
+        r"$\Phi^{-1}$, so every cell holds the same prior mass: "
+        f"**{f['vae_recognisable']} of {f['n'] ** 2}** cells of the VAE's {f['n']}×{f['n']} grid are recognisable "
+        f"(p ≥ {RECOGNISABLE})."
+    )
+
+
+def generate_answer(f: dict) -> str:
+    return (
+        f"Digits missing from the VAE's grid: **{_listing(f['vae_missing'])}**. From the AE's grid over the box "
+        f"its codes fill ({f['ae_recognisable']} recognisable cells): **{_listing(f['ae_missing'])}**."
+    )
