@@ -75,11 +75,12 @@ def sentinel(key: str = "below_fold") -> None:
 
 
 def chart(build: Callable[[], go.Figure], *, key: str, height: int, **plotly_kwargs) -> None:
-    """st.plotly_chart(build(), key=key, **plotly_kwargs) once reached(); before that, a box of the
-    figure's height (pixels) saying it is on its way, and build is not called (the server
-    saves the figure too). The placeholder's element key is f"{key}_later"."""
+    """The figure build() returns, `height` pixels tall, as st.plotly_chart(fig, key=key,
+    **plotly_kwargs) once reached(); before that, a box of the same height saying it is on its way,
+    and build is not called (the server saves the figure too). One height for both, set here.
+    The placeholder's element key is f"{key}_later"."""
     if reached():
-        st.plotly_chart(build(), key=key, **plotly_kwargs)
+        st.plotly_chart(build().update_layout(height=height), key=key, **plotly_kwargs)
         return
     with st.container(height=height, border=True, key=f"{key}_later"):
         st.caption("Drawing this chart… (the charts below the first screen come once you scroll to them)")

@@ -101,7 +101,6 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
                     confidence,
                     names,
                     overlay=overlay,
-                    height=GRID_HEIGHT,
                 ),
                 key=key,
                 height=GRID_HEIGHT,

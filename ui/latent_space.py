@@ -142,9 +142,7 @@ def _holes_summary(selection: Selection, reports: dict[str, dict]) -> None:
         if r is not None
     }
     below_fold.chart(
-        lambda: class_spread_bars(
-            counts, names, f"What {(ae or vae)['n']:,} random codes of each model decode to", height=BARS_HEIGHT
-        ),
+        lambda: class_spread_bars(counts, names, f"What {(ae or vae)['n']:,} random codes of each model decode to"),
         key="holes_spread",
         height=BARS_HEIGHT,
         config={"displayModeBar": False},
@@ -310,7 +308,6 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
                 continue
             data = judged_path(entry["path"], row_a, row_b, steps, method)
             plane = projection(entry["path"], choice)
-            here = plane.to_plane(torch.tensor([encode_input(model, selection.x)[0]], dtype=torch.float32))[0]
             codes = plane.to_plane(torch.from_numpy(gallery_codes(entry["path"])[0])).numpy()
             line = plane.to_plane(torch.from_numpy(data["line"])).numpy()
             confidence = data["confidence"]
@@ -326,8 +323,7 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
                     class_names=names,
                     axis_labels=plane.labels,
                     zoom=zoom,
-                    height=SCATTER_HEIGHT,
-                    current=here.tolist(),
+                    current=plane.to_plane(torch.tensor([encode_input(model, selection.x)[0]]))[0].tolist(),
                 ),
                 key=key,
                 height=SCATTER_HEIGHT,
@@ -352,7 +348,6 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
                         data["labels"],
                         names,
                         f"{title}: classifier's confidence per frame",
-                        height=CONFIDENCE_HEIGHT,
                     ),
                     key=f"interp_{kind}_confidence",
                     height=CONFIDENCE_HEIGHT,
