@@ -179,6 +179,10 @@ def test_download_cli_errors_are_one_line_not_a_traceback(tmp_path, capsys):
 def test_an_upload_name_cannot_inject_markdown():
     from ui.text import escape_markdown
 
-    shown = escape_markdown("![i](http://attacker.example/x.png) :material/home: <b>")
+    import html
+
+    text = "![i](http://attacker.example/x.png) :material/home: <b> www.x.example a@b.example &#58;"
+    shown = escape_markdown(text, 200)
     assert "![" not in shown and "](" not in shown and "<b>" not in shown
-    assert shown.replace("\\", "") == "![i](http://attacker.example/x.png) :material/home: <b>"
+    assert "://" not in shown and "www." not in shown and "@" not in shown  # no autolink can form
+    assert html.unescape(shown.replace("\\&", "&amp;").replace("\\", "")) == text

@@ -46,10 +46,12 @@ def test_a_drawn_input_needs_its_drawing():
         ({"step": "9999999"}, "step must be a whole number"),
         ({"beta": "0"}, "beta must be positive"),
         ({"dataset": "../etc"}, "is not a dataset name"),
-        ({"drawing": "<script>"}, "drawing holds characters"),
+        ({"drawing": "<script>"}, "drawing: stroke 0 of the drawing has a character '<'"),
+        ({"input": "²"}, "input must be a gallery row"),
+        ({"latent": "١٢"}, "latent must be a whole number"),
         ({"mu": "1," * 100 + "1"}, "mu is 201 characters long"),
         ({"mu": ",".join(["0"] * 65)}, "at most 64"),
-        ({"drawing": "a" * (MAX_DRAWING_CHARS + 1)}, "drawing is 6,001 characters long"),
+        ({"drawing": "a" * (MAX_DRAWING_CHARS + 1)}, f"drawing is {MAX_DRAWING_CHARS + 1:,} characters long"),
     ],
 )
 def test_a_bad_parameter_is_dropped_with_a_message_naming_it(params, named):
@@ -60,3 +62,19 @@ def test_a_bad_parameter_is_dropped_with_a_message_naming_it(params, named):
 def test_unknown_parameters_are_ignored_and_good_ones_kept_beside_bad_ones():
     link, problems = parse_link({"utm_source": "x", "mu": "0.5,1", "sigma": "oops"})
     assert link == Link(mu=(0.5, 1.0)) and len(problems) == 1 and "sigma" in problems[0]
+
+
+@pytest.mark.parametrize("points", [2001, 2016, 2031])
+def test_a_drawing_over_the_rasterisers_point_limit_is_refused_by_the_link(points):
+    """2,001-2,031 points fitted the old 4,063-character check but not the rasteriser's 2,000
+    points, and the session broke on every later run."""
+    from vae_core.data.drawing import MAX_POINTS, rasterise
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    half = points // 2  # two strokes; no point repeats the one before it
+    text = ".".join("".join(alphabet[i % 64] + alphabet[(i * 7) % 64] for i in range(n)) for n in (half, points - half))
+    assert len(text) <= MAX_DRAWING_CHARS  # the length check alone let it through
+    link, problems = parse_link({"input": "drawn", "drawing": text})
+    assert link.drawing is None and any(f"{points:,} points; the limit is {MAX_POINTS:,}" in p for p in problems)
+    with pytest.raises(ValueError, match="more than"):
+        rasterise([[(float(i % 2), float(i % 2)) for i in range(points)]])

@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +46,7 @@ from vae_core.data.drawing import (
 from vae_core.viz.images import to_png
 
 from .inline_assets import inline_component
+from .messages import once_per_message, reopen, text_event
 from .text import escape_markdown
 
 __all__ = ["COMPONENT_NAME", "DRAWING_KEY", "Drawn", "draw_pad", "drawn_input", "format_vector"]
@@ -54,6 +54,8 @@ __all__ = ["COMPONENT_NAME", "DRAWING_KEY", "Drawn", "draw_pad", "drawn_input", 
 COMPONENT_NAME = "vae_latent_explorer.draw_pad"
 DRAWING_KEY = "_drawing"
 """Session key of the current drawing: vae_core.data.drawing.encode_drawing's text ("" = none)."""
+_PROBLEM_KEY = "_drawing_problem"
+"""Session key: why the last drawing was dropped, until the sidebar has said so."""
 PAD_KEY = "draw_pad"
 READOUT_KEY = "draw_readout"
 _PAGE_KEY = "_drawing_page"
@@ -85,19 +87,17 @@ class Drawn:
         return f"drawn-{hashlib.sha256(self.code.encode()).hexdigest()[:12]}"
 
 
-def _store(key: str) -> None:
-    """on_drawing_change: keep the canvas's new text under DRAWING_KEY (a plain session key)."""
-    state = st.session_state.get(key)
-    code = state.get("drawing") if isinstance(state, dict) else None
-    if isinstance(code, str):
+def _store(value) -> None:
+    """The canvas's "drawing" event: keep its new text under DRAWING_KEY (a plain session key)."""
+    code = text_event(value, "drawing")
+    if code is not None:
         st.session_state[DRAWING_KEY] = code
 
 
-def _follow(key: str) -> None:
-    """on_follow_change: the canvas has the fragment's output for this text (see the docstring)."""
-    state = st.session_state.get(key)
-    code = state.get("follow") if isinstance(state, dict) else None
-    if isinstance(code, str):
+def _follow(value) -> None:
+    """The canvas's "follow" event: it has the fragment's output for this text (see the docstring)."""
+    code = text_event(value, "follow")
+    if code is not None:
         st.session_state[FOLLOW_KEY] = code
 
 
@@ -115,7 +115,13 @@ def draw_pad(code: str, key: str = PAD_KEY, page_stale: bool = False) -> None:
         "max_points": MAX_POINTS,
         "max_strokes": MAX_STROKES,
     }
-    _COMPONENT(key=key, data=data, on_drawing_change=partial(_store, key), on_follow_change=partial(_follow, key))
+    reopen(key)
+    _COMPONENT(
+        key=key,
+        data=data,
+        on_drawing_change=once_per_message(key, "drawing", _store),
+        on_follow_change=once_per_message(key, "follow", _follow),
+    )
 
 
 def format_vector(values: Sequence[float], shown: int = SHOWN_DIMS) -> str:
@@ -133,15 +139,22 @@ def _read(code: str) -> tuple[int, np.ndarray | None, str | None]:
     drawing's text, computed once per text."""
     try:
         strokes = decode_drawing(code)
+        x = image_from_drawing(strokes).numpy() if strokes else None
     except ValueError as exc:
         return 0, None, str(exc)
-    return len(strokes), (image_from_drawing(strokes).numpy() if strokes else None), None
+    return len(strokes), x, None
 
 
 def _current() -> tuple[str, int, np.ndarray | None, str | None]:
-    """(text, strokes, image, problem) of the drawing in the session ("" after a problem)."""
+    """(text, strokes, image, problem) of the drawing in the session ("" after a problem).
+
+    A drawing that cannot be read is dropped from the session, so the run after the one that
+    says why starts from an empty canvas instead of failing again."""
     code = st.session_state.get(DRAWING_KEY, "")
     count, x, problem = _read(code) if isinstance(code, str) else (0, None, "it is not text")
+    if problem:
+        st.session_state[DRAWING_KEY] = ""
+        st.session_state[_PROBLEM_KEY] = problem
     return ("" if problem else code), count, x, problem
 
 
@@ -149,7 +162,8 @@ def _current() -> tuple[str, int, np.ndarray | None, str | None]:
 def _sidebar_part(encode: Encode | None, model_name: str) -> None:
     """The canvas, the input and μ(x), σ(x): a fragment, so a stroke reruns just this part and
     the new μ, σ show at once; then, if the page was built on another drawing, the whole app."""
-    code, count, x, problem = _current()
+    code, count, x, _ = _current()
+    problem = st.session_state.pop(_PROBLEM_KEY, None)
     if problem:
         st.error(escape_markdown(f"Could not read the drawing: {problem}", 300) + ". Draw a new one.")
     canvas = st.container()  # filled last, so the readout below reaches the browser first

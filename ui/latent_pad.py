@@ -71,12 +71,11 @@ from vae_core.maths.projection import Projection, axes_projection
 from vae_core.viz.images import to_png
 
 from .inline_assets import inline_component, read_assets
+from .messages import commit_event, once_per_message, reopen, view_event
 from .pad_payloads import (
     cloud_payload,
     floats,
     heat_payload,
-    normalise_commit,
-    normalise_view,
     points_payload,
     projection_payload,
     weights_table,
@@ -273,12 +272,9 @@ def latent_pad(
         full = points_payload(points, projection, d)
         points_data = full if full["hash"] not in sent else {"hash": full["hash"], "n": full["n"]}
 
-    def _commit_callback() -> None:
-        if on_commit is None:
-            return
-        state = st.session_state.get(key)
-        commit = normalise_commit(state.get("commit") if isinstance(state, dict) else None)
-        if commit is not None:
+    def _on_commit(value) -> None:
+        commit = commit_event(value)
+        if commit is not None and on_commit is not None and len(commit["z"]) == d:
             on_commit(commit)
 
     x_png = None
@@ -310,21 +306,22 @@ def latent_pad(
     if weights is not None:
         data["weights"] = weights
 
-    def _view_callback() -> None:
-        state = st.session_state.get(key)
-        view = normalise_view(state.get("view") if isinstance(state, dict) else None)
+    def _on_view(value) -> None:
+        view = view_event(value)
         if on_view is not None and view is not None:
             on_view(view)
 
+    reopen(key)
     result = _COMPONENT(
         key=key,
         data=data,
-        on_commit_change=_commit_callback,
-        on_need_change=_resend_everything,
-        on_view_change=_view_callback,
+        on_commit_change=once_per_message(key, "commit", _on_commit),
+        on_need_change=once_per_message(key, "need", lambda _value: _resend_everything()),
+        on_view_change=once_per_message(key, "view", _on_view),
     )
     sent.add(spec["hash"])
     st.session_state[f"{_SENT_KEY}_dtype_{spec['hash']}"] = header["weights_dtype"]
     if points_data is not None:
         sent.add(points_data["hash"])
-    return normalise_commit(result.get("commit"))
+    commit = commit_event(result.get("commit")) if result.get("commit") is not None else None
+    return commit if commit is not None and len(commit["z"]) == d else None

@@ -19,12 +19,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from vae_core.data.drawing import MAX_CHARS as MAX_DRAWING_CHARS
+from vae_core.data.drawing import decode_drawing
+
 PAGES = ("explorer", "maths", "train", "tour")
 MODELS = ("vae", "ae")
 MAX_VALUE_CHARS = 200
 """Longest accepted value of any parameter but the drawing (a latent vector of 16 numbers fits)."""
-MAX_DRAWING_CHARS = 6000
-"""Longest accepted drawing code (vae_core.data.drawing caps it too)."""
 MAX_LATENT = 64
 """Most numbers accepted in mu, sigma or eps."""
 _DATASET = re.compile(r"^[a-z0-9-]{1,40}$")
@@ -75,7 +76,7 @@ def _one(name: str, text: str) -> object:
     if name in ("latent", "step", "input"):
         if name == "input" and text == "drawn":
             return text
-        if not text.isdigit() or len(text) > 6:
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
             what = "a gallery row (0, 1, …) or 'drawn'" if name == "input" else "a whole number ≥ 0"
             raise ValueError(f"{name} must be {what}, got {text!r}")
         return int(text)
@@ -89,8 +90,10 @@ def _one(name: str, text: str) -> object:
             raise ValueError(f"model must be 'vae' or 'ae', got {text!r}")
         return text
     if name == "drawing":
-        if not re.fullmatch(r"[A-Za-z0-9_.~-]+", text):
-            raise ValueError("drawing holds characters a drawing code never has")
+        try:
+            decode_drawing(text)  # the one set of limits the canvas and the rasteriser share
+        except ValueError as exc:
+            raise ValueError(f"drawing: {exc}") from None
         return text
     if name == "zoom":
         cx, cy, half = _numbers("zoom", text, 3)

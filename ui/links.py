@@ -22,12 +22,18 @@ import vae_core
 from .draw_pad import DRAWING_KEY as DRAWING
 from .link_codec import Link, link_params, parse_link
 from .state import Selection, get_gallery, set_kept, show_gallery_row
+from .text import escape_markdown
+from .tour_steps import STEP_COUNT
 from .tour_steps import STEP_KEY as TOUR_STEP
 
 APPLIED = "_link_applied"
 PENDING = "_link_pending"
 SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
+MAX_PROBLEMS = 12
+"""Most ignored parts of a link named one by one (a link has fewer parameters than this)."""
+MAX_PROBLEM_CHARS = 300
+"""Longest message about one ignored part (each quotes at most part of the link's text)."""
 
 
 def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple[str, int | None]:
@@ -60,14 +66,7 @@ def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple
 
 
 def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
-    if link.input == "drawn":
-        from vae_core.data.drawing import decode_drawing  # noqa: PLC0415 - only links with a drawing need it
-
-        try:
-            decode_drawing(link.drawing)
-        except ValueError as exc:
-            problems.append(f"drawing: {exc}")
-            return
+    if link.input == "drawn":  # parse_link has checked the drawing against the rasteriser's limits
         st.session_state[DRAWING] = link.drawing
         set_kept("input_source", "Draw")
     elif isinstance(link.input, int):
@@ -95,7 +94,10 @@ def open_link(page: str, pages: dict) -> None:
     dataset, _ = _apply_models(link, entries, problems)
     _apply_input(link, dataset, problems)
     if link.step is not None:
-        st.session_state[TOUR_STEP] = max(0, link.step - 1)  # links count steps from 1
+        if 1 <= link.step <= STEP_COUNT:
+            st.session_state[TOUR_STEP] = link.step - 1  # links count steps from 1
+        else:
+            problems.append(f"step={link.step}: the tour has steps 1 to {STEP_COUNT}")
     if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom)):
         st.session_state[PENDING] = link
     st.session_state[PROBLEMS] = problems
@@ -106,8 +108,13 @@ def open_link(page: str, pages: dict) -> None:
 def show_problems() -> None:
     """Say (once) which parts of the link that opened this session were ignored, and why."""
     problems = st.session_state.pop(PROBLEMS, None)
-    if problems:
-        st.warning("Parts of the link were ignored: " + "; ".join(problems) + ".", icon=":material/link_off:")
+    if problems:  # they quote the link's own text: escaped, so a link cannot put Markdown on the page
+        text = "; ".join(escape_markdown(p, MAX_PROBLEM_CHARS) for p in problems[:MAX_PROBLEMS])
+        more = len(problems) - MAX_PROBLEMS
+        st.warning(
+            "Parts of the link were ignored: " + text + (f"; and {more} more" if more > 0 else "") + ".",
+            icon=":material/link_off:",
+        )
 
 
 def take_pending(kind: str, latent_dim: int) -> Link | None:

@@ -75,33 +75,6 @@ def points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: 
     }
 
 
-def normalise_commit(value: Any) -> dict | None:
-    if not isinstance(value, dict) or not isinstance(value.get("z"), list):
-        return None
-    try:
-        z = [float(v) for v in value["z"]]
-        eps_raw = value.get("eps")
-        eps = None
-        if isinstance(eps_raw, list) and any(e is not None for e in eps_raw):
-            eps = [None if e is None else float(e) for e in eps_raw]
-        mu = [float(v) for v in value["mu"]] if isinstance(value.get("mu"), list) else None
-        dims = value.get("dims") or [0, 1]
-        dims = (int(dims[0]), int(dims[1]))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if not all(math.isfinite(v) for v in z + (mu or []) + [e for e in (eps or []) if e is not None]):
-        return None
-    return {
-        "z": z,
-        "eps": eps,
-        "mu": mu,
-        "dims": dims,
-        "source": value.get("source"),
-        "input": value.get("input"),
-        "mode": value.get("mode"),
-    }
-
-
 def window_payload(window: Any, name: str = "window") -> list[float] | None:
     """A z-plane view [cx, cy, half] (centre and half-width, latent units) as three finite floats
     with half > 0, or None for None. Raises ValueError naming `name` otherwise."""
@@ -114,14 +87,6 @@ def window_payload(window: Any, name: str = "window") -> list[float] | None:
     if not all(math.isfinite(v) for v in (cx, cy, half)) or half <= 0:
         raise ValueError(f"{name} must be finite with a positive half-width, got {window!r}")
     return [cx, cy, half]
-
-
-def normalise_view(value: Any) -> list[float] | None:
-    """The "view" trigger's payload {"window": [cx, cy, half]} checked, or None if malformed."""
-    try:
-        return window_payload(value.get("window") if isinstance(value, dict) else None)
-    except ValueError:
-        return None
 
 
 def weights_table(spec: dict) -> tuple[str, pa.Table]:

@@ -37,6 +37,7 @@ from .state import (
     session_generator,
     set_kept,
 )
+from .text import escape_markdown
 
 CLOUD_SIZES = (0, 1, 10, 50, 200)
 """Choices for K, the size of the sample cloud (at most latent_pad.MAX_CLOUD)."""
@@ -84,11 +85,13 @@ def _set_eps(kind: str, eps: list[float]) -> None:
         set_kept(_key(kind, "eps", j), round(max(-EPS_LIMIT, min(EPS_LIMIT, float(e))), 2))
 
 
-def _commit_from_pad(kind: str, commit: dict) -> None:
-    """A release on the pipeline: copy what moved into the sliders. ε was dragged (source
-    "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held ("mu")."""
+def _commit_from_pad(kind: str, mu_range: float, commit: dict) -> None:
+    """A release on the pipeline: copy what moved into the sliders, within their ranges (a
+    message may carry anything: ui.messages checked its form, this its range). ε was dragged
+    (source "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held ("mu")."""
     if commit["mu"] is not None:
         for j, m in enumerate(commit["mu"]):
+            m = max(-mu_range, min(mu_range, m))
             if abs(m - st.session_state.get(_key(kind, "mu", j), m)) > 5e-4:
                 set_kept(_key(kind, "mu", j), round(float(m), 3))
     if commit["eps"] is not None:
@@ -128,11 +131,26 @@ def _open_pending_link(kind: str, path: str, enc_mu: list[float], enc_sigma: lis
     if link is None:
         return
     mu_range, sigma_max = slider_bounds(path, kind)
-    mu = [max(-mu_range, min(mu_range, m)) for m in (link.mu or enc_mu)]
-    sigma = [max(0.0, min(sigma_max, s_)) for s_ in (link.sigma or enc_sigma)]
-    _set_state(kind, mu, sigma, list(link.eps or [0.0] * len(enc_mu)))
+    notes: list[str] = []
+    mu = _within("mu", link.mu or enc_mu, -mu_range, mu_range, notes)
+    sigma = _within("sigma", link.sigma or enc_sigma, 0.0, sigma_max, notes)
+    eps = _within("eps", link.eps or [0.0] * len(enc_mu), -EPS_LIMIT, EPS_LIMIT, notes)
+    if notes:
+        st.warning(escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + ".")
+    _set_state(kind, mu, sigma, eps)
     if link.zoom is not None:
         _keep_window(kind, _view_key(kind, st.session_state[f"pg_{kind}_stamp"]), list(link.zoom))
+
+
+def _within(name: str, values, low: float, high: float, notes: list[str]) -> list[float]:
+    """values clamped to [low, high]; each value that had to move is named in notes."""
+    out = []
+    for j, v in enumerate(values):
+        clamped = max(low, min(high, float(v)))
+        if clamped != v:
+            notes.append(f"{name}{j + 1} = {v:g} set to {clamped:g} (the range is {low:g} to {high:g})")
+        out.append(clamped)
+    return out
 
 
 def _slider_keys(kind: str, latent_dim: int) -> list[str]:
@@ -266,7 +284,7 @@ def _live_playground(
         ),
     )
     cloud = st.session_state.get(f"pg_{kind}_cloud")
-    if vae and (0 if cloud is None else len(cloud)) != k:
+    if vae and (0 if cloud is None else len(cloud)) != k or cloud and len(cloud[0]) != d:
         _draw_cloud(kind, d, k)
         cloud = st.session_state.get(f"pg_{kind}_cloud")
 
@@ -290,7 +308,7 @@ def _live_playground(
         heat=heat,
         key=f"pg_{kind}_pad",
         extent=mu_range,
-        on_commit=partial(_commit_from_pad, kind),
+        on_commit=partial(_commit_from_pad, kind, mu_range),
         projection=plane,
         mode="z",
         default_view="q" if vae else "prior",

@@ -1,4 +1,5 @@
-"""Text that came from a user, made safe to show in Streamlit's Markdown."""
+"""Text from outside (a link, a file name, a browser message, an exception about them), made safe
+for Streamlit's Markdown: the one way such text reaches the page."""
 
 from __future__ import annotations
 
@@ -6,16 +7,26 @@ import re
 
 __all__ = ["escape_markdown"]
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-!|~$&])")
+_ENTITIES = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
+"""Written as character references, so no "https://", "www." or "name@host" in the text is made a
+link by GitHub-flavoured Markdown's autolinks (a backslash escape does not stop those)."""
 
 
 def escape_markdown(text: str, max_length: int = 80) -> str:
-    """text with every Markdown and HTML special character backslash-escaped, cut to max_length.
+    """text with every Markdown and HTML special character escaped, cut to max_length characters.
 
     A file name such as ``![i](http://host/x.png)`` then shows as those characters instead of
-    making the browser fetch an image; ``:`` is escaped so ``:material/…:`` icons cannot appear.
+    making the browser fetch an image, a bare ``https://host/login`` stays text rather than a link,
+    and ``:material/…:`` icons cannot appear. Newlines become spaces.
+
+    Args:
+        text: any text (str() is applied). max_length: characters kept, counting a final "…".
+    Returns:
+        Markdown source that renders as exactly the (cut) text.
     """
     text = str(text).replace("\n", " ").replace("\r", " ")
     if len(text) > max_length:
         text = text[: max_length - 1] + "…"
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "".join(_ENTITIES.get(ch, ch) for ch in text)

@@ -113,3 +113,39 @@ def test_a_link_with_bad_parts_opens_and_names_them(page: Page, app_url):
         assert name in text
     app_stats(page)  # the Explorer works with its defaults
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_a_link_cannot_put_a_link_or_an_image_into_the_apps_warning(page: Page, app_url):
+    """The rejected values are shown as text: no clickable phishing link, no remote image fetched."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_app(
+        page,
+        app_url + "/?page=[Your session expired: log in again](https://evil.example/login)"
+        "&model=![x](https://evil.example/p.png)",
+    )
+    warning = page.get_by_text("Parts of the link were ignored")
+    expect(warning).to_be_visible()
+    assert "evil.example/login" in warning.inner_text()  # named, as text
+    expect(page.locator('a[href*="evil.example"]')).to_have_count(0)
+    expect(page.locator('img[src*="evil.example"]')).to_have_count(0)
+    assert not [url for url in requested if "evil.example" in url]
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_values_a_link_gets_out_of_range_are_named_not_changed_silently(page: Page, app_url):
+    open_app(page, app_url + "/?mu=1e308,0&sigma=1e300,0.05&input=%C2%B2")
+    ignored = page.get_by_text("Parts of the link were ignored")
+    expect(ignored).to_be_visible()
+    assert "input must be a gallery row" in ignored.inner_text()  # "²" is a digit to Python, not to a link
+    clamped = page.get_by_text("The link's values lay outside the sliders' ranges")
+    expect(clamped).to_be_visible()
+    text = clamped.inner_text()
+    assert "mu1 = 1e+308 set to" in text and "sigma1 = 1e+300 set to" in text
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_a_tour_step_past_the_last_is_named(page: Page, app_url):
+    open_app(page, app_url + "/tour?step=999")
+    expect(page.get_by_text("step=999: the tour has steps 1 to")).to_be_visible()
+    expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -125,3 +125,30 @@ def test_the_true_posterior_peaks_inside_q_and_its_numbers_show(page: Page, app_
     # Both bounds lie below log p(x), and L_50 above the ELBO (Burda et al. 2016).
     assert values["ELBO of this q"] < values["IWAE L_50"] < values["log p(x), exact"]
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+@pytest.mark.parametrize("first,then", [("2-D", "16-D"), ("16-D", "2-D")])
+def test_a_cloud_follows_a_change_of_latent_size(page: Page, app_url, first, then):
+    """Samples K at 50, then another latent size: the cloud is drawn afresh at the new size
+    (it once stayed (50, 2) and a traceback replaced the pipeline until "Resample ε")."""
+    open_app(page, app_url)
+    if first != "2-D":
+        with expect_rerun(page):
+            page.get_by_text(first, exact=True).click()
+    slider = page.locator('input[type="range"][aria-label="Samples K"]')
+    slider.focus()
+    with expect_rerun(page):
+        page.keyboard.press("ArrowRight")
+    with expect_rerun(page):
+        page.keyboard.press("ArrowRight")
+    with expect_rerun(page):
+        page.keyboard.press("ArrowRight")  # K: 0 → 1 → 10 → 50
+    page.wait_for_function("k => window.__latentPad.stats(k).cloudDecoded === 50", arg=KEY)
+    with expect_rerun(page):
+        page.get_by_text(then, exact=True).click()
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    dims = 16 if then == "16-D" else 2
+    page.wait_for_function(
+        "([k, d]) => { const s = window.__latentPad.stats(k); return s.cloudDecoded === 50 && s.z.length === d; }",
+        arg=[KEY, dims],
+    )

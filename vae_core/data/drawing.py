@@ -137,7 +137,9 @@ def decode_drawing(text: str) -> Strokes:
     Raises:
         ValueError: not a str, longer than MAX_CHARS, a character outside base64url and ".", an
             empty stroke (".." or a "." at either end), a stroke with an odd number of
-            characters, a point that repeats the one before it, or more than MAX_STROKES strokes.
+            characters, a point that repeats the one before it, more than MAX_STROKES strokes or
+            more than MAX_POINTS points (the same limits as encode_drawing and rasterise, so every
+            text this accepts can be drawn).
     """
     if not isinstance(text, str):
         raise ValueError(f"a drawing must be text, got {type(text).__name__}")
@@ -148,6 +150,9 @@ def decode_drawing(text: str) -> Strokes:
     parts = text.split(SEPARATOR)
     if len(parts) > MAX_STROKES:
         raise ValueError(f"the drawing has {len(parts)} strokes; the limit is {MAX_STROKES}")
+    points = (len(text) - (len(parts) - 1) * len(SEPARATOR)) // 2
+    if points > MAX_POINTS:
+        raise ValueError(f"the drawing has {points:,} points; the limit is {MAX_POINTS:,}")
     scale = LEVELS - 1
     strokes: Strokes = []
     for s, part in enumerate(parts):

@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from plotly.colors import hex_to_rgb, sequential
 
 __all__ = ["to_uint8", "tile", "to_png", "density_png", "image_from_upload", "mnist_from_ink", "MAX_UPLOAD_PIXELS"]
@@ -81,6 +81,10 @@ WORKING_SIDE = 512
 up 20 x 20, and the float arrays of the recipe stay small (1 MB)."""
 
 
+UNREADABLE = "this file is not a readable image"
+"""The one refusal for a file no decoder step can read, whatever Pillow raised."""
+
+
 def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
     """An uploaded picture of a digit as an MNIST-like input: float32 (1, 1, 28, 28) in [0, 1].
 
@@ -92,14 +96,15 @@ def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
     Args:
         data: the file's bytes (PNG, JPEG, GIF, BMP, WebP, ...). name: shown in error messages.
     Raises:
-        ValueError: not an image Pillow can read, more than MAX_UPLOAD_PIXELS pixels (said
-            before decoding), or a blank picture.
+        ValueError: not an image Pillow can read, whatever Pillow raised while decoding it
+            (UNREADABLE; a damaged PNG raises SyntaxError inside Pillow), more than
+            MAX_UPLOAD_PIXELS pixels (said before decoding), or a blank picture.
     """
     try:
         pil = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
-    width, height = pil.size
+        width, height = pil.size
+    except Exception as exc:  # noqa: BLE001 - any decoder failure is the same refusal
+        raise ValueError(f"{name}: {UNREADABLE} ({exc.__class__.__name__})") from None
     if width * height > MAX_UPLOAD_PIXELS:
         raise ValueError(
             f"{name}: the picture is {width:,} x {height:,} pixels; the limit is "
@@ -110,9 +115,10 @@ def image_from_upload(data: bytes, name: str = "upload") -> torch.Tensor:
         pil.load()
         pil = ImageOps.exif_transpose(pil)
         pil.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BOX)
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
-    return mnist_from_ink(_ink(pil), name)
+        ink = _ink(pil)
+    except Exception as exc:  # noqa: BLE001 - Pillow raises SyntaxError, struct.error, … for damaged files
+        raise ValueError(f"{name}: {UNREADABLE} ({exc.__class__.__name__})") from None
+    return mnist_from_ink(ink, name)
 
 
 def mnist_from_ink(ink: np.ndarray, name: str = "image") -> torch.Tensor:
