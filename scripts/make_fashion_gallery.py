@@ -21,9 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from vae_core.data.datasets import load_idx_split
-from vae_core.data.galleries import GALLERY_FILES, PER_CLASS
+from vae_core.data.galleries import gallery_path
+from vae_core.data.registry import REGISTRY
 
-OUT = Path(__file__).resolve().parents[1] / "vae_core" / "data" / "galleries" / GALLERY_FILES["fashion-mnist"]
+OUT = gallery_path("fashion-mnist")
+PER_CLASS = REGISTRY["fashion-mnist"].gallery_per_class
 
 
 def main(argv: list[str] | None = None) -> int:

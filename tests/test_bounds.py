@@ -17,8 +17,8 @@ import pytest
 import torch
 from torch.distributions import Bernoulli, Normal, kl_divergence
 
-from vae_core.maths import bounds
-from vae_core.maths.bounds import MAX_K, elbo_terms, iwae_bound, iwae_curve, log_weights
+from vae_core.inference import bounds
+from vae_core.inference.bounds import MAX_K, elbo_terms, iwae_bound, iwae_curve, log_weights
 from vae_core.maths.losses import reconstruction_nll
 
 Z_TOL = 5.0

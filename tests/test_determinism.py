@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from vae_core import gradients, inverse_cdf
-from vae_core.maths import bounds
+from vae_core.inference import bounds
 from vae_core.models import ModelConfig, build_model
 from vae_core.training import TrainConfig, evaluate_model, train
 

@@ -22,7 +22,7 @@ from vae_core.data.drawing import (
     quantise,
     rasterise,
 )
-from vae_core.viz.images import image_from_upload
+from vae_core.data.preprocess import image_from_upload
 
 
 def _circle(cx, cy, rx, ry, n=48, start=0.0, turn=1.0):

@@ -24,7 +24,8 @@ from vae_core.holes import (
     path_verdict,
     random_code_report,
 )
-from vae_core.maths.latent import encode_images, interpolate
+from vae_core.inference.codes import encode_images
+from vae_core.maths.latent import interpolate
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"recognisable", "class_entropy_bits", "n"}

@@ -7,9 +7,11 @@ import pytest
 import torch
 from PIL import Image
 
-from vae_core.maths.latent import code_box, interpolate, inverse_cdf_axis, latent_grid, linear_axis, nearest_distance
+from vae_core.data.preprocess import image_from_upload
+from vae_core.inference.codes import latent_grid
+from vae_core.maths.latent import code_box, interpolate, inverse_cdf_axis, linear_axis, nearest_distance
 from vae_core.viz.figures import latent_scatter, posterior_plane
-from vae_core.viz.images import image_from_upload, tile, to_png
+from vae_core.viz.images import tile, to_png
 
 
 def test_interpolate_endpoints_and_straight_line():

@@ -15,7 +15,7 @@ from ui.below_fold import REACHED_KEY
 from vae_core.classifier import find_classifier, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import default_pair, random_code_report
-from vae_core.maths.latent import encode_images
+from vae_core.inference.codes import encode_images
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180

@@ -7,8 +7,9 @@ import torch
 
 import vae_core
 from vae_core.data.galleries import load_gallery
-from vae_core.maths.bounds import iwae_bounds
-from vae_core.maths.marginal import quadrature, quadrature_log_marginal
+from vae_core.inference.bounds import iwae_bounds
+from vae_core.inference.marginal import quadrature
+from vae_core.maths.marginal import quadrature_log_marginal
 from vae_core.models import ModelConfig, build_model
 
 

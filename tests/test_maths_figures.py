@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from vae_core import gradients, inverse_cdf
-from vae_core.maths import bounds
+from vae_core.inference import bounds
 from vae_core.viz import maths_figures as mf
 
 

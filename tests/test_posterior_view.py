@@ -13,8 +13,8 @@ from PIL import Image
 
 import vae_core
 from vae_core.data.galleries import load_gallery
-from vae_core.maths.bounds import elbo_terms, iwae_bound
-from vae_core.maths.marginal import posterior_grid
+from vae_core.inference.bounds import elbo_terms, iwae_bound
+from vae_core.inference.marginal import posterior_grid
 from vae_core.models import ModelConfig, build_model
 from vae_core.models.export import decoder_spec, packed_weights, spec_arrays
 from vae_core.viz.images import density_png

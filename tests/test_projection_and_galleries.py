@@ -9,7 +9,7 @@ import torch
 import vae_core
 from vae_core.data import load_idx_split
 from vae_core.data.galleries import CLASS_NAMES, load_gallery
-from vae_core.maths.latent import encode_images
+from vae_core.inference.codes import encode_images
 from vae_core.maths.projection import axes_projection, pca_projection
 
 FASHION = Path("/usr/share/datasets/fashion-mnist")

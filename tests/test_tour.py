@@ -24,8 +24,9 @@ from ui.tour_views import VIEWS
 from vae_core.classifier import HOLE, RECOGNISABLE, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import DEFAULT_STEPS, default_pair, random_code_report
-from vae_core.maths.bounds import elbo_terms
-from vae_core.maths.latent import encode_images, interpolate, inverse_cdf_axis, latent_grid
+from vae_core.inference.bounds import elbo_terms
+from vae_core.inference.codes import encode_images, latent_grid
+from vae_core.maths.latent import interpolate, inverse_cdf_axis
 
 APP = str(Path(__file__).resolve().parent / "apps" / "tour_app.py")
 TIMEOUT = 120

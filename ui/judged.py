@@ -15,7 +15,8 @@ import torch
 
 from vae_core.classifier import Classifier, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.holes import default_pair, hole_pairs, path_verdict, random_code_report
-from vae_core.maths.latent import code_box, interpolation_path, inverse_cdf_axis, latent_grid, linear_axis
+from vae_core.inference.codes import latent_grid
+from vae_core.maths.latent import code_box, interpolation_path, inverse_cdf_axis, linear_axis
 
 from .planes import projection
 from .state import gallery_codes, get_gallery, get_model

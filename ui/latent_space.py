@@ -16,7 +16,7 @@ import streamlit as st
 import torch
 
 from vae_core.classifier import HOLE, RECOGNISABLE
-from vae_core.holes import DEFAULT_CLASSES, DEFAULT_STEPS, max_entropy_bits
+from vae_core.holes import DEFAULT_CLASSES, DEFAULT_STEPS, RARE, max_entropy_bits
 from vae_core.maths.latent import INTERPOLATIONS
 from vae_core.viz.animation import StripFrames, interpolation_gif, strip_png
 from vae_core.viz.images import to_png
@@ -33,8 +33,6 @@ __all__ = ["interpolation_section", "grid_section", "MODELS"]
 
 MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 METHOD_NAMES = {"linear": "straight line (linear)", "slerp": "great circle (slerp)"}
-RARE = 0.02
-"""A class is called rare among a model's random decodes below this share (2 %)."""
 SCATTER_HEIGHT, CONFIDENCE_HEIGHT, BARS_HEIGHT = 520, 230, 300
 """The section's chart heights in pixels (their placeholders keep the same room)."""
 

@@ -21,7 +21,7 @@ import torch
 
 from vae_core import gradients, inverse_cdf, log_marginal_likelihood
 from vae_core.constants import EPS_LIMIT
-from vae_core.maths import bounds
+from vae_core.inference import bounds
 from vae_core.viz import maths_figures as figures
 
 M_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)

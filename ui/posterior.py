@@ -15,8 +15,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from vae_core.maths.bounds import elbo_terms, iwae_bound
-from vae_core.maths.marginal import posterior_grid
+from vae_core.inference.bounds import elbo_terms, iwae_bound
+from vae_core.inference.marginal import posterior_grid
 from vae_core.viz.images import density_png
 
 from .state import get_model

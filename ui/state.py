@@ -14,9 +14,11 @@ import torch
 import vae_core
 from vae_core.data import Dataset
 from vae_core.data.galleries import CLASS_NAMES, load_gallery
-from vae_core.maths.latent import encode_images
+from vae_core.data.preprocess import image_from_upload
+from vae_core.data.registry import DATASET_TITLES
+from vae_core.inference.codes import encode_images
 from vae_core.models.export import decoder_spec
-from vae_core.viz.images import image_from_upload, to_png
+from vae_core.viz.images import to_png
 
 from .draw_pad import drawn_input
 from .text import escape_markdown
@@ -46,7 +48,6 @@ SOURCES = ["Gallery", "Upload a picture", "Draw"]
 """The sidebar's input sources."""
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
-DATASET_TITLES = {"mnist": "MNIST digits", "fashion-mnist": "Fashion-MNIST clothes"}
 
 
 @st.cache_resource(show_spinner="Loading the gallery…")

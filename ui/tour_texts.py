@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.data.galleries import CLASS_NAMES
-from vae_core.holes import max_entropy_bits
+from vae_core.holes import RARE, max_entropy_bits
 
 __all__ = ["vector", "rare_classes", "RARE"] + [
     f"{step}_{part}"
@@ -17,8 +17,6 @@ __all__ = ["vector", "rare_classes", "RARE"] + [
     for part in ("body", "answer")
 ]
 
-RARE = 0.02
-"""A class is called rare among a model's random decodes below this share (as in the Explorer)."""
 NAMES = CLASS_NAMES["mnist"]
 
 

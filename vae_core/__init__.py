@@ -14,7 +14,7 @@ Public interface:
     log_marginal_likelihood(model, x) -> (N,)    exact log p(x) of a 2-D VAE by quadrature, nats
 """
 
-from .maths.marginal import log_marginal_likelihood
+from .inference.marginal import log_marginal_likelihood
 from .maths.reparam import reparameterize
 from .models.checkpoint import CheckpointError, list_models, load_model
 

@@ -1,9 +1,9 @@
 """Input checks shared by the whole core: one policy, one set of limits.
 
 Policy: a **TypeError** when an argument is of the wrong kind (not a tensor, not floating point,
-not an integer, a plain autoencoder where a VAE is needed); a **ValueError** when it is of the
-right kind but a wrong value or shape (NaN, infinite, negative σ, a count out of range). Every
-message names the argument and what was expected.
+not an integer, a plain autoencoder where a VAE is needed: vae_core.models.require_vae); a
+**ValueError** when it is of the right kind but a wrong value or shape (NaN, infinite, negative
+σ, a count out of range). Every message names the argument and what was expected.
 
 Limits (named once, quoted by the docstrings that use them):
 - MAX_DECODED_SAMPLES = 200,000 latent samples decoded in one call (each one is a 784-pixel
@@ -11,6 +11,9 @@ Limits (named once, quoted by the docstrings that use them):
 - MAX_SCALAR_SAMPLES = 20,000,000 scalar draws in one call of the 1-D estimators and samplers
   (160 MB of float64);
 - MAX_K = 5,000 importance samples for one IWAE bound.
+
+A leaf of the core: it imports nothing from vae_core, so every layer may use it (the checks that
+need to know the models, such as require_vae, live in vae_core.models).
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ __all__ = [
     "check_sigma",
     "check_count",
     "check_real",
-    "require_vae",
 ]
 
 MAX_DECODED_SAMPLES = 200_000
@@ -108,23 +110,3 @@ def check_real(name: str, value: object) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
-
-
-def require_vae(model: object) -> None:
-    """Raise unless model is a VAE (isinstance), i.e. has a posterior q(z|x) = N(mu, diag sigma^2).
-
-    Raises:
-        TypeError: a plain autoencoder (sigma = 0: no posterior density, so no ELBO, IWAE bound or
-            reparameterized gradient), or not a model of this project.
-    """
-    from .models.networks import AE, VAE
-
-    if isinstance(model, VAE):
-        return
-    if isinstance(model, AE):
-        raise TypeError(
-            "this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
-            "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
-            "gradient-flow view need a VAE (kind 'vae')"
-        )
-    raise TypeError(f"expected a VAE (vae_core.models.VAE), got {type(model).__name__}")

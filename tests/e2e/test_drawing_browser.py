@@ -31,7 +31,7 @@ from e2e_harness import REPO, expect_rerun, open_app  # noqa: E402
 from vae_core.classifier import find_classifier, judge, load_classifier  # noqa: E402
 from vae_core.data.drawing import decode_drawing, image_from_drawing  # noqa: E402
 from vae_core.data.galleries import load_gallery  # noqa: E402
-from vae_core.viz.images import image_from_upload  # noqa: E402
+from vae_core.data.preprocess import image_from_upload  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 SIDEBAR = '[data-testid="stSidebar"]'

@@ -88,7 +88,7 @@ def test_a_grid_cell_click_makes_the_nearest_gallery_image_the_input(page: Page,
 
     import vae_core
     from vae_core.data.galleries import load_gallery
-    from vae_core.maths.latent import encode_images
+    from vae_core.inference.codes import encode_images
 
     open_app(page, app_url)
     selector = _chart(page, "grid_vae_0")

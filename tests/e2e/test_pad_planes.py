@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect  # noqa: E402
 import vae_core  # noqa: E402
 from e2e_harness import expect_rerun  # noqa: E402
 from vae_core.data.galleries import load_gallery  # noqa: E402
-from vae_core.maths.latent import encode_images  # noqa: E402
+from vae_core.inference.codes import encode_images  # noqa: E402
 from vae_core.maths.projection import pca_projection  # noqa: E402
 
 

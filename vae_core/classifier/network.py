@@ -21,7 +21,7 @@ from torch import nn
 
 from ..checks import check_tensor
 from ..constants import IMAGE_SHAPE
-from ..models.networks import DATASETS
+from ..data.registry import DATASET_NAMES
 
 __all__ = ["ClassifierConfig", "Classifier", "build_classifier", "expected_layout"]
 
@@ -36,8 +36,8 @@ class ClassifierConfig:
     classes: int = 10
 
     def __post_init__(self) -> None:
-        if self.dataset not in DATASETS:
-            raise ValueError(f"dataset must be one of {DATASETS}, got {self.dataset!r}")
+        if self.dataset not in DATASET_NAMES:
+            raise ValueError(f"dataset must be one of {DATASET_NAMES}, got {self.dataset!r}")
         if (
             not isinstance(self.channels, (list, tuple))
             or not self.channels
@@ -45,7 +45,8 @@ class ClassifierConfig:
         ):
             raise ValueError(f"channels must be a non-empty list of positive integers, got {self.channels!r}")
         if len(self.channels) > 3:
-            raise ValueError(f"at most 3 convolution blocks fit a 28 x 28 image, got {len(self.channels)}")
+            side = f"{IMAGE_SHAPE[1]} x {IMAGE_SHAPE[2]}"
+            raise ValueError(f"at most 3 convolution blocks fit a {side} image, got {len(self.channels)}")
         self.channels = [int(c) for c in self.channels]
         for name in ("hidden", "classes"):
             value = getattr(self, name)

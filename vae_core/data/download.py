@@ -3,10 +3,11 @@
     python -m vae_core.download --dataset mnist --dest ~/data/mnist
     python -m vae_core.train --model vae --data-dir ~/data/mnist --out models/my-vae
 
-Checksums are the published ones (as listed by torchvision's MNIST and FashionMNIST datasets).
-Each file is streamed to a temporary file beside its destination, its MD5 compared, and only
-then renamed into place (os.replace), so an interrupted or corrupted download never leaves a
-file that looks complete. Files already present with the right MD5 are not fetched again.
+Mirrors, file names and checksums are in vae_core.data.registry (the published MD5s, as listed
+by torchvision's MNIST and FashionMNIST datasets). Each file is streamed to a temporary file
+beside its destination, its MD5 compared, and only then renamed into place (os.replace), so an
+interrupted or corrupted download never leaves a file that looks complete. Files already present
+with the right MD5 are not fetched again.
 """
 
 from __future__ import annotations
@@ -22,28 +23,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .registry import REGISTRY
+
 __all__ = ["DATASETS", "download_dataset", "md5sum", "main"]
 
 DATASETS: dict[str, dict] = {
-    "mnist": {
-        "base_url": "https://ossci-datasets.s3.amazonaws.com/mnist/",
-        "files": {
-            "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
-            "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
-            "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
-            "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
-        },
-    },
-    "fashion-mnist": {
-        "base_url": "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-        "files": {
-            "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-            "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
-            "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
-            "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
-        },
-    },
+    name: {"base_url": spec.download_url, "files": dict(spec.download_files)} for name, spec in REGISTRY.items()
 }
+"""{name: {"base_url": mirror, "files": {file name: MD5}}}, read from vae_core.data.registry."""
 
 
 def md5sum(path: str | Path, chunk: int = 1 << 20) -> str:

@@ -14,7 +14,7 @@ time and memory of decoding a hostile link.
 
 image_from_drawing rasterises the strokes as white lines with round ends and joins, PEN_WIDTH
 of the canvas wide, on a black CANVAS_PIXELS square (Pillow), and then applies the same MNIST
-framing as uploads (vae_core.viz.images.mnist_from_ink): what the model sees is what the canvas
+framing as uploads (vae_core.data.preprocess.mnist_from_ink): what the model sees is what the canvas
 shows, cropped to the ink, fitted in 20 x 20 and centred in 28 x 28.
 """
 
@@ -27,7 +27,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from vae_core.viz.images import mnist_from_ink
+from ..constants import IMAGE_SHAPE
+from .preprocess import mnist_from_ink
 
 __all__ = [
     "Strokes",
@@ -175,7 +176,7 @@ def image_from_drawing(strokes: Strokes) -> torch.Tensor:
 
     The strokes are quantised (as encode_drawing stores them, so a drawing and its link give the
     same image), drawn white on a black CANVAS_PIXELS square (rasterise), then framed as uploads
-    are (vae_core.viz.images.mnist_from_ink: crop to the ink, fit in 20 x 20, centre in 28 x 28).
+    are (vae_core.data.preprocess.mnist_from_ink: crop to the ink, fit in 20 x 20, centre in 28 x 28).
     Deterministic.
 
     Raises:
@@ -196,8 +197,9 @@ def rasterise(strokes: Strokes, side: int = CANVAS_PIXELS) -> np.ndarray:
     Raises:
         ValueError: strokes encode_drawing refuses; side not in 28..2048.
     """
-    if not 28 <= int(side) <= 2048:
-        raise ValueError(f"side must be 28..2048 pixels, got {side}")
+    smallest = IMAGE_SHAPE[-1]
+    if not smallest <= int(side) <= 2048:
+        raise ValueError(f"side must be {smallest}..2048 pixels, got {side}")
     width = PEN_WIDTH * side
     radius = width / 2
     to_px = (side - 1) / (LEVELS - 1)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import torch
 
 from ..classifier import Classifier, judge
-from ..maths.latent import encode_images, interpolation_path
+from ..inference.codes import encode_images
+from ..maths.latent import interpolation_path
 from ..models.networks import LatentVariableModel
 
 __all__ = ["DEFAULT_CLASSES", "DEFAULT_STEPS", "PairScore", "candidates", "score_pairs", "default_pair", "hole_pairs"]

@@ -16,7 +16,8 @@ and correlation. Both models draw the same standard normal ε (z = m + L ε, C =
 explicit, seeded torch.Generator, so a report is the same on every run.
 
 Along an interpolation the same classifier gives each frame's confidence; a frame below
-HOLE = 0.5 is counted as a hole.
+HOLE = 0.5 is counted as a hole. A class is rare among a model's random decodes when it holds
+under RARE = 2 % of them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..models.networks import LatentVariableModel
 
 __all__ = [
     "N_CODES",
+    "RARE",
     "CodeDistribution",
     "code_distribution",
     "draw_codes",
@@ -46,6 +48,8 @@ __all__ = [
 
 N_CODES = 1000
 """Random codes decoded per model by default (the issue's 1,000)."""
+RARE = 0.02
+"""A class is called rare among a model's random decodes below this share (2 %)."""
 
 
 @dataclass

@@ -6,7 +6,7 @@ import torch
 
 from ..classifier import find_classifier, load_classifier
 from ..data.galleries import load_gallery
-from ..maths.latent import encode_images
+from ..inference.codes import encode_images
 from ..models.checkpoint import list_models, load_model
 from .measure import N_CODES, HolesReport, random_code_report
 

@@ -1,5 +1,7 @@
-"""Operations on the latent space: encode a gallery, interpolate (linearly or by slerp), decode a grid.
+"""Operations on the latent space that need no model: interpolate (linearly or by slerp), the axes
+of a grid, a decoded grid's container (LatentGrid), distances to real images.
 
+Encoding a gallery and decoding a grid need a model: they are in vae_core.inference.codes.
 Latent grids follow Kingma & Welling (2014), figure 4: "linearly spaced coordinates on the unit
 square were transformed through the inverse CDF of the Gaussian to produce values of the latent
 variables z", so each grid cell carries equal prior mass. A deterministic AE has no prior, so its
@@ -18,38 +20,21 @@ from dataclasses import dataclass
 import torch
 
 from ..checks import check_count, check_tensor
-from ..models.networks import LatentVariableModel
-from .projection import Projection, axes_projection
 
 MAX_STEPS = 1_000
 """Most points on one interpolation or grid axis (each one is a decoded image)."""
 
 __all__ = [
-    "encode_images",
     "interpolate",
     "slerp",
     "interpolation_path",
     "INTERPOLATIONS",
     "LatentGrid",
-    "latent_grid",
     "code_box",
     "inverse_cdf_axis",
     "linear_axis",
     "nearest_distance",
 ]
-
-
-@torch.no_grad()
-def encode_images(
-    model: LatentVariableModel, images: torch.Tensor, batch_size: int = 1000
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """(mu, sigma) for every image: images float (N, 1, 28, 28) in [0, 1] -> two (N, latent_dim)."""
-    mus, sigmas = [], []
-    for start in range(0, images.shape[0], batch_size):
-        mu, sigma = model.encode(images[start : start + batch_size])
-        mus.append(mu)
-        sigmas.append(sigma)
-    return torch.cat(mus), torch.cat(sigmas)
 
 
 def interpolate(z_start: torch.Tensor, z_end: torch.Tensor, steps: int) -> torch.Tensor:
@@ -169,32 +154,6 @@ class LatentGrid:
             f"({steps(self.x_axis)}), {b} in [{self.y_axis[0]:.2f}, {self.y_axis[-1]:.2f}] "
             f"({steps(self.y_axis)}), {self.spacing}"
         )
-
-
-@torch.no_grad()
-def latent_grid(
-    model: LatentVariableModel,
-    x_axis: torch.Tensor,
-    y_axis: torch.Tensor,
-    spacing: str,
-    dims: tuple[int, int] = (0, 1),
-    base: torch.Tensor | None = None,
-    projection: Projection | None = None,
-) -> LatentGrid:
-    """Decode every point of the grid x_axis x y_axis laid on a plane of the latent space.
-
-    The plane is `projection` (vae_core.maths.projection; default the latent dimensions dims),
-    and every other coordinate is held at base's (default 0): z = projection.lift(p, base).
-    Returns a LatentGrid whose images row i corresponds to y_axis[n - 1 - i] (top row = largest
-    value), column j to x_axis[j].
-    """
-    n_x, n_y = len(x_axis), len(y_axis)
-    projection = projection or axes_projection(model.latent_dim, *dims)
-    base = torch.zeros(model.latent_dim) if base is None else base
-    plane = torch.stack([x_axis.double().repeat(n_y), y_axis.double().flip(0).repeat_interleave(n_x)], dim=1)
-    z = projection.lift(plane, base).float()
-    images = model.decode(z).reshape(n_y, n_x, 28, 28)
-    return LatentGrid(images, x_axis, y_axis, spacing, projection.labels)
 
 
 @torch.no_grad()

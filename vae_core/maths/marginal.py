@@ -1,7 +1,8 @@
-"""The exact marginal likelihood log p(x) = log ∫ p(x|z) p(z) dz of a VAE with a 2-D latent.
+"""The quadrature rule for log ∫ p(x|z) N(z; 0, I) dz over a 2-D latent, model-free.
 
 The integral that makes p(x) intractable in general (Kingma & Welling 2014, section 2.1) is a
-plain 2-D integral here, so it is computed by quadrature (the midpoint rule on cells):
+plain 2-D integral when the latent has two dimensions, so it is computed by quadrature (the
+midpoint rule on cells) of any log-likelihood z -> log p(x|z):
 
 1. a coarse grid of COARSE_STEP = 0.05 cells over [-BOX, BOX]^2 (BOX = 6: the prior puts less
    than 4e-9 of its mass outside) gives each cell's midpoint value of p(x|z) p(z);
@@ -15,6 +16,9 @@ log p(x) = logsumexp over cells of [log p(x|z_c) + log N(z_c; 0, I) + log area_c
 check it against the same rule at twice the density in both passes (agreement within 0.01
 nats), against a linear-Gaussian model whose log p(x) is known in closed form, and that the IWAE
 bound L_k approaches it from below as k grows.
+
+The rule applied to a VAE's decoder (log_marginal_likelihood, quadrature, posterior_grid) is in
+vae_core.inference.marginal: this module knows no model.
 """
 
 from __future__ import annotations
@@ -25,17 +29,10 @@ from typing import NamedTuple
 
 import torch
 
-from ..checks import check_count, check_tensor, require_vae
-from .losses import reconstruction_nll
-
 __all__ = [
-    "log_marginal_likelihood",
-    "quadrature",
     "quadrature_log_marginal",
     "log_joint_grid",
     "Quadrature",
-    "posterior_grid",
-    "PosteriorGrid",
     "BOX",
     "COARSE_STEP",
 ]
@@ -45,9 +42,6 @@ BOX = 6.0
 COARSE_STEP = 0.05
 REFINE_WINDOW = 20.0
 FINE_PER_SIGMA = 8
-POSTERIOR_FLOOR = 14.0
-"""The heat-map's box holds every coarse cell whose log p(z|x) is within this many nats of the
-peak (and one cell more each side): outside it the posterior density is below e^-14 of its top."""
 _CHUNK = 16_384
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -114,99 +108,3 @@ def quadrature_log_marginal(log_likelihood: Callable[[Tensor], Tensor], scale: f
     contributions[rows, cols] = torch.logsumexp(fine, dim=1) + 2.0 * math.log(sub)
     log_px = float(torch.logsumexp(contributions.flatten(), dim=0))
     return Quadrature(log_px, axis, coarse, int(len(rows)), sub)
-
-
-@torch.no_grad()
-def log_marginal_likelihood(model, x: Tensor) -> Tensor:
-    """log p(x) = log ∫ p(x|z) N(z; 0, I) dz for each image, by 2-D quadrature, in nats.
-
-    p(x|z) is the model's Bernoulli decoder (vae_core.maths.losses.reconstruction_nll), the prior
-    N(0, I); see the module docstring for the grid (accurate to 0.01 nats, checked by the tests).
-    The ELBO and the IWAE bounds L_k lie below it (Burda et al. 2016, theorem 1).
-
-    Args:
-        model: a VAE (vae_core.models.VAE) with latent_dim == 2.
-        x: float (N, 1, 28, 28), pixels in [0, 1].
-    Returns:
-        float64 (N,), nats.
-    Raises:
-        TypeError: not a VAE, or x not a float tensor.
-        ValueError: latent_dim != 2, or x not of shape (N, 1, 28, 28) with finite pixels.
-    """
-    return torch.tensor(
-        [quadrature(model, x[n : n + 1]).log_px for n in range(_check(model, x).shape[0])], dtype=torch.float64
-    )
-
-
-@torch.no_grad()
-def quadrature(model, x: Tensor, density: int = 1) -> Quadrature:
-    """The Quadrature of one image x float (1, 1, 28, 28) under a 2-D VAE (log p(x) and the
-    coarse grid of log p(x|z) + log p(z)); density 2 halves both steps. Raises as
-    log_marginal_likelihood."""
-    x = _check(model, x)
-    if x.shape[0] != 1:
-        raise ValueError(f"quadrature takes one image, got {x.shape[0]}")
-    _, sigma = model.posterior(x)
-
-    def log_likelihood(z: Tensor) -> Tensor:
-        logits = model.decode_logits(z.float())
-        return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
-
-    return quadrature_log_marginal(log_likelihood, float(sigma.min()), density)
-
-
-class PosteriorGrid(NamedTuple):
-    """The true posterior p(z|x) = p(x|z) p(z) / p(x) of one image on a grid (a heat-map).
-
-    log_px: log p(x) in nats (the quadrature's); box: (z1_min, z1_max, z2_min, z2_max), the
-    region holding the posterior's mass; xs, ys: float64 (n,) grid coordinates (z_1, z_2);
-    log_posterior: float64 (n, n) log p(z|x) in nats at (xs[j], ys[i]) (row i is z_2 = ys[i]);
-    it integrates to 1 over the plane up to the quadrature's accuracy.
-    """
-
-    log_px: float
-    box: tuple[float, float, float, float]
-    xs: Tensor
-    ys: Tensor
-    log_posterior: Tensor
-
-
-@torch.no_grad()
-def posterior_grid(model, x: Tensor, n: int = 128) -> PosteriorGrid:
-    """log p(z|x) = log p(x|z) + log p(z) - log p(x) on an n x n grid over where it has mass.
-
-    The exact posterior is what q(z|x) approximates; the gap log p(x) - ELBO is KL(q(z|x) ||
-    p(z|x)) (Kingma & Welling 2014, eq. 1-2). log p(x) comes from quadrature() (accurate to 0.01
-    nats); the box from its coarse grid (POSTERIOR_FLOOR).
-
-    Args:
-        model: a VAE with latent_dim == 2. x: float (1, 1, 28, 28), pixels in [0, 1].
-        n: grid points per axis, in [8, 512].
-    Returns:
-        PosteriorGrid (nats, float64).
-    Raises:
-        TypeError, ValueError: as log_marginal_likelihood; n outside [8, 512].
-    """
-    n = check_count("n (grid points per axis)", n, 8, 512)
-    q = quadrature(model, x)
-    x = _check(model, x)
-    rows, cols = torch.nonzero(q.log_joint >= q.log_joint.max() - POSTERIOR_FLOOR, as_tuple=True)
-    step = float(q.axis[1] - q.axis[0])
-    x0, x1 = float(q.axis[cols.min()]) - 1.5 * step, float(q.axis[cols.max()]) + 1.5 * step
-    y0, y1 = float(q.axis[rows.min()]) - 1.5 * step, float(q.axis[rows.max()]) + 1.5 * step
-    xs = torch.linspace(x0, x1, n, dtype=torch.float64)
-    ys = torch.linspace(y0, y1, n, dtype=torch.float64)
-
-    def log_likelihood(z: Tensor) -> Tensor:
-        logits = model.decode_logits(z.float())
-        return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
-
-    log_posterior = log_joint_grid(log_likelihood, xs, ys) - q.log_px
-    return PosteriorGrid(q.log_px, (x0, x1, y0, y1), xs, ys, log_posterior)
-
-
-def _check(model, x) -> Tensor:
-    require_vae(model)
-    if model.latent_dim != 2:
-        raise ValueError(f"exact log p(x) by quadrature needs latent_dim == 2, this model has {model.latent_dim}")
-    return check_tensor("x (images with pixels in [0, 1])", x, (None, 1, 28, 28))

@@ -9,8 +9,20 @@ from .checkpoint import (
     save_checkpoint,
     scan_models,
 )
-from .networks import AE, VAE, LatentVariableModel, ModelConfig, build_model
+from .networks import AE, VAE, LatentVariableModel, ModelConfig, build_model, require_vae
 
-__all__ = ["AE", "VAE", "LatentVariableModel", "ModelConfig", "build_model", "CheckpointError",
-           "list_models", "load_model", "models_dir", "read_metadata", "save_checkpoint",
-           "scan_models"]
+__all__ = [
+    "AE",
+    "VAE",
+    "LatentVariableModel",
+    "ModelConfig",
+    "build_model",
+    "require_vae",
+    "CheckpointError",
+    "list_models",
+    "load_model",
+    "models_dir",
+    "read_metadata",
+    "save_checkpoint",
+    "scan_models",
+]

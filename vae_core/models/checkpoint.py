@@ -29,8 +29,18 @@ import torch
 
 from .networks import LatentVariableModel, ModelConfig, build_model
 
-__all__ = ["save_checkpoint", "load_model", "read_metadata", "list_models", "scan_models",
-           "models_dir", "MODELS_DIR", "CheckpointError", "LIMITS", "WEIGHTS_DTYPES"]
+__all__ = [
+    "save_checkpoint",
+    "load_model",
+    "read_metadata",
+    "list_models",
+    "scan_models",
+    "models_dir",
+    "MODELS_DIR",
+    "CheckpointError",
+    "LIMITS",
+    "WEIGHTS_DTYPES",
+]
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 MODELS_DIR_ENV = "VAE_EXPLORER_MODELS_DIR"
@@ -46,8 +56,13 @@ class CheckpointError(ValueError):
     """A file that is not a readable checkpoint of this project (a ValueError)."""
 
 
-def save_checkpoint(model: LatentVariableModel, path: str | Path, training: dict | None = None,
-                    metrics: dict | None = None, weights_dtype: str = "float32") -> Path:
+def save_checkpoint(
+    model: LatentVariableModel,
+    path: str | Path,
+    training: dict | None = None,
+    metrics: dict | None = None,
+    weights_dtype: str = "float32",
+) -> Path:
     """Write model weights and config to ``path`` (``.safetensors`` appended if missing).
 
     Args:
@@ -108,9 +123,18 @@ def _is_safetensors(path: Path) -> bool:
     return len(head) == 9 and head[8:9] == b"{"
 
 
-_SAFETENSORS_DTYPES = {"F32": "float32", "F16": "float16", "F64": "float64", "BF16": "bfloat16",
-                       "I64": "int64", "I32": "int32", "I16": "int16", "I8": "int8", "U8": "uint8",
-                       "BOOL": "bool"}
+_SAFETENSORS_DTYPES = {
+    "F32": "float32",
+    "F16": "float16",
+    "F64": "float64",
+    "BF16": "bfloat16",
+    "I64": "int64",
+    "I32": "int32",
+    "I16": "int16",
+    "I8": "int8",
+    "U8": "uint8",
+    "BOOL": "bool",
+}
 
 
 def _read_header(path: Path) -> tuple[dict, dict[str, tuple[tuple[int, ...], str]]]:
@@ -171,8 +195,7 @@ def _parse_metadata(path: Path, raw: dict) -> dict:
     if not isinstance(meta["config"], dict):
         raise CheckpointError(f"{path}: the 'config' metadata is not a JSON object")
     if meta["weights_dtype"] not in WEIGHTS_DTYPES:
-        raise CheckpointError(f"{path}: weights_dtype {meta['weights_dtype']!r} is not one of "
-                              f"{sorted(WEIGHTS_DTYPES)}")
+        raise CheckpointError(f"{path}: weights_dtype {meta['weights_dtype']!r} is not one of {sorted(WEIGHTS_DTYPES)}")
     return meta
 
 
@@ -183,15 +206,17 @@ def _config(path: Path, raw: dict) -> ModelConfig:
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{path}: invalid model config ({exc})") from None
     if config.latent_dim > LIMITS["latent_dim"]:
-        raise CheckpointError(f"{path}: latent_dim {config.latent_dim} is over the limit of "
-                              f"{LIMITS['latent_dim']}")
+        raise CheckpointError(f"{path}: latent_dim {config.latent_dim} is over the limit of {LIMITS['latent_dim']}")
     if len(config.hidden) > LIMITS["hidden_layers"] or max(config.hidden) > LIMITS["hidden_width"]:
-        raise CheckpointError(f"{path}: hidden {config.hidden} is over the limits of "
-                              f"{LIMITS['hidden_layers']} layers of at most {LIMITS['hidden_width']} units")
+        raise CheckpointError(
+            f"{path}: hidden {config.hidden} is over the limits of "
+            f"{LIMITS['hidden_layers']} layers of at most {LIMITS['hidden_width']} units"
+        )
     parameters = sum(math.prod(shape) for shape in expected_layout(config).values())
     if parameters > LIMITS["parameters"]:
-        raise CheckpointError(f"{path}: the config asks for {parameters:,} parameters, over the "
-                              f"limit of {LIMITS['parameters']:,}")
+        raise CheckpointError(
+            f"{path}: the config asks for {parameters:,} parameters, over the limit of {LIMITS['parameters']:,}"
+        )
     return config
 
 
@@ -206,24 +231,30 @@ def expected_layout(config: ModelConfig) -> dict[str, tuple[int, ...]]:
     return layout
 
 
-def _check_layout(path: Path, config: ModelConfig, found: dict[str, tuple[tuple[int, ...], str]],
-                  weights_dtype: str) -> None:
+def _check_layout(
+    path: Path, config: ModelConfig, found: dict[str, tuple[tuple[int, ...], str]], weights_dtype: str
+) -> None:
     expected = expected_layout(config)
     missing = sorted(set(expected) - set(found))
     if missing:
-        raise CheckpointError(f"{path}: weight {missing[0]!r} is missing (expected shape "
-                              f"{expected[missing[0]]} for config {config.to_dict()})")
+        raise CheckpointError(
+            f"{path}: weight {missing[0]!r} is missing (expected shape "
+            f"{expected[missing[0]]} for config {config.to_dict()})"
+        )
     extra = sorted(set(found) - set(expected))
     if extra:
-        raise CheckpointError(f"{path}: unexpected weight {extra[0]!r} of shape {found[extra[0]][0]} "
-                              "(not part of the config's network)")
+        raise CheckpointError(
+            f"{path}: unexpected weight {extra[0]!r} of shape {found[extra[0]][0]} (not part of the config's network)"
+        )
     for key, shape in expected.items():
         got_shape, got_dtype = found[key]
         if tuple(got_shape) != shape:
             raise CheckpointError(f"{path}: weight {key!r} has shape {tuple(got_shape)}, expected {shape}")
         if got_dtype != weights_dtype:
-            raise CheckpointError(f"{path}: weight {key!r} has dtype {got_dtype}, expected "
-                                  f"{weights_dtype} (the file's declared weights_dtype)")
+            raise CheckpointError(
+                f"{path}: weight {key!r} has dtype {got_dtype}, expected "
+                f"{weights_dtype} (the file's declared weights_dtype)"
+            )
 
 
 def _read_torch(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
@@ -240,8 +271,11 @@ def _read_torch(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
     config, state = obj["config"], obj["state_dict"]
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(f"{path}: 'state_dict' is not a dict of tensors")
-    raw = {"format": FORMAT, "config": json.dumps(config) if isinstance(config, dict) else str(config),
-           "weights_dtype": "float32"}
+    raw = {
+        "format": FORMAT,
+        "config": json.dumps(config) if isinstance(config, dict) else str(config),
+        "weights_dtype": "float32",
+    }
     return _parse_metadata(path, raw), state
 
 
@@ -305,12 +339,19 @@ def scan_models(folder: str | Path | None = None) -> tuple[list[dict], list[str]
             continue
         cfg = meta["config"]
         kind = cfg.get("kind")
-        entries.append({
-            "name": meta["name"], "path": str(path), "kind": kind,
-            "dataset": cfg.get("dataset"), "latent_dim": cfg.get("latent_dim"),
-            "beta": float(meta["training"].get("beta", 1.0)) if kind == "vae" else None,
-            "metrics": meta["metrics"], "config": cfg, "training": meta["training"],
-        })
+        entries.append(
+            {
+                "name": meta["name"],
+                "path": str(path),
+                "kind": kind,
+                "dataset": cfg.get("dataset"),
+                "latent_dim": cfg.get("latent_dim"),
+                "beta": float(meta["training"].get("beta", 1.0)) if kind == "vae" else None,
+                "metrics": meta["metrics"],
+                "config": cfg,
+                "training": meta["training"],
+            }
+        )
     return entries, problems
 
 

@@ -13,6 +13,7 @@ The forward pass the spec describes (and that the browser and ``decode_spec_nump
 
 with act one of relu(x) = max(x, 0), elu(x) = x if x > 0 else expm1(x) (alpha = 1), tanh(x).
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..constants import IMAGE_SHAPE
+from ..constants import IMAGE_SHAPE, NUM_PIXELS
 from .networks import ACTIVATIONS
 
 __all__ = ["decoder_spec", "decode_spec_numpy", "spec_arrays", "packed_weights", "SPEC_FORMAT"]
@@ -43,8 +44,7 @@ def _activation_name(module: nn.Module) -> str:
             if name == "elu" and float(module.alpha) != 1.0:
                 raise ValueError(f"cannot export ELU with alpha={module.alpha}; only alpha=1 is supported")
             return name
-    raise ValueError(f"cannot export decoder layer {type(module).__name__}: expected Linear, "
-                     f"ReLU, ELU or Tanh")
+    raise ValueError(f"cannot export decoder layer {type(module).__name__}: expected Linear, ReLU, ELU or Tanh")
 
 
 def decoder_spec(model: nn.Module) -> dict[str, Any]:
@@ -78,8 +78,9 @@ def decoder_spec(model: nn.Module) -> dict[str, Any]:
     """
     decoder = model if isinstance(model, nn.Sequential) else getattr(model, "decoder", None)
     if not isinstance(decoder, nn.Sequential):
-        raise ValueError(f"cannot export the decoder of {type(model).__name__}: "
-                         "expected an nn.Sequential MLP in .decoder")
+        raise ValueError(
+            f"cannot export the decoder of {type(model).__name__}: expected an nn.Sequential MLP in .decoder"
+        )
     modules = list(decoder)
     if not modules:
         raise ValueError("cannot export an empty decoder")
@@ -89,8 +90,10 @@ def decoder_spec(model: nn.Module) -> dict[str, Any]:
         expect_linear = position % 2 == 0
         if expect_linear:
             if type(module) is not nn.Linear:
-                raise ValueError(f"cannot export decoder layer {position} ({type(module).__name__}): "
-                                 "expected Linear layers separated by single activations")
+                raise ValueError(
+                    f"cannot export decoder layer {position} ({type(module).__name__}): "
+                    "expected Linear layers separated by single activations"
+                )
             linears.append(module)
             continue
         name = _activation_name(module)
@@ -98,35 +101,50 @@ def decoder_spec(model: nn.Module) -> dict[str, Any]:
             raise ValueError(f"cannot export a decoder with mixed activations ({activation}, {name})")
         activation = name
     if type(modules[-1]) is not nn.Linear:
-        raise ValueError("cannot export a decoder that ends in an activation: the last layer must be "
-                         "Linear (its outputs are Bernoulli logits)")
-    if linears[-1].out_features != 784:
-        raise ValueError(f"cannot export a decoder with {linears[-1].out_features} outputs; "
-                         "expected 784 = 1 x 28 x 28")
-    for a, b in zip(linears[:-1], linears[1:]):
+        raise ValueError(
+            "cannot export a decoder that ends in an activation: the last layer must be "
+            "Linear (its outputs are Bernoulli logits)"
+        )
+    if linears[-1].out_features != NUM_PIXELS:
+        raise ValueError(
+            f"cannot export a decoder with {linears[-1].out_features} outputs; "
+            f"expected {NUM_PIXELS} = {' x '.join(map(str, IMAGE_SHAPE))}"
+        )
+    for a, b in zip(linears[:-1], linears[1:], strict=True):
         if a.out_features != b.in_features:
             raise ValueError(f"decoder layer sizes do not chain: {a.out_features} -> {b.in_features}")
 
     digest = hashlib.sha256()
-    header = {"format": SPEC_FORMAT, "activation": activation or "none",
-              "sizes": [linears[0].in_features] + [lin.out_features for lin in linears]}
+    header = {
+        "format": SPEC_FORMAT,
+        "activation": activation or "none",
+        "sizes": [linears[0].in_features] + [lin.out_features for lin in linears],
+    }
     digest.update(json.dumps(header, sort_keys=True).encode())
     layers = []
     num_params = 0
     with torch.no_grad():
         for index, lin in enumerate(linears):
             weight = lin.weight.detach().cpu().to(torch.float32).numpy()
-            bias = (lin.bias.detach().cpu().to(torch.float32).numpy() if lin.bias is not None
-                    else np.zeros(lin.out_features, dtype=np.float32))
+            bias = (
+                lin.bias.detach().cpu().to(torch.float32).numpy()
+                if lin.bias is not None
+                else np.zeros(lin.out_features, dtype=np.float32)
+            )
             if not (np.isfinite(weight).all() and np.isfinite(bias).all()):
                 raise ValueError(f"decoder layer {index} has NaN or infinite weights")
             w_bytes = np.ascontiguousarray(weight, dtype="<f4").tobytes()
             b_bytes = np.ascontiguousarray(bias, dtype="<f4").tobytes()
             digest.update(w_bytes)
             digest.update(b_bytes)
-            layers.append({"in": int(lin.in_features), "out": int(lin.out_features),
-                           "weight": base64.b64encode(w_bytes).decode("ascii"),
-                           "bias": base64.b64encode(b_bytes).decode("ascii")})
+            layers.append(
+                {
+                    "in": int(lin.in_features),
+                    "out": int(lin.out_features),
+                    "weight": base64.b64encode(w_bytes).decode("ascii"),
+                    "bias": base64.b64encode(b_bytes).decode("ascii"),
+                }
+            )
             num_params += weight.size + bias.size
     return {
         "format": SPEC_FORMAT,
@@ -155,8 +173,9 @@ def spec_arrays(spec: dict[str, Any]) -> list[tuple[np.ndarray, np.ndarray]]:
         weight = np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4")
         bias = np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4")
         if weight.size != n_in * n_out or bias.size != n_out:
-            raise ValueError(f"spec layer {index}: {weight.size} weights / {bias.size} biases do not "
-                             f"match in={n_in}, out={n_out}")
+            raise ValueError(
+                f"spec layer {index}: {weight.size} weights / {bias.size} biases do not match in={n_in}, out={n_out}"
+            )
         out.append((weight.reshape(n_out, n_in).astype(np.float32), bias.astype(np.float32)))
     return out
 
@@ -176,9 +195,11 @@ def decode_spec_numpy(spec: dict[str, Any], z: np.ndarray) -> np.ndarray:
     if h.shape[1] != spec["latent_dim"]:
         raise ValueError(f"z must have {spec['latent_dim']} columns, got shape {h.shape}")
     layers = spec_arrays(spec)
-    act = {"relu": lambda x: np.maximum(x, 0, dtype=np.float32),
-           "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(np.float32),
-           "tanh": lambda x: np.tanh(x).astype(np.float32)}[spec["activation"]]
+    act = {
+        "relu": lambda x: np.maximum(x, 0, dtype=np.float32),
+        "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(np.float32),
+        "tanh": lambda x: np.tanh(x).astype(np.float32),
+    }[spec["activation"]]
     for index, (weight, bias) in enumerate(layers):
         h = (h @ weight.T + bias).astype(np.float32)
         if index < len(layers) - 1:

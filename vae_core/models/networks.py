@@ -23,13 +23,25 @@ from torch import nn
 
 from ..checks import check_tensor
 from ..constants import IMAGE_SHAPE, NUM_PIXELS
+from ..data.registry import DATASET_NAMES
 from ..maths.reparam import sigma_from_log_var
 
-__all__ = ["ModelConfig", "LatentVariableModel", "VAE", "AE", "build_model", "ACTIVATIONS",
-           "KINDS", "DATASETS", "IMAGE_SHAPE"]
+__all__ = [
+    "ModelConfig",
+    "LatentVariableModel",
+    "VAE",
+    "AE",
+    "build_model",
+    "require_vae",
+    "ACTIVATIONS",
+    "KINDS",
+    "DATASETS",
+    "IMAGE_SHAPE",
+]
 
 KINDS = ("vae", "ae")
-DATASETS = ("mnist", "fashion-mnist")
+DATASETS = DATASET_NAMES
+"""The dataset names a config may give (vae_core.data.registry)."""
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "elu": nn.ELU, "tanh": nn.Tanh}
 """The activations an MLP may use, by the name a config and the browser spec give them."""
 
@@ -50,7 +62,8 @@ class ModelConfig:
         if isinstance(self.latent_dim, bool) or not isinstance(self.latent_dim, int) or self.latent_dim < 1:
             raise ValueError(f"latent_dim must be a positive integer, got {self.latent_dim!r}")
         if not isinstance(self.hidden, (list, tuple)) or not all(
-                isinstance(h, int) and not isinstance(h, bool) for h in self.hidden):
+            isinstance(h, int) and not isinstance(h, bool) for h in self.hidden
+        ):
             raise ValueError(f"hidden must be a list of integers, got {self.hidden!r}")
         self.hidden = [int(h) for h in self.hidden]
         if not self.hidden or any(h < 1 for h in self.hidden):
@@ -67,8 +80,10 @@ class ModelConfig:
 
     def layer_sizes(self) -> dict[str, list[int]]:
         """{"encoder": [784, *hidden, outputs], "decoder": [latent_dim, *reversed(hidden), 784]}."""
-        return {"encoder": [NUM_PIXELS, *self.hidden, self.encoder_outputs],
-                "decoder": [self.latent_dim, *reversed(self.hidden), NUM_PIXELS]}
+        return {
+            "encoder": [NUM_PIXELS, *self.hidden, self.encoder_outputs],
+            "decoder": [self.latent_dim, *reversed(self.hidden), NUM_PIXELS],
+        }
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -100,8 +115,14 @@ class LatentVariableModel(nn.Module):
     name, path and metadata (read_metadata's dict); "untrained", None and {} otherwise.
     """
 
-    def __init__(self, config: ModelConfig, generator: torch.Generator | None = None,
-                 name: str = "untrained", path: str | None = None, metadata: dict | None = None) -> None:
+    def __init__(
+        self,
+        config: ModelConfig,
+        generator: torch.Generator | None = None,
+        name: str = "untrained",
+        path: str | None = None,
+        metadata: dict | None = None,
+    ) -> None:
         super().__init__()
         self.config = config
         self.kind = config.kind
@@ -155,8 +176,10 @@ class LatentVariableModel(nn.Module):
         z = self._check_latents(z)
         logits = self.decoder(z).reshape(z.shape[0], *IMAGE_SHAPE)
         if not bool(torch.isfinite(logits).all()):
-            raise ValueError(f"z is too large to decode (max |z| = {float(z.abs().max()):.3g}): "
-                             "the decoder's output overflowed to NaN or infinity")
+            raise ValueError(
+                f"z is too large to decode (max |z| = {float(z.abs().max()):.3g}): "
+                "the decoder's output overflowed to NaN or infinity"
+            )
         return logits
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
@@ -192,8 +215,7 @@ class AE(LatentVariableModel):
         return self.encoder(self._check_images(x)), None
 
 
-def build_model(config: ModelConfig, generator: torch.Generator | None = None,
-                **kwargs) -> LatentVariableModel:
+def build_model(config: ModelConfig, generator: torch.Generator | None = None, **kwargs) -> LatentVariableModel:
     """A freshly initialised VAE or AE for the config (kind "vae" or "ae").
 
     generator: draws the initial weights (PyTorch's default nn.Linear scheme) so that two calls
@@ -202,3 +224,24 @@ def build_model(config: ModelConfig, generator: torch.Generator | None = None,
     """
     cls = VAE if config.kind == "vae" else AE
     return cls(config, generator=generator, **kwargs)
+
+
+def require_vae(model: object) -> None:
+    """Raise unless model is a VAE (isinstance), i.e. has a posterior q(z|x) = N(mu, diag sigma^2).
+
+    The one input check that must know the model classes, so it lives here, beside them, and not
+    in vae_core.checks (which imports nothing from the core).
+
+    Raises:
+        TypeError: a plain autoencoder (sigma = 0: no posterior density, so no ELBO, IWAE bound or
+            reparameterized gradient), or not a model of this project.
+    """
+    if isinstance(model, VAE):
+        return
+    if isinstance(model, AE):
+        raise TypeError(
+            "this is a plain autoencoder (kind 'ae'): it has no posterior q(z|x) to "
+            "sample (sigma = 0, no density), so the ELBO, the IWAE bound and the "
+            "gradient-flow view need a VAE (kind 'vae')"
+        )
+    raise TypeError(f"expected a VAE (vae_core.models.VAE), got {type(model).__name__}")

@@ -32,7 +32,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..maths.latent import encode_images, inverse_cdf_axis, latent_grid
+from ..constants import IMAGE_SHAPE
+from ..inference.codes import encode_images, latent_grid
+from ..maths.latent import inverse_cdf_axis
 from ..models.checkpoint import save_checkpoint
 from ..models.networks import build_model
 from ..viz.images import tile, to_png
@@ -343,7 +345,7 @@ class LiveRun:
         train = evaluate_model(self.model, self._eval_train)["neg_elbo"]
         codes, _ = encode_images(self.model, self.data.test)
         grid = latent_grid(self.model, inverse_cdf_axis(GRID_SIDE), inverse_cdf_axis(GRID_SIDE), "inverse CDF")
-        png = to_png(tile(grid.images.reshape(-1, 1, 28, 28), GRID_SIDE, pad=1), 2)
+        png = to_png(tile(grid.images.reshape(-1, *IMAGE_SHAPE), GRID_SIDE, pad=1), 2)
         self._seconds += time.perf_counter() - started
         with self._lock:
             c = self._control

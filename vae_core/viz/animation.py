@@ -15,6 +15,7 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from ..classifier import HOLE
+from ..constants import IMAGE_SHAPE
 from ..maths.latent import LatentGrid
 from .images import tile, to_uint8
 from .latent_space_figures import tick_every
@@ -58,10 +59,11 @@ def strip_png(frames: torch.Tensor, holes: Sequence[bool], scale: int = 3, pad: 
     out = Image.new("RGB", (strip.width, strip.height + bar + scale), WHITE)
     out.paste(strip, (0, 0))
     draw = ImageDraw.Draw(out)
-    step = (28 + pad) * scale
+    side = IMAGE_SHAPE[-1]
+    step = (side + pad) * scale
     for i, hole in enumerate(holes):
         if hole:
-            draw.rectangle([i * step, strip.height + scale, i * step + 28 * scale - 1, strip.height + bar], fill=RED)
+            draw.rectangle([i * step, strip.height + scale, i * step + side * scale - 1, strip.height + bar], fill=RED)
     return _encode(out)
 
 
@@ -99,8 +101,8 @@ def interpolation_gif(
     steps = counts.pop()
     if not 2 <= steps <= MAX_GIF_FRAMES:
         raise ValueError(f"frames must be in [2, {MAX_GIF_FRAMES}], got {steps}")
-    big = 28 * scale
-    cell = 28 * strip_scale
+    big = IMAGE_SHAPE[-1] * scale
+    cell = IMAGE_SHAPE[-1] * strip_scale
     panel_w = max(big, steps * (cell + 2)) + 20
     title_font, text_font = _font(16), _font(14)
     top = 30 if caption else 6
@@ -158,8 +160,8 @@ def grid_png(
         grid: a LatentGrid; labels, confidence: optional (n_y, n_x) verdicts of the cells.
     """
     n_y, n_x = grid.images.shape[:2]
-    side = 28 * scale
-    body = _grey(tile(grid.images.reshape(n_y * n_x, 28, 28), n_x, pad=0), scale)
+    side = IMAGE_SHAPE[-1] * scale
+    body = _grey(tile(grid.images.reshape(n_y * n_x, *IMAGE_SHAPE[1:]), n_x, pad=0), scale)
     font, small = _font(15), _font(11)
     left, top, bottom, right = 58, 34, 40, 16
     canvas = Image.new("RGB", (left + body.width + right, top + body.height + bottom), WHITE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..maths.bounds import ElboTerms, IwaeCurve, IwaeEstimate
+from ..inference.bounds import ElboTerms, IwaeCurve, IwaeEstimate
 from .maths_style import COLOURS, ERROR_BAR_SE, error_bar, style
 
 __all__ = ["elbo_figure", "iwae_figure"]
@@ -20,7 +20,7 @@ def elbo_figure(terms: ElboTerms, iwae: IwaeEstimate | None = None, height: int 
     """Bars for the reconstruction term, the KL and the ELBO of one input (and L_k if given), nats.
 
     Args:
-        terms: vae_core.bounds.ElboTerms from M samples. iwae: optional IwaeEstimate of L_k.
+        terms: vae_core.inference.bounds.ElboTerms from M samples. iwae: optional IwaeEstimate of L_k.
     Returns:
         Figure with one Bar trace per term (names "reconstruction", "kl", "elbo", "iwae"), each
         with error_y = 2 SE (0 for the closed-form KL), values printed on the bars.
@@ -61,7 +61,7 @@ def iwae_figure(
     """L_k against k (log x axis) with +-2 SE error bars from the repeats, and the ELBO as a line.
 
     Args:
-        curve: vae_core.bounds.IwaeCurve. elbo: optional ElboTerms drawn as a horizontal line
+        curve: vae_core.inference.bounds.IwaeCurve. elbo: optional ElboTerms drawn as a horizontal line
             (the k = 1 value L_1 estimates the same quantity). highlight_k: optional k of the
             curve to mark. log_px: optional exact log p(x) in nats (a 2-D VAE's quadrature,
             vae_core.log_marginal_likelihood), the line L_k climbs towards.

@@ -14,8 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..inference.gradient_flow import GradientFlowComparison
 from ..maths.estimators import ESTIMATORS
-from ..maths.gradient_flow import GradientFlowComparison
 from ..maths.lotus import LotusResult
 from ..maths.variance import VarianceCurve
 from .maths_style import COLOURS, ESTIMATOR_NAMES, PARAMETER_NAMES, style

@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..classifier import HOLE, RECOGNISABLE
-from ..constants import DIGIT_COLOURS
+from ..constants import DIGIT_COLOURS, IMAGE_SHAPE
 from ..maths.latent import LatentGrid
 from .images import tile, to_png
 from .plane_window import MAX_SCATTER_POINTS, shown_codes, zoom_box
@@ -313,8 +313,8 @@ def grid_figure(
         (inverse CDF) reads correctly.
     """
     n_y, n_x = grid.images.shape[:2]
-    side = 28 * scale
-    png = to_png(tile(grid.images.reshape(n_y * n_x, 28, 28), n_x, pad=0), scale)
+    side = IMAGE_SHAPE[-1] * scale
+    png = to_png(tile(grid.images.reshape(n_y * n_x, *IMAGE_SHAPE[1:]), n_x, pad=0), scale)
     source = "data:image/png;base64," + base64.b64encode(png).decode()
     x_values = grid.x_axis.tolist()
     y_values = grid.y_axis.flip(0).tolist()  # top row first

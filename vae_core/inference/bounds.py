@@ -12,7 +12,7 @@ Autoencoders", eq. 8)
 
 satisfies ELBO = L_1 <= L_k <= L_{k+1} <= log p(x) (their theorem 1) and tends to log p(x) as
 k grows. It is computed with logsumexp over the k log-weights, in batches, for k up to 5000.
-p(x|z) is the Bernoulli decoder of vae_core.losses; the Gaussian log-densities come from
+p(x|z) is the Bernoulli decoder of vae_core.maths.losses; the Gaussian log-densities come from
 torch.distributions.Normal.
 """
 
@@ -26,9 +26,11 @@ import numpy as np
 import torch
 from torch.distributions import Normal
 
-from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_sigma, check_tensor, require_vae
-from .losses import kl_to_standard_normal, reconstruction_nll
-from .reparam import reparameterize
+from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_sigma, check_tensor
+from ..constants import IMAGE_SHAPE
+from ..maths.losses import kl_to_standard_normal, reconstruction_nll
+from ..maths.reparam import reparameterize
+from ..models.networks import require_vae
 
 __all__ = [
     "MAX_K",
@@ -53,7 +55,7 @@ _CHUNK = 4096  # latent samples decoded per batch
 
 def _check_input(model, x) -> Tensor:
     require_vae(model)
-    return check_tensor("x (one image with pixels in [0, 1])", x, (1, 1, 28, 28))
+    return check_tensor("x (one image with pixels in [0, 1])", x, (1, *IMAGE_SHAPE))
 
 
 def _posterior(model, x: Tensor, posterior: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
@@ -283,7 +285,7 @@ def iwae_bounds(model, images: Tensor, k: int, generator: torch.Generator | None
         TypeError: an AE. ValueError: images not (N, 1, 28, 28), k outside [1, 5000].
     """
     require_vae(model)
-    check_tensor("images", images, (None, 1, 28, 28))
+    check_tensor("images", images, (None, *IMAGE_SHAPE))
     k = check_count("k", k, 1, MAX_K)
     values = torch.empty(images.shape[0], dtype=torch.float64)
     for n in range(images.shape[0]):
