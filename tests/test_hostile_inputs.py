@@ -21,10 +21,10 @@ import vae_core
 from e2e_harness import huge_png
 from vae_core.data import read_idx_images
 from vae_core.data.datasets import MAX_IDX_BYTES
+from vae_core.data.preprocess import MAX_UPLOAD_PIXELS, image_from_upload
 from vae_core.download import main as download_main
 from vae_core.maths.reparam import reparameterize
 from vae_core.models.checkpoint import CheckpointError, save_checkpoint
-from vae_core.viz.images import MAX_UPLOAD_PIXELS, image_from_upload
 
 # --- 1. upload memory -------------------------------------------------------------------------------
 
