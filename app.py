@@ -42,8 +42,7 @@ def maths_page() -> None:
 
 
 def tour_page() -> None:
-    tour.render(finish_page=PAGES["explorer"])
-    links.share(step=tour.current_step() + 1)  # as the page shows it: "Step 1 of 10" is step=1
+    links.share(**tour.render(finish_page=PAGES["explorer"]))  # step, revealed, the step's μ or ε
     links.copy_link_button()
     links.show_problems()
 

@@ -179,10 +179,8 @@ def test_download_cli_errors_are_one_line_not_a_traceback(tmp_path, capsys):
 def test_an_upload_name_cannot_inject_markdown():
     from ui.text import escape_markdown
 
-    import html
-
     text = "![i](http://attacker.example/x.png) :material/home: <b> www.x.example a@b.example &#58;"
     shown = escape_markdown(text, 200)
     assert "![" not in shown and "](" not in shown and "<b>" not in shown
-    assert "://" not in shown and "www." not in shown and "@" not in shown  # no autolink can form
-    assert html.unescape(shown.replace("\\&", "&amp;").replace("\\", "")) == text
+    assert "http://" not in shown and "www." not in shown and "a@" not in shown  # no autolink can form
+    assert shown.replace("\\", "").replace("\u2060", "") == text

@@ -86,7 +86,7 @@ def test_upload_is_normalised_like_mnist():
 
 
 def test_unreadable_and_blank_uploads_raise():
-    with pytest.raises(ValueError, match="notes.txt: not a readable image"):
+    with pytest.raises(ValueError, match="notes.txt: this file is not a readable image"):
         image_from_upload(b"hello, I am text", "notes.txt")
     with pytest.raises(ValueError, match="blank"):
         image_from_upload(_png_bytes(np.full((30, 30), 255, np.uint8)), "white.png")

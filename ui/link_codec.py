@@ -5,7 +5,11 @@ row, or "drawn" with the drawing's compact code), μ, σ and ε of q(z|x), the z
 the tour step, e.g.::
 
     ?page=explorer&dataset=mnist&latent=2&beta=1&model=vae&input=1234
-     &mu=0.412,-1.03&sigma=0.061,0.058&eps=1,0&zoom=0.41,-1.03,0.2
+     &mu=0.412,-1.03&sigma=0.061,0.058&eps=1,0&zoom=0.41,-1.03,0.2&k=50&posterior=1
+
+A tour link names the step, its pipeline's μ and ε and whether the answer is revealed
+(``?page=tour&step=7&mu=…&eps=1.24,0.62&revealed=1``). An uploaded picture cannot travel in a
+link: such a link says ``input=upload``, and the page that opens it says so.
 
 This module only converts (no Streamlit): `parse_link` turns untrusted query parameters into a
 `Link`, dropping what is malformed with a message that names it; `link_params` writes a `Link`
@@ -21,6 +25,8 @@ from dataclasses import dataclass, fields
 
 from vae_core.data.drawing import MAX_CHARS as MAX_DRAWING_CHARS
 from vae_core.data.drawing import decode_drawing
+
+from .pad_payloads import CLOUD_SIZES
 
 PAGES = ("explorer", "maths", "train", "tour")
 MODELS = ("vae", "ae")
@@ -40,13 +46,16 @@ class Link:
     latent: int | None = None
     beta: float | None = None
     model: str | None = None
-    input: int | str | None = None  # a gallery row, or "drawn"
+    input: int | str | None = None  # a gallery row, "drawn", or "upload" (the picture stayed behind)
     drawing: str | None = None  # vae_core.data.drawing.encode_drawing's text, with input "drawn"
     mu: tuple[float, ...] | None = None
     sigma: tuple[float, ...] | None = None
     eps: tuple[float, ...] | None = None
     zoom: tuple[float, float, float] | None = None  # the z-plane's window: centre x, y, half-width
     step: int | None = None  # the tour's step, counted from 1 as the page shows it
+    k: int | None = None  # Samples K, the size of the ε cloud (one of CLOUD_SIZES)
+    posterior: bool | None = None  # the Explorer's "True posterior p(z|x)" toggle
+    revealed: bool | None = None  # the tour step's answer is shown
 
 
 def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...]:
@@ -73,11 +82,19 @@ def _one(name: str, text: str) -> object:
         if not _DATASET.match(text):
             raise ValueError(f"dataset {text!r} is not a dataset name")
         return text
+    if name in ("posterior", "revealed"):
+        if text not in ("0", "1"):
+            raise ValueError(f"{name} must be 0 or 1, got {text!r}")
+        return text == "1"
+    if name == "k":
+        if not (text.isascii() and text.isdigit()) or int(text[:6]) not in CLOUD_SIZES:
+            raise ValueError(f"k must be one of {', '.join(map(str, CLOUD_SIZES))}, got {text!r}")
+        return int(text)
     if name in ("latent", "step", "input"):
-        if name == "input" and text == "drawn":
+        if name == "input" and text in ("drawn", "upload"):
             return text
         if not (text.isascii() and text.isdigit()) or len(text) > 6:
-            what = "a gallery row (0, 1, …) or 'drawn'" if name == "input" else "a whole number ≥ 0"
+            what = "a gallery row (0, 1, …), 'drawn' or 'upload'" if name == "input" else "a whole number ≥ 0"
             raise ValueError(f"{name} must be {what}, got {text!r}")
         return int(text)
     if name == "beta":
@@ -150,6 +167,8 @@ def link_params(link: Link) -> dict[str, str]:
             out[f.name] = _text(value)
         elif f.name == "beta":
             out[f.name] = format(float(value), "g")
+        elif isinstance(value, bool):
+            out[f.name] = "1" if value else "0"
         else:
             out[f.name] = str(value)
     return out

@@ -14,6 +14,8 @@ How it works (ui/link_codec.py reads and writes the text):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 import streamlit.components.v2 as components
 
@@ -30,6 +32,10 @@ APPLIED = "_link_applied"
 PENDING = "_link_pending"
 SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
+CLOUD_K = "pg_cloud_k"
+"""The Samples K slider's widget key (ui.playground)."""
+POSTERIOR = "pg_heat"
+"""The "True posterior" toggle's widget key (ui.playground)."""
 MAX_PROBLEMS = 12
 """Most ignored parts of a link named one by one (a link has fewer parameters than this)."""
 MAX_PROBLEM_CHARS = 300
@@ -69,6 +75,12 @@ def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
     if link.input == "drawn":  # parse_link has checked the drawing against the rasteriser's limits
         st.session_state[DRAWING] = link.drawing
         set_kept("input_source", "Draw")
+    elif link.input == "upload":
+        problems.append(
+            "input: this link was made with an uploaded picture, which stays on the computer it was "
+            "uploaded from; showing a gallery image, with its own μ and σ, instead (upload the picture "
+            "again to see it)"
+        )
     elif isinstance(link.input, int):
         rows = len(get_gallery(dataset).labels)
         if link.input < rows:
@@ -90,6 +102,8 @@ def open_link(page: str, pages: dict) -> None:
     if not st.query_params:
         return
     link, problems = parse_link(st.query_params.to_dict())
+    if link.input == "upload":  # μ, σ, ε and the zoom were the upload's: they would not fit another x
+        link = replace(link, mu=None, sigma=None, eps=None, zoom=None)
     entries, _ = vae_core.models.checkpoint.scan_models()
     dataset, _ = _apply_models(link, entries, problems)
     _apply_input(link, dataset, problems)
@@ -98,7 +112,11 @@ def open_link(page: str, pages: dict) -> None:
             st.session_state[TOUR_STEP] = link.step - 1  # links count steps from 1
         else:
             problems.append(f"step={link.step}: the tour has steps 1 to {STEP_COUNT}")
-    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom)):
+    if link.k is not None:
+        st.session_state[CLOUD_K] = link.k
+    if link.posterior is not None:
+        st.session_state[POSTERIOR] = link.posterior
+    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed)):
         st.session_state[PENDING] = link
     st.session_state[PROBLEMS] = problems
     if link.page is not None and link.page != page and link.page in pages:
@@ -118,17 +136,17 @@ def show_problems() -> None:
 
 
 def take_pending(kind: str, latent_dim: int) -> Link | None:
-    """The link's μ, σ, ε and zoom, once, for the playground of this model kind ("vae" or "ae")
-    and latent size; None when there are none (or they were for another kind). Vectors of the
-    wrong length are dropped with a message."""
+    """The link's μ, σ, ε, zoom and revealed flag, once, for the pipeline of this model kind ("vae"
+    or "ae") and latent size (the Explorer's, or the tour step's); None when there are none (or
+    they were for another kind). Vectors of the wrong length are dropped with a message."""
     link = st.session_state.get(PENDING)
-    if link is None or (link.model or "vae") != kind:
+    if link is None or (link.model or kind) != kind:
         return None
     del st.session_state[PENDING]
     bad = [n for n in ("mu", "sigma", "eps") if getattr(link, n) is not None and len(getattr(link, n)) != latent_dim]
     if bad:
         st.warning(f"The link's {', '.join(bad)} did not have {latent_dim} numbers (the model's latent size): ignored.")
-        return Link(zoom=link.zoom)
+        return Link(zoom=link.zoom, revealed=link.revealed)
     return link
 
 
@@ -155,6 +173,8 @@ def share_selection(selection: Selection) -> None:
     drawing = None
     if "-gallery-" in selection.input_id:
         row = int(selection.input_id.rsplit("-", 1)[1])
+    elif selection.input_id.startswith("upload-"):
+        row = "upload"  # the picture cannot travel: the link says so, and its opener is told
     elif selection.input_id.startswith("drawn-") and st.session_state.get(DRAWING):
         row, drawing = "drawn", st.session_state[DRAWING]
     share(

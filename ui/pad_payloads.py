@@ -19,6 +19,9 @@ from vae_core.models.export import packed_weights
 
 MAX_CLOUD = 200
 """Most samples the cloud may hold (each is drawn in both planes and decoded in the browser)."""
+CLOUD_SIZES = (0, 1, 10, 50, 200)
+"""Choices for K, the size of the sample cloud (the Samples K slider's and a link's)."""
+assert max(CLOUD_SIZES) <= MAX_CLOUD
 
 
 def floats(name: str, values: Sequence[float], length: int) -> list[float]:

@@ -22,7 +22,7 @@ from vae_core.maths.projection import Projection
 
 from . import links, posterior
 from .latent_pad import latent_pad
-from .pad_payloads import MAX_CLOUD
+from .pad_payloads import CLOUD_SIZES
 from .planes import plane_choice, projection
 from .state import (
     Selection,
@@ -39,9 +39,6 @@ from .state import (
 )
 from .text import escape_markdown
 
-CLOUD_SIZES = (0, 1, 10, 50, 200)
-"""Choices for K, the size of the sample cloud (at most latent_pad.MAX_CLOUD)."""
-assert max(CLOUD_SIZES) <= MAX_CLOUD
 LABELS = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
 SMALL_SIGMA = 0.25
 """Below this every σ_j(x) is called small next to the prior's 1 (the 2-D VAE's are ~0.05)."""
@@ -106,7 +103,7 @@ def _draw_cloud(kind: str, latent_dim: int, k: int) -> None:
 def _resample(kind: str, latent_dim: int) -> None:
     g = session_generator()
     _set_eps(kind, torch.randn(latent_dim, generator=g).tolist())
-    k = int(st.session_state.get("pg_cloud_k", 0))
+    k = int(st.session_state.get(links.CLOUD_K, 0))
     _draw_cloud(kind, latent_dim, k)
 
 
@@ -264,14 +261,14 @@ def _live_playground(
     k = row.select_slider(
         "Samples K",
         CLOUD_SIZES,
-        key="pg_cloud_k",
+        key=links.CLOUD_K,
         width=220,
         disabled=not vae,
         help="Draw K samples ε_k ∼ N(0, I): both planes show them, z_k = μ + σ ⊙ ε_k, decoded on the right",
     )
     show_heat = row.toggle(
         "True posterior p(z|x)",
-        key="pg_heat",
+        key=links.POSTERIOR,
         disabled=not exact,
         help=(
             "Heat-map of the exact posterior, with log p(x), the ELBO and the IWAE bound"
@@ -323,6 +320,8 @@ def _live_playground(
         sigma=sigma if vae else None,
         eps=eps if vae else None,
         zoom=_kept_window(kind, view_key),
+        k=k if vae else None,
+        posterior=bool(show_heat) if exact else None,
     )
 
     mu_t = torch.tensor([mu], dtype=torch.float32)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from . import links
 from .tour_facts import tour_context
 from .tour_steps import STEP_COUNT, STEP_KEY, STEPS, TITLES
-from .tour_views import VIEWS, revealed_key, state_prefix
+from .tour_views import VIEWS, revealed_key, shown, state_prefix
 
 __all__ = ["render", "current_step"]
 
@@ -84,10 +85,17 @@ def _navigation(step: int, finish_page) -> None:
             st.switch_page(finish_page)
 
 
-def render(finish_page=None) -> None:
-    """The tour page. finish_page: the st.Page the last step's Finish button opens (the Explorer)."""
+def render(finish_page=None) -> dict:
+    """The tour page. finish_page: the st.Page the last step's Finish button opens (the Explorer).
+
+    Returns what a link must carry to reopen the page as shown: {"step" (from 1), "revealed",
+    and the step pipeline's "mu" or "eps" (and "model" on the AE's step)}.
+    """
     step = current_step()
     st.session_state[STEP_KEY] = step
+    pending = st.session_state.get(links.PENDING)
+    if pending is not None and pending.revealed:  # a link made after Reveal
+        st.session_state[revealed_key(STEPS[step].key)] = True
     _header(step)
     ctx = tour_context()
     if ctx is None:
@@ -96,7 +104,7 @@ def render(finish_page=None) -> None:
             "`git checkout -- models` (see models/README.md)."
         )
         _navigation(step, finish_page)
-        return
+        return {"step": step + 1}
     current = STEPS[step]
     facts = current.facts(ctx)
     revealed = bool(st.session_state.get(revealed_key(current.key)))
@@ -129,3 +137,5 @@ def render(finish_page=None) -> None:
             VIEWS[current.key].render(ctx, facts, revealed)
     st.divider()
     _navigation(step, finish_page)
+    st.session_state.pop(links.PENDING, None)  # a link's values belong to the step it opened on
+    return {"step": step + 1, "revealed": revealed or None, **shown(current.key)}

@@ -17,12 +17,14 @@ import streamlit as st
 import torch
 
 from vae_core.classifier import HOLE
+from vae_core.constants import EPS_LIMIT
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.viz.animation import strip_png
 from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
 from vae_core.viz.sampling_figures import inverse_cdf_figure
 
+from . import links
 from .judged import judged_grid, judged_path
 from .latent_grids import as_latent_grid
 from .latent_pad import latent_pad
@@ -70,12 +72,30 @@ def _path(ctx: TourContext, kind: str) -> str:
     return ctx.vae_path if kind == "vae" else ctx.ae_path
 
 
-def _pad_state(step_key: str, initial: Callable[[], dict]) -> dict:
-    """The step's pad state {"mu", "sigma", "eps", "cloud", "view", "views"}, made on first use."""
+def _pad_state(step_key: str, initial: Callable[[], dict], kind: str = "vae") -> dict:
+    """The step's pad state {"mu", "sigma", "eps", "cloud", "view", "views"}, made on first use:
+    from the link that opened the session where it names μ or ε (ui.links), else from initial()."""
     key = f"{state_prefix(step_key)}pad"
     if key not in st.session_state:
-        st.session_state[key] = {"cloud": None, "view": "prior", "views": 0, **initial()}
+        state = {"cloud": None, "view": "prior", "views": 0, **initial()}
+        link = links.take_pending(kind, len(state["mu"]))
+        if link is not None and link.mu is not None and kind == "ae":
+            state["mu"] = [max(-AE_EXTENT, min(AE_EXTENT, m)) for m in link.mu]
+        if link is not None and link.eps is not None and kind == "vae":
+            state["eps"] = [round(max(-EPS_LIMIT, min(EPS_LIMIT, e)), 2) for e in link.eps]
+        st.session_state[key] = state
     return st.session_state[key]
+
+
+def shown(step_key: str) -> dict:
+    """What a link must carry to reopen the step's pipeline as it is: {"mu", "eps"} (the one
+    the learner moves: μ on the AE's step, ε elsewhere), or {} on a step without a pipeline."""
+    state = st.session_state.get(f"{state_prefix(step_key)}pad")
+    if state is None:
+        return {}
+    if not any(state["sigma"]):
+        return {"mu": list(state["mu"]), "model": "ae"}
+    return {"eps": list(state["eps"])}
 
 
 def _encoder_state(ctx: TourContext, kind: str, view: str = "q") -> dict:
@@ -150,7 +170,7 @@ def _new_draw(step_key: str) -> None:
 
 
 def _autoencoder(ctx: TourContext, facts: dict, revealed: bool) -> None:
-    state = _pad_state("autoencoder", lambda: _encoder_state(ctx, "ae", "prior"))
+    state = _pad_state("autoencoder", lambda: _encoder_state(ctx, "ae", "prior"), kind="ae")
     _pad(ctx, "autoencoder", "ae", state, extent=AE_EXTENT)
     st.caption(
         "Left to right: x, its code, the (inert) ε-plane, the z-plane with every gallery image's code coloured "

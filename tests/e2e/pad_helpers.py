@@ -55,3 +55,17 @@ def eps_client(page: Page, e0: float, e1: float, key: str = APP_PAD) -> tuple[fl
     """The client position of ε = (e0, e1) on the app's ε-plane."""
     p = page.evaluate("([k, a, b]) => window.__latentPad.epsClientPoint(a, b, k)", [key, e0, e1])
     return p["x"], p["y"]
+
+
+def drag_eps(page: Page, key: str, target: tuple[float, float]) -> None:
+    """Drag ε on pipeline `key` from where it is to `target` and release (a commit: one rerun)."""
+    from e2e_harness import expect_rerun  # noqa: PLC0415
+
+    start = app_stats(page, key)["eps"]
+    page.locator(f'{PAD}[data-pad-key="{key}"]').scroll_into_view_if_needed()
+    page.mouse.move(*eps_client(page, *start[:2], key=key))
+    page.mouse.down()
+    page.mouse.move(*eps_client(page, *target, key=key), steps=6)
+    page.wait_for_function("([k, e]) => Math.abs(window.__latentPad.stats(k).eps[0] - e) < 0.05", arg=[key, target[0]])
+    with expect_rerun(page):
+        page.mouse.up()
