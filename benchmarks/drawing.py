@@ -1,11 +1,12 @@
 """Latency of "Draw a digit" in a real browser: pen-up -> the sidebar's new μ(x), σ(x) on screen.
 
-    PYTHONPATH=. python benchmarks/drawing.py --json
+    python benchmarks/drawing.py --json
+    python benchmarks/drawing.py --url http://127.0.0.1:8501 --json   # an app already running
 
-Starts `streamlit run app.py` (and the one-slider probe app, benchmarks/probe_app.py, as the
-baseline) on free localhost ports, drives Debian's Chromium with Playwright: chooses "Draw" in
-the sidebar and draws strokes with page.mouse (rounds of a four-stroke figure, cleared between
-rounds), and prints:
+Starts `streamlit run app.py` (or uses --url) and the one-slider probe app, benchmarks/probe_app.py,
+as the baseline (or uses --probe-url) on free localhost ports, drives Debian's Chromium with
+Playwright: chooses "Draw" in the sidebar and draws strokes with page.mouse (rounds of a
+four-stroke figure, cleared between rounds), and prints (KEYS):
 
     pen_up_to_mu_sigma_ms_p50 / _p90   the pointerup on the canvas (the component's own
                                        performance.now() stamp, window.__drawPad) -> the frame
@@ -19,6 +20,10 @@ rounds), and prints:
                                        (benchmarks/latency.py's slider_latencies), in alternating
                                        rounds with the strokes, and the ratio
     strokes                            strokes timed (after 2 warm-up strokes)
+    chromium                           the browser's version
+
+plus commit, dirty, cores and the load average (benchmarks/_meta.py); the baseline's figures
+are null with --no-baseline.
 
 Target (issue 11): pen_up_to_mu_sigma_ms_p50 <= 150. Medians, not single runs: the machine is
 shared and noisy.
@@ -32,10 +37,25 @@ import statistics
 import sys
 import time
 
-from latency import app_and_probe, percentile, report, slider_latencies
+from _meta import emit, run_meta
+from latency import add_server_arguments, app_and_probe, percentile, slider_latencies
 from playwright.sync_api import Page
 
 from e2e_harness import expect_rerun, open_app, wait_for_app_idle
+
+BASELINE_KEYS = ("baseline_slider_to_image_ms_p50", "baseline_slider_to_image_ms_p90", "mu_sigma_vs_baseline_ratio")
+KEYS = (
+    "target_pen_up_to_mu_sigma_ms_p50",
+    "pen_up_to_mu_sigma_ms_p50",
+    "pen_up_to_mu_sigma_ms_p90",
+    "pen_up_to_mu_sigma_ms_max",
+    "pen_up_to_dom_ms_p50",
+    "pen_up_to_settled_ms_p50",
+    "pen_up_to_settled_ms_p90",
+    "strokes",
+    *BASELINE_KEYS,
+    "chromium",
+)
 
 # The readout's text changes once per run; record when it first shows the awaited stroke count.
 OBSERVER_JS = """() => {
@@ -114,14 +134,17 @@ def stroke_latencies(page: Page, strokes: int, warmup: int = 0) -> tuple[list, l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_server_arguments(parser)
     parser.add_argument("--strokes", type=int, default=24, help="strokes to time (>= 10)")
     parser.add_argument("--rounds", type=int, default=4, help="strokes and probe alternate in this many rounds")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
+    warmup = 2
+    if args.tiny:  # the whole figure and one stroke more (so the pad is cleared once), no warm-up
+        args.strokes, args.rounds, warmup = len(FIGURE) + 1, 1, 0
+    meta = run_meta()
 
-    result: dict = {"target_pen_up_to_mu_sigma_ms_p50": 150}
-    with app_and_probe(baseline=not args.no_baseline) as (browser, servers):
+    result: dict = {**dict.fromkeys(KEYS), "target_pen_up_to_mu_sigma_ms_p50": 150}
+    with app_and_probe(not args.no_baseline, args.url, args.probe_url) as (browser, servers):
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.set_default_timeout(60_000)
         open_app(page, servers["app"].url)
@@ -135,13 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         chunk = max(1, math.ceil(args.strokes / args.rounds))
         frame, dom, settled, base = [], [], [], []
         for round_ in range(args.rounds):
-            warmup = 2 if round_ == 0 else 0
-            f, d, s = stroke_latencies(page, chunk, warmup)
+            first = warmup if round_ == 0 else 0
+            f, d, s = stroke_latencies(page, chunk, first)
             frame += f
             dom += d
             settled += s
             if probe is not None:
-                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
+                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, first)
         result.update(
             pen_up_to_mu_sigma_ms_p50=round(statistics.median(frame), 1),
             pen_up_to_mu_sigma_ms_p90=round(percentile(frame, 0.9), 1),
@@ -158,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 mu_sigma_vs_baseline_ratio=round(statistics.median(frame) / statistics.median(base), 2),
             )
         result["chromium"] = browser.version
-    report(result, args.json)
+    emit(result, meta, args.json)
     return 0
 
 

@@ -1,15 +1,17 @@
 """Latency of the explorer in a real browser: a new tab, slider -> image, the pipeline's drags.
 
     python benchmarks/latency.py --json
+    python benchmarks/latency.py --url http://127.0.0.1:8501 --json   # an app already running
 
-Starts `streamlit run app.py` (and the minimal probe app, benchmarks/probe_app.py, as a
-baseline) on free localhost ports, drives Debian's Chromium with Playwright and prints:
+Starts `streamlit run app.py` (or uses --url) and the minimal probe app, benchmarks/probe_app.py,
+as a baseline (or uses --probe-url) on free localhost ports, drives Debian's Chromium with
+Playwright and prints (KEYS):
 
     first_render_s                  a new tab on the running server (the models already loaded
                                     by an earlier session) -> the app idle, every element drawn,
                                     and both planes of the pipeline ready for input; median. The
                                     Plotly charts of sections 2-3 are not elements yet: they wait
-                                    for a scroll (ui/below_fold.py), timed next
+                                    for a scroll (ui/views/below_fold.py), timed next
     charts_after_scroll_s           in each such tab, scrolling section 2 into view -> all seven
                                     charts of sections 2-3 drawn; median
     slider_to_image_ms_p50 / _p95   keyboard change of the VAE's μ1 slider (PageUp/PageDown,
@@ -26,7 +28,12 @@ baseline) on free localhost ports, drives Debian's Chromium with Playwright and 
     pad_eps_fps                     the same while dragging ε on the ε-plane
     pad_decode_fps                  of the z drag's frames, those that decoded and drew an image
     pad_decode_ms_p50 / _p90        one JavaScript decode of a random z (window.__latentPad.bench)
-    pad16_*                         the z-drag figures with the 16-D VAE (mnist-vae-16d)
+    pad16_*                         the z-drag figures with the 16-D VAE (mnist-vae-16d; null
+                                    when it does not ship)
+    chromium                        the browser's version
+
+plus commit, dirty, cores and the load average (benchmarks/_meta.py); the baseline's figures
+are null with --no-baseline.
 
 Medians and ratios, not single runs: the machine is shared and noisy. Targets: pad_fps and
 pad_eps_fps >= 60 (the display's rate), pad_decode_ms_p50 <= 4, first_render_s <= 3,
@@ -37,26 +44,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
-import os
 import statistics
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+from _meta import add_common_arguments, emit, run_meta
+from _server import AppServer, app_server
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from e2e_harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO,
-    StreamlitServer,
-    expect_rerun,
-    open_app,
-    scroll_to_charts,
-    wait_for_app_idle,
-)
+from e2e_harness import CHROMIUM, CHROMIUM_ARGS, expect_rerun, open_app, scroll_to_charts, wait_for_app_idle
+
+PROBE = Path(__file__).resolve().parent / "probe_app.py"
 
 # Times keydown -> the new image decoded, both on the page's performance.now() clock.
 OBSERVER_JS = """caption => {
@@ -102,6 +103,29 @@ PAD_OBSERVER_JS = """key => {
   requestAnimationFrame(poll);
 }"""
 NEW_TABS = 5  # first_render_s: tabs opened, median reported
+PAD_KEYS = ("pad_fps", "pad_decode_fps", "pad_decode_ms_p50", "pad_decode_ms_p90", "pad_drag_mouse_moves_per_s")
+PAD16_KEYS = tuple(k.replace("pad_", "pad16_", 1) for k in PAD_KEYS)
+BASELINE_KEYS = ("baseline_slider_to_image_ms_p50", "slider_vs_baseline_ratio")
+KEYS = (
+    "first_render_s",
+    "first_render_s_max",
+    "charts_after_scroll_s",
+    "slider_to_image_ms_p50",
+    "slider_to_image_ms_p95",
+    "control_to_settled_ms_p50",
+    "control_to_settled_ms_p95",
+    "slider_samples",
+    "switch_model_ms_p50",
+    "switch_model_ms_max",
+    "switch_model_ms_each",
+    "switch_model_charts_ms_p50",
+    *BASELINE_KEYS,
+    *PAD_KEYS,
+    "pad_eps_fps",
+    "pad_eps_decode_fps",
+    *PAD16_KEYS,
+    "chromium",
+)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -236,41 +260,33 @@ def pad_figures(page: Page, key: str, seconds: float) -> dict:
 
 
 @contextlib.contextmanager
-def app_and_probe(baseline: bool = True) -> Iterator[tuple[Browser, dict[str, StreamlitServer]]]:
-    """Start `streamlit run app.py` (and, with baseline, the probe app) on free localhost ports,
-    wait until they answer, and launch Debian's Chromium headless. Yields (browser, {"app": ...,
-    "probe": ...}); closes the browser and stops the servers on the way out, errors included."""
-    servers = {"app": StreamlitServer(REPO / "app.py")}
-    if baseline:
-        servers["probe"] = StreamlitServer(REPO / "benchmarks" / "probe_app.py")
-    try:
-        for server in servers.values():
-            server.wait_healthy()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                yield browser, servers
-            finally:
-                browser.close()
-    finally:
-        for server in servers.values():
-            server.stop()
+def app_and_probe(
+    baseline: bool = True, url: str | None = None, probe_url: str | None = None
+) -> Iterator[tuple[Browser, dict[str, AppServer]]]:
+    """The app (at url, or `streamlit run app.py` on a free localhost port) and, with baseline,
+    the probe app (at probe_url, or started likewise), both answering; and Debian's Chromium,
+    headless. Yields (browser, {"app": ..., "probe": ...}); closes the browser and stops the
+    servers started here on the way out, errors included."""
+    with contextlib.ExitStack() as stack:
+        servers = {"app": stack.enter_context(app_server(url))}
+        if baseline:
+            servers["probe"] = stack.enter_context(app_server(probe_url, PROBE))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        yield browser, servers
 
 
-def report(result: dict, as_json: bool) -> None:
-    """Print the figures (with the machine's CPU count): one JSON object, or a line each."""
-    result["cpus"] = os.cpu_count()
-    if as_json:
-        print(json.dumps(result))
-    else:
-        width = max(map(len, result)) + 2
-        for key, value in result.items():
-            print(f"{key:{width}s} {value}")
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--json, --tiny, --url (benchmarks/_meta.py) and the probe app's: --probe-url, --no-baseline."""
+    add_common_arguments(parser)
+    parser.add_argument("--probe-url", help="the probe app (benchmarks/probe_app.py) already served at this URL")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_server_arguments(parser)
     parser.add_argument("--samples", type=int, default=40, help="slider changes to time (>= 30)")
     parser.add_argument(
         "--rounds",
@@ -281,11 +297,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drag-seconds", type=float, default=3.0)
     parser.add_argument("--tabs", type=int, default=NEW_TABS, help="new tabs timed for first_render_s")
     parser.add_argument("--switches", type=int, default=4, help="VAE -> AE -> VAE round trips timed")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
     args = parser.parse_args(argv)
+    warmup = 3
+    if args.tiny:  # one of everything, no warm-up
+        args.samples, args.rounds, args.tabs, args.switches, args.drag_seconds, warmup = 1, 1, 1, 1, 0.5, 0
+    meta = run_meta()
 
-    result: dict = {}
-    with app_and_probe(baseline=not args.no_baseline) as (browser, servers):
+    result: dict = dict.fromkeys(KEYS)
+    with app_and_probe(not args.no_baseline, args.url, args.probe_url) as (browser, servers):
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.set_default_timeout(60_000)
         open_app(page, servers["app"].url)  # the first session loads the models into the cache
@@ -302,12 +321,12 @@ def main(argv: list[str] | None = None) -> int:
         chunk = max(1, math.ceil(args.samples / args.rounds))
         times, settled, base = [], [], []
         for round_ in range(args.rounds):
-            warmup = 3 if round_ == 0 else 0
-            image, idle = pipeline_latencies(page, "pg_vae_pad", "μ1", chunk, warmup)
+            first = warmup if round_ == 0 else 0
+            image, idle = pipeline_latencies(page, "pg_vae_pad", "μ1", chunk, first)
             times += image
             settled += idle
             if probe is not None:
-                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, warmup)
+                base += slider_latencies(probe, "probe", "decoded p(x|z)", chunk, first)
         result.update(
             slider_to_image_ms_p50=round(statistics.median(times), 1),
             slider_to_image_ms_p95=round(percentile(times, 0.95), 1),
@@ -342,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
             pad16 = pad_figures(page, "pg_vae_pad", args.drag_seconds)
             result.update({k.replace("pad_", "pad16_", 1): v for k, v in pad16.items() if "eps" not in k})
         result["chromium"] = browser.version
-    report(result, args.json)
+    emit(result, meta, args.json)
     return 0
 
 

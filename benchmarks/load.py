@@ -1,52 +1,146 @@
-"""Load test: N concurrent sessions against one `streamlit run app.py` on 127.0.0.1.
+"""Load test: N concurrent learners on one Streamlit server of app.py, for a whole class.
 
-    python benchmarks/load.py --sessions 20 --seconds 60 --json
+    python benchmarks/load.py --sessions 10 --seconds 20 --think-ms 3000 --json
+    python benchmarks/load.py --sessions 50 --seconds 60 --cycles 5 --json      # the leak check
+    python benchmarks/load.py --url http://127.0.0.1:8501 --sessions 5 --json   # a running server
 
 A light client per session speaks Streamlit's own WebSocket protocol (BackMsg / ForwardMsg
-protobufs on /_stcore/stream), as the browser does, without a browser: it opens the Explorer,
-then, until the time is up, moves one of the playground's sliders (μ, σ or ε) to a random value,
-waits for that run to finish, and "thinks" for --think-ms; every --page-every changes it visits
-the Maths lab and comes back, so every page is run under load. Loopback only; bounded in time.
+protobufs on /_stcore/stream), as the browser does, without a browser. Each session opens the
+Explorer; once every session has, they all run for --seconds: each moves one of the
+playground's sliders (μ, σ or ε) to a random value within the slider's range about every
+--think-ms (exponential or uniform --jitter; the next change is due that long after the last
+one began, at once if overdue) and waits for that run to finish; after every --page-every-th
+change (10) it visits the Maths lab and comes back, so every page runs under load. Then every
+session closes, and after --settle-s the server's RSS is read. --cycles repeats all that with
+new sessions on the same server: the memory-leak check is RSS after the last cycle within 50 MB
+of RSS after the first. Loopback only; bounded in time.
 
-Prints {"sessions", "changes", "errors", "latency_ms_p50", "latency_ms_p95",
-"server_rss_mb_start", "server_rss_mb_end", "server_cpu_ms_per_change"} (+ "exceptions", the
-st.exception elements seen, and the settings): errors count refused connections, timeouts and
-exceptions; latency is from sending the change to its script_finished; RSS is the server
-process's (after every session has opened the page once, and at the end); CPU is the server's
-user + system time over the changes (page visits included).
+A change counts only if it reached the app: the reply to it must redraw that slider (same widget
+id) and, where the reply states the slider's value (the app keeps its sliders' values in session
+state, so Streamlit sends it), that value must be the one sent; a reply stating another value is
+an error ("lost"). Replies that redraw the slider without stating a value are counted
+(changes_unechoed), not failed. A change or visit whose reply holds an exception element, a
+"page not found" or a compile error counts in exceptions.
+
+Prints (KEYS):
+
+    sessions, seconds, think_ms, jitter, page_every, cycles, settle_s    the settings
+    server                      "started" (here, on a free port) or "given" (--url)
+    changes, changes_per_s      slider changes done in all cycles, and per second of load
+                                (cycles x --seconds)
+    changes_unechoed            of them, those whose reply did not state the slider's value
+    maths_page_visits           Maths lab visits (each there and back)
+    errors                      refused or dropped connections, timeouts, lost changes
+    exceptions                  exception elements, "page not found" and compile errors seen
+    latency_ms_p50 / _p95       a change sent -> its run finished (script_finished)
+    open_ms_p50                 a new session's first run of the Explorer
+    page_visit_ms_p50           a Maths lab visit, there and back
+    server_rss_mb_before        the server's RSS once one session has opened the Explorer and
+                                visited the Maths lab (models, gallery and the pages' caches
+                                loaded) and --settle-s passed, before the load
+    server_rss_mb_after         after the last cycle, its sessions closed and --settle-s passed
+    server_rss_growth_mb        after - before
+    server_rss_mb_after_cycles  the same after each cycle
+    rss_growth_since_first_cycle_mb   after the last cycle - after the first
+    server_processes_before / _after  the server process and its descendants
+    server_cpu_ms_per_change    the server's user + system CPU over the load, per change
+    first_errors                up to five messages (empty when there were none)
+
+plus commit, dirty, cores (benchmarks/_meta.py). Process figures are null for a --url whose
+process cannot be seen. Exit status 1 if there were errors or exceptions.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 
+from _meta import add_common_arguments, emit, run_meta
+from _server import AppServer, app_server, rounded
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from e2e_harness import REPO, StreamlitServer
-
+KEYS = (
+    "sessions",
+    "seconds",
+    "think_ms",
+    "jitter",
+    "page_every",
+    "cycles",
+    "settle_s",
+    "server",
+    "changes",
+    "changes_per_s",
+    "changes_unechoed",
+    "maths_page_visits",
+    "errors",
+    "exceptions",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "open_ms_p50",
+    "page_visit_ms_p50",
+    "server_rss_mb_before",
+    "server_rss_mb_after",
+    "server_rss_growth_mb",
+    "server_rss_mb_after_cycles",
+    "rss_growth_since_first_cycle_mb",
+    "server_processes_before",
+    "server_processes_after",
+    "server_cpu_ms_per_change",
+    "first_errors",
+)
 SLIDERS = ("pg_vae_mu_0", "pg_vae_mu_1", "pg_vae_sigma_0", "pg_vae_eps_0", "pg_vae_eps_1")
+"""The playground's sliders a learner moves (widget keys; the id ends in "-" + key)."""
+MATHS = "maths"
+"""The Maths lab's URL path (app.py)."""
 RUN_TIMEOUT_S = 60.0
+FAILED_RUNS = (ForwardMsg.FINISHED_WITH_COMPILE_ERROR,)
+
+
+class LostChange(RuntimeError):
+    """The reply to a slider change did not show the value sent."""
+
+
+@dataclass
+class Slider:
+    widget_id: str
+    fragment_id: str
+    low: float
+    high: float
+    value: list[float]  # as the server stated it in this reply (empty: not stated)
+
+
+@dataclass
+class Reply:
+    """What the server sent for one run."""
+
+    seconds: float
+    sliders: dict[str, Slider] = field(default_factory=dict)  # widget key -> as drawn in this run
+    exceptions: list[str] = field(default_factory=list)
+
+
+def widget_key(widget_id: str) -> str:
+    """A widget id's user key ("$$ID-<hash>-pg_vae_mu_0" -> "pg_vae_mu_0")."""
+    return widget_id.rsplit("-", 1)[-1]
 
 
 class Session:
     """One simulated learner: a WebSocket session and the widgets the app showed it."""
 
-    def __init__(self, port: int, seed: int) -> None:
-        self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
-        self.origin = f"http://127.0.0.1:{port}"
+    def __init__(self, ws_url: str, origin: str, seed: int) -> None:
+        """ws_url: the app's ws(s)://.../_stcore/stream; origin: the page's http(s)://host:port."""
+        self.url, self.origin = ws_url, origin
         self.rng = random.Random(seed)
-        self.sliders: dict[str, tuple[str, str, float, float]] = {}  # key -> (id, fragment, min, max)
-        self.exceptions: list[str] = []
-        self.z_text = ""  # the playground's "z = μ + σ ⊙ ε = ..." line, as last shown
+        self.sliders: dict[str, Slider] = {}  # widget key -> as last drawn
         self.pages: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
+        self.default_page = ""  # the page_script_hash of the page "/" shows
+        self.exceptions: list[str] = []
+        self.unechoed = 0
         self.ws = None
 
     def __enter__(self) -> Session:
@@ -59,14 +153,14 @@ class Session:
     def __exit__(self, *exc) -> None:
         self._connection.__exit__(*exc)
 
-    def run(self, widget=None, page: str = "") -> float:
-        """Send one rerun of a page (its URL path; "" the default) with one changed slider or none,
-        and wait for it to finish; seconds."""
+    def run(self, widget: tuple[str, str, float] | None = None, page: str | None = None) -> Reply:
+        """One rerun of a page (its URL path; None: the page "/" shows), with one changed slider
+        (widget id, fragment id, value) or none; waits for it to finish."""
         msg = BackMsg()
         msg.rerun_script.query_string = ""
-        if self.pages and page not in self.pages:
+        if page is not None and page not in self.pages:
             raise RuntimeError(f"no page {page!r} in the app's navigation: {sorted(self.pages)}")
-        msg.rerun_script.page_script_hash = self.pages.get(page, "")
+        msg.rerun_script.page_script_hash = self.default_page if page is None else self.pages[page]
         if widget is not None:
             widget_id, fragment, value = widget
             state = msg.rerun_script.widget_states.widgets.add()
@@ -75,126 +169,238 @@ class Session:
             msg.rerun_script.fragment_id = fragment
         return self.send(msg)
 
-    def send(self, msg: BackMsg) -> float:
-        """Send one rerun request and wait for that run to finish (noting what it showed); seconds."""
+    def send(self, msg: BackMsg) -> Reply:
+        """Send one rerun request and read the replies until that run has finished."""
         started = time.perf_counter()
         self.ws.send(msg.SerializeToString())
+        reply = Reply(0.0)
         while True:
             fm = ForwardMsg.FromString(self.ws.recv(timeout=RUN_TIMEOUT_S))
             kind = fm.WhichOneof("type")
             if kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
+                self.default_page = next(
+                    (p.page_script_hash for p in fm.navigation.app_pages if p.is_default), self.default_page
+                )
+            elif kind == "page_not_found":
+                reply.exceptions.append(f"page not found: {fm.page_not_found.page_name!r}")
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                self._note(fm.delta.new_element, fm.delta.fragment_id)
-            elif kind == "script_finished":
-                if fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    return time.perf_counter() - started
+                self._note(fm.delta.new_element, fm.delta.fragment_id, reply)
+            elif kind == "script_finished" and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if fm.script_finished in FAILED_RUNS:
+                    reply.exceptions.append("the script did not compile")
+                reply.seconds = time.perf_counter() - started
+                self.exceptions += reply.exceptions
+                return reply
 
-    def _note(self, element, fragment_id: str) -> None:
+    def _note(self, element, fragment_id: str, reply: Reply) -> None:
         kind = element.WhichOneof("type")
         if kind == "exception":
-            self.exceptions.append(element.exception.message[:200])
-        elif kind == "markdown" and element.markdown.body.startswith("z = μ + σ ⊙ ε"):
-            self.z_text = element.markdown.body
+            reply.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
         elif kind == "slider":
-            key = element.slider.id.rsplit("-", 1)[-1]
-            if key in SLIDERS:
-                self.sliders[key] = (element.slider.id, fragment_id, element.slider.min, element.slider.max)
+            s = element.slider
+            slider = Slider(s.id, fragment_id, s.min, s.max, list(s.value) if s.set_value else [])
+            reply.sliders[widget_key(s.id)] = self.sliders[widget_key(s.id)] = slider
 
     def change(self) -> float:
-        key = self.rng.choice([k for k in SLIDERS if k in self.sliders])
-        widget_id, fragment, low, high = self.sliders[key]
-        value = round(self.rng.uniform(low, high), 2)
-        seconds = self.run((widget_id, fragment, value))
-        if f"{value:+.2f}" not in self.z_text.replace("−", "-"):
-            raise RuntimeError(f"the change of {key} to {value} did not reach the page: {self.z_text[:120]!r}")
-        return seconds
+        """Move a random playground slider to a random value in its range; seconds to the run's
+        end. Raises LostChange unless the reply redraws the slider at (or without stating) it."""
+        choices = [k for k in SLIDERS if k in self.sliders]
+        if not choices:
+            raise RuntimeError(f"none of the playground's sliders {SLIDERS} is on the page")
+        key = self.rng.choice(choices)
+        slider = self.sliders[key]
+        value = round(self.rng.uniform(slider.low, slider.high), 2)
+        reply = self.run((slider.widget_id, slider.fragment_id, value))
+        drawn = reply.sliders.get(key)
+        if drawn is None or drawn.widget_id != slider.widget_id:
+            raise LostChange(f"the reply to moving {key} to {value} did not redraw that slider")
+        if not drawn.value:
+            self.unechoed += 1
+        elif abs(drawn.value[0] - value) > 1e-9:
+            raise LostChange(f"{key} was moved to {value}, and the reply shows it at {drawn.value[0]}")
+        return reply.seconds
+
+    def visit_maths(self) -> float:
+        """The Maths lab, then back to the page "/" shows; seconds for both runs."""
+        return self.run(page=MATHS).seconds + self.run().seconds
+
+
+@dataclass
+class Tally:
+    """One session's results."""
+
+    opened: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    visits: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+    unechoed: int = 0
+
+
+def _gap(rng: random.Random, think_s: float, jitter: str) -> float:
+    if think_s <= 0:
+        return 0.0
+    return rng.expovariate(1 / think_s) if jitter == "exponential" else think_s * rng.uniform(0.5, 1.5)
 
 
 def _learner(
-    port: int, seed: int, start: threading.Barrier, deadline: list[float], think_s: float, page_every: int, out: dict
+    server: AppServer, seed: int, start: threading.Barrier, deadline: list[float], args: argparse.Namespace, out: Tally
 ) -> None:
+    think_s = args.think_ms / 1000
+    session = None
+    released = False
     try:
-        with Session(port, seed) as session:
-            session.run()  # open the Explorer
-            start.wait()
-            while time.monotonic() < deadline[0]:
-                out["latencies"].append(session.change())
-                if page_every and len(out["latencies"]) % page_every == 0:
-                    session.run(page="maths")  # the other page, then back
-                    session.run(page="")  # the Explorer: the default page, at "/"
-                    out["page_visits"] += 1
-                time.sleep(think_s * session.rng.uniform(0.5, 1.5))
-            out["exceptions"] += session.exceptions
+        with Session(server.ws_url, server.origin, seed) as session:
+            out.opened.append(session.run().seconds)  # open the Explorer
+            released = True
+            if not _wait(start):
+                raise RuntimeError("not every session had opened the page within the barrier's timeout")
+            due = time.monotonic() + session.rng.uniform(0, think_s)  # spread the first changes
+            done = 0
+            while True:
+                now = time.monotonic()
+                if max(now, due) >= deadline[0]:
+                    break
+                if due > now:
+                    time.sleep(due - now)  # the learner thinking
+                due = time.monotonic() + _gap(session.rng, think_s, args.jitter)
+                try:
+                    out.latencies.append(session.change())
+                except LostChange as exc:
+                    out.errors.append(str(exc))
+                done += 1
+                if args.page_every and done % args.page_every == 0:
+                    out.visits.append(session.visit_maths())
     except Exception as exc:  # noqa: BLE001 - every failure of a session is an error to count
-        out["errors"].append(f"{type(exc).__name__}: {exc}")
-        if not start.broken:
-            start.abort()
+        out.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        if not released:
+            _wait(start)  # a session that failed to open still lets the others start
+        if session is not None:
+            out.exceptions += session.exceptions
+            out.unechoed += session.unechoed
+
+
+def _wait(barrier: threading.Barrier) -> bool:
+    """Wait for every session at the barrier; False if it broke (its timeout passed)."""
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        return False
+    return True
+
+
+def cycle(server: AppServer, args: argparse.Namespace, seed: int) -> list[Tally]:
+    """args.sessions learners for args.seconds once every one has opened the page; joined, their
+    connections closed. Returns their tallies."""
+    tallies = [Tally() for _ in range(args.sessions)]
+    deadline = [float("inf")]
+
+    def go() -> None:  # the barrier's action: runs once, before any learner is released
+        deadline[0] = time.monotonic() + args.seconds
+
+    start = threading.Barrier(args.sessions, action=go, timeout=RUN_TIMEOUT_S + 10 * args.sessions)
+    threads = [
+        threading.Thread(target=_learner, args=(server, seed + i, start, deadline, args, tallies[i]), daemon=True)
+        for i in range(args.sessions)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()  # each ends by itself: every wait in it is bounded (RUN_TIMEOUT_S, the barrier's timeout)
+    return tallies
+
+
+def _p(values: list[float], q: float) -> float | None:
+    """The q-quantile in ms, linear interpolation (numpy's default)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return round(1000 * (ordered[low] + (ordered[high] - ordered[low]) * (pos - low)), 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_arguments(parser)
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--think-ms", type=float, default=500.0, help="mean pause between a learner's changes")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds of load per cycle")
+    parser.add_argument("--think-ms", type=float, default=500.0, help="mean time from one change to a session's next")
+    parser.add_argument("--jitter", choices=("exponential", "uniform"), default="exponential")
     parser.add_argument("--page-every", type=int, default=10, help="visit the Maths lab every this many changes")
+    parser.add_argument("--cycles", type=int, default=1, help="repeat the sessions' cycle this many times")
+    parser.add_argument("--settle-s", type=float, default=5.0, help="pause after the sessions close, before RSS")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not (1 <= args.sessions <= 200 and 1 <= args.seconds <= 600):
-        parser.error("--sessions must be in [1, 200] and --seconds in [1, 600]")
+    if args.tiny:  # two sessions, two cycles, a Maths lab visit each: every path, in seconds
+        args.sessions, args.seconds, args.think_ms, args.page_every = 2, 2.0, 200.0, 2
+        args.cycles, args.settle_s = 2, 0.5
+    if not (1 <= args.sessions <= 200 and 0.1 <= args.seconds <= 600 and 1 <= args.cycles <= 20):
+        parser.error("--sessions must be in [1, 200], --seconds in [0.1, 600] and --cycles in [1, 20]")
+    if args.think_ms < 0 or args.page_every < 0 or args.settle_s < 0:
+        parser.error("--think-ms, --page-every and --settle-s must be >= 0")
+    meta = run_meta()
 
-    server = StreamlitServer(REPO / "app.py")
-    try:
-        server.wait_healthy()
-        with Session(server.port, -1) as warm:  # load the models and gallery once
+    tallies: list[Tally] = []
+    rss_cycles: list[float | None] = []
+    with app_server(args.url) as server:
+        warm = Session(server.ws_url, server.origin, -1)
+        with warm:  # load the models and gallery and fill both pages' caches, as the first learner would
             warm.run()
-        outs = [{"latencies": [], "errors": [], "exceptions": [], "page_visits": 0} for _ in range(args.sessions)]
-        start = threading.Barrier(args.sessions + 1)
-        deadline = [float("inf")]
-        threads = [
-            threading.Thread(
-                target=_learner,
-                daemon=True,
-                args=(server.port, args.seed + i, start, deadline, args.think_ms / 1000, args.page_every, outs[i]),
-            )
-            for i in range(args.sessions)
-        ]
-        for t in threads:
-            t.start()
-        try:
-            start.wait(timeout=300)  # every session has opened the page
-        except threading.BrokenBarrierError:
-            pass
-        rss_start, cpu_start = server.rss_mb(), server.cpu_seconds()
-        deadline[0] = time.monotonic() + args.seconds
-        for t in threads:
-            t.join(timeout=args.seconds + 2 * RUN_TIMEOUT_S)
-        rss_end, cpu_end = server.rss_mb(), server.cpu_seconds()
-    finally:
-        server.stop()
+            if args.page_every:
+                warm.visit_maths()
+        time.sleep(args.settle_s)  # as after each cycle: RSS once the warm-up's garbage is gone
+        processes_before = server.processes()
+        rss_before, cpu_before = server.rss_mb(), server.cpu_seconds()
+        for c in range(args.cycles):
+            tallies += cycle(server, args, args.seed + c * args.sessions)
+            time.sleep(args.settle_s)  # let the server let go of the closed sessions
+            rss_cycles.append(server.rss_mb())
+        rss_after, cpu_after = rss_cycles[-1], server.cpu_seconds()
+        processes_after = server.processes()
+        server_kind = "started" if server.started_here else "given"
+        warm_exceptions = warm.exceptions
 
-    latencies = sorted(ms * 1000 for o in outs for ms in o["latencies"])
-    errors = [e for o in outs for e in o["errors"]]
-    exceptions = [e for o in outs for e in o["exceptions"]]
+    latencies = [s for t in tallies for s in t.latencies]
+    errors = [e for t in tallies for e in t.errors]
+    exceptions = warm_exceptions + [e for t in tallies for e in t.exceptions]
     changes = len(latencies)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     result = {
         "sessions": args.sessions,
         "seconds": args.seconds,
         "think_ms": args.think_ms,
+        "jitter": args.jitter,
+        "page_every": args.page_every,
+        "cycles": args.cycles,
+        "settle_s": args.settle_s,
+        "server": server_kind,
         "changes": changes,
-        "maths_page_visits": sum(o["page_visits"] for o in outs),
-        "errors": len(errors) + len(exceptions),
+        "changes_per_s": round(changes / (args.seconds * args.cycles), 2),
+        "changes_unechoed": sum(t.unechoed for t in tallies),
+        "maths_page_visits": sum(len(t.visits) for t in tallies),
+        "errors": len(errors),
         "exceptions": len(exceptions),
-        "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
-        "latency_ms_p95": round(latencies[int(0.95 * (changes - 1))], 1) if latencies else None,
-        "server_rss_mb_start": round(rss_start, 1),
-        "server_rss_mb_end": round(rss_end, 1),
-        "server_cpu_ms_per_change": round(1000 * (cpu_end - cpu_start) / changes, 1) if changes else None,
+        "latency_ms_p50": _p(latencies, 0.5),
+        "latency_ms_p95": _p(latencies, 0.95),
+        "open_ms_p50": _p([s for t in tallies for s in t.opened], 0.5),
+        "page_visit_ms_p50": _p([s for t in tallies for s in t.visits], 0.5),
+        "server_rss_mb_before": rounded(rss_before),
+        "server_rss_mb_after": rounded(rss_after),
+        "server_rss_growth_mb": None if rss_before is None or rss_after is None else round(rss_after - rss_before, 1),
+        "server_rss_mb_after_cycles": [rounded(r) for r in rss_cycles],
+        "rss_growth_since_first_cycle_mb": (
+            None if None in (rss_cycles[0], rss_cycles[-1]) else round(rss_cycles[-1] - rss_cycles[0], 1)
+        ),
+        "server_processes_before": processes_before,
+        "server_processes_after": processes_after,
+        "server_cpu_ms_per_change": round(1000 * cpu / changes, 1) if cpu is not None and changes else None,
+        "first_errors": (errors + exceptions)[:5],
     }
-    if errors or exceptions:
-        result["first_errors"] = (errors + exceptions)[:5]
-    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    emit(result, meta, args.json)
     return 0 if not errors and not exceptions else 1
 
 
