@@ -6,8 +6,10 @@ The app only arranges pages; the pages (ui/) call the PyTorch core (vae_core/).
 import streamlit as st
 import torch
 
-from ui import explorer, links, maths_lab, tour, train_page
-from ui.state import load_or_explain, sidebar
+from ui import links
+from ui.pages import explorer, maths_lab, tour, train
+from ui.resources import load_or_explain
+from ui.sidebar import sidebar
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
 torch.set_num_threads(1)
@@ -51,7 +53,7 @@ PAGES = {
     "tour": st.Page(tour_page, title="Tour", icon=":material/school:", url_path="tour"),
     "explorer": st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="explorer"),
     "maths": st.Page(maths_page, title="Maths lab", icon=":material/functions:", url_path="maths"),
-    "train": st.Page(train_page.render, title="Train", icon=":material/model_training:", url_path="train"),
+    "train": st.Page(train.render, title="Train", icon=":material/model_training:", url_path="train"),
 }
 # The address "/" opens the Explorer too. Streamlit serves its default page at "/" only and greets
 # the default's own path with a blocking "Page not found", so the default is this second page of
@@ -63,7 +65,7 @@ with st.sidebar.container(key="nav"):
         st.page_link(entry)
     st.divider()
 path = next((name for name, p in PAGES.items() if p is page), "explorer")
-links.open_link(path, PAGES)
+links.open_link(path, PAGES, tour_steps=tour.STEP_COUNT)
 links.begin(path)
 page.run()
 links.share()  # a page that shares nothing else still names itself

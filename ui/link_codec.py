@@ -23,10 +23,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from ui.components.latent_pad.payloads import CLOUD_SIZES
 from vae_core.data.drawing import MAX_CHARS as MAX_DRAWING_CHARS
 from vae_core.data.drawing import decode_drawing
-
-from .pad_payloads import CLOUD_SIZES
 
 PAGES = ("explorer", "maths", "train", "tour")
 MODELS = ("vae", "ae")

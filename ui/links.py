@@ -17,25 +17,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
-import streamlit.components.v2 as components
 
 import vae_core
-
-from .draw_pad import DRAWING_KEY as DRAWING
-from .link_codec import Link, link_params, parse_link
-from .state import Selection, get_gallery, set_kept, show_gallery_row
-from .text import escape_markdown
-from .tour_steps import STEP_COUNT
-from .tour_steps import STEP_KEY as TOUR_STEP
+from ui import keys
+from ui.components.copy_link import copy_link_button  # noqa: F401 - re-exported for app.py
+from ui.kept import set_kept
+from ui.link_codec import Link, link_params, parse_link
+from ui.resources import get_gallery
+from ui.selection import Selection, show_gallery_row
+from ui.text import escape_markdown
 
 APPLIED = "_link_applied"
 PENDING = "_link_pending"
 SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
-CLOUD_K = "pg_cloud_k"
-"""The Samples K slider's widget key (ui.playground)."""
-POSTERIOR = "pg_heat"
-"""The "True posterior" toggle's widget key (ui.playground)."""
 MAX_PROBLEMS = 12
 """Most ignored parts of a link named one by one (a link has fewer parameters than this)."""
 MAX_PROBLEM_CHARS = 300
@@ -73,7 +68,7 @@ def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple
 
 def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
     if link.input == "drawn":  # parse_link has checked the drawing against the rasteriser's limits
-        st.session_state[DRAWING] = link.drawing
+        st.session_state[keys.DRAWING] = link.drawing
         set_kept("input_source", "Draw")
     elif link.input == "upload":
         problems.append(
@@ -89,12 +84,13 @@ def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
             problems.append(f"input={link.input}: the {dataset} gallery has rows 0 to {rows - 1}")
 
 
-def open_link(page: str, pages: dict) -> None:
+def open_link(page: str, pages: dict, tour_steps: int) -> None:
     """On a session's first run, make the session show the view the URL names (once).
 
     Args:
         page: the url_path of the page being run ("explorer", "maths", "train", "tour").
         pages: url_path -> st.Page, to switch to the page the link names.
+        tour_steps: how many steps the tour has (a link's step must lie in 1..tour_steps).
     """
     if st.session_state.get(APPLIED):
         return
@@ -108,14 +104,14 @@ def open_link(page: str, pages: dict) -> None:
     dataset, _ = _apply_models(link, entries, problems)
     _apply_input(link, dataset, problems)
     if link.step is not None:
-        if 1 <= link.step <= STEP_COUNT:
-            st.session_state[TOUR_STEP] = link.step - 1  # links count steps from 1
+        if 1 <= link.step <= tour_steps:
+            st.session_state[keys.TOUR_STEP] = link.step - 1  # links count steps from 1
         else:
-            problems.append(f"step={link.step}: the tour has steps 1 to {STEP_COUNT}")
+            problems.append(f"step={link.step}: the tour has steps 1 to {tour_steps}")
     if link.k is not None:
-        st.session_state[CLOUD_K] = link.k
+        st.session_state[keys.CLOUD_K] = link.k
     if link.posterior is not None:
-        st.session_state[POSTERIOR] = link.posterior
+        st.session_state[keys.POSTERIOR] = link.posterior
     if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed)):
         st.session_state[PENDING] = link
     st.session_state[PROBLEMS] = problems
@@ -175,8 +171,8 @@ def share_selection(selection: Selection) -> None:
         row = int(selection.input_id.rsplit("-", 1)[1])
     elif selection.input_id.startswith("upload-"):
         row = "upload"  # the picture cannot travel: the link says so, and its opener is told
-    elif selection.input_id.startswith("drawn-") and st.session_state.get(DRAWING):
-        row, drawing = "drawn", st.session_state[DRAWING]
+    elif selection.input_id.startswith("drawn-") and st.session_state.get(keys.DRAWING):
+        row, drawing = "drawn", st.session_state[keys.DRAWING]
     share(
         dataset=selection.dataset,
         latent=int(entry["latent_dim"]) if entry else None,
@@ -184,46 +180,3 @@ def share_selection(selection: Selection) -> None:
         input=row,
         drawing=drawing,
     )
-
-
-_COPY_HTML = """<div class="cl-root" data-testid="copy-link">
-<button type="button" class="cl-button">Copy link to this view</button>
-<input class="cl-url" type="text" readonly aria-label="Link to this view" hidden>
-</div>"""
-_COPY_CSS = """
-.cl-root { display: flex; flex-direction: column; gap: 0.4rem; }
-.cl-button { font: inherit; font-size: 0.9rem; padding: 0.35rem 0.75rem; border-radius: 0.5rem;
-  border: 1px solid rgba(49, 51, 63, 0.2); background: var(--st-background-color, #fff);
-  color: var(--st-text-color, #31333f); cursor: pointer; }
-.cl-button:hover { border-color: var(--st-primary-color, #ff4b4b); color: var(--st-primary-color, #ff4b4b); }
-.cl-url { font: inherit; font-size: 0.75rem; width: 100%; box-sizing: border-box; padding: 0.25rem; }
-"""
-_COPY_JS = """
-export default function (component) {
-  const root = component.parentElement.querySelector(".cl-root");
-  if (!root || root.dataset.bound) return;
-  root.dataset.bound = "1";
-  const button = root.querySelector(".cl-button"), field = root.querySelector(".cl-url");
-  button.addEventListener("click", async () => {
-    const url = window.location.href;   // Streamlit keeps the query string in step with the view
-    field.value = url; field.hidden = false; root.dataset.url = url;
-    try {
-      await navigator.clipboard.writeText(url);
-      button.textContent = "Copied ✓"; root.dataset.copied = "true";
-    } catch (err) {
-      field.select(); button.textContent = "Select the link below and copy it";
-      root.dataset.copied = "false";
-    }
-    setTimeout(() => { button.textContent = "Copy link to this view"; }, 2500);
-  });
-}
-"""
-_COPY_LINK = components.component("copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS)
-
-
-def copy_link_button() -> None:
-    """A sidebar button that copies the page's URL (this view's link) to the clipboard; where the
-    browser refuses the clipboard (plain http on another host) it shows the link selected."""
-    with st.sidebar:
-        _COPY_LINK(key="copy_link")
-        st.caption("The link reopens this page, input, μ, σ, ε and zoom. An uploaded picture stays here.")

@@ -15,19 +15,19 @@ from functools import partial
 import streamlit as st
 import torch
 
+from ui.resources import encode_input, gallery_codes, gallery_index, get_gallery, load_or_explain, per_class
+from ui.selection import Selection
+from ui.views import below_fold
+from ui.views.chart_picks import chart_key, pick_point, rerun_if_picked
+from ui.views.judged import get_classifier, holes_report, judged_path, measured_default, measured_pairs
+from ui.views.latent_grids import grid_section
+from ui.views.planes import projection
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.holes import DEFAULT_CLASSES, DEFAULT_STEPS, RARE, max_entropy_bits
 from vae_core.maths.latent import INTERPOLATIONS
 from vae_core.viz.animation import StripFrames, interpolation_gif, strip_png
 from vae_core.viz.images import to_png
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, path_scatter
-
-from . import below_fold
-from .chart_picks import chart_key, pick_point, rerun_if_picked
-from .judged import get_classifier, holes_report, judged_path, measured_default, measured_pairs
-from .latent_grids import grid_section
-from .planes import projection
-from .state import Selection, encode_input, gallery_codes, gallery_index, get_gallery, load_or_explain, per_class
 
 __all__ = ["interpolation_section", "grid_section", "MODELS"]
 

@@ -66,13 +66,8 @@ from typing import Any
 import streamlit as st
 import torch
 
-from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT
-from vae_core.maths.projection import Projection, axes_projection
-from vae_core.viz.images import to_png
-
-from .inline_assets import inline_component, read_assets
-from .messages import commit_event, once_per_message, reopen, view_event
-from .pad_payloads import (
+from ui.components.assets import inline_component, read_assets
+from ui.components.latent_pad.payloads import (
     cloud_payload,
     floats,
     heat_payload,
@@ -81,11 +76,15 @@ from .pad_payloads import (
     weights_table,
     window_payload,
 )
+from ui.messages import commit_event, once_per_message, reopen, view_event
+from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT
+from vae_core.maths.projection import Projection, axes_projection
+from vae_core.viz.images import to_png
 
 __all__ = ["latent_pad", "COMPONENT_NAME"]
 
 COMPONENT_NAME = "vae_latent_explorer.latent_pad"
-_ASSETS = Path(__file__).resolve().parent / "latent_pad_assets"
+_ASSETS = Path(__file__).resolve().parent / "frontend"
 _SENT_KEY = "_latent_pad_sent_hashes"
 _SPEC_HEADER_KEYS = ("format", "latent_dim", "activation", "output", "image_shape", "num_params", "hash")
 _FONT_FACE = re.compile(r"@font-face\{[^}]*\}")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import below_fold
-from .latent_space import grid_section, interpolation_section
-from .playground import playground
-from .state import Selection
+from ui.pages.explorer.latent_space import grid_section, interpolation_section
+from ui.pages.explorer.playground import playground
+from ui.selection import Selection
+from ui.views import below_fold
 
 
 def render(selection: Selection) -> None:

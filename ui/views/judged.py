@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import numpy as np
 import streamlit as st
 import torch
 
-from vae_core.classifier import Classifier, classifiers_dir, find_classifier, judge, load_classifier
+from ui.resources import gallery_codes, get_gallery, get_model
+from ui.views.planes import projection
+from vae_core.classifier import RECOGNISABLE, Classifier, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.holes import default_pair, hole_pairs, path_verdict, random_code_report
 from vae_core.inference.codes import latent_grid
 from vae_core.maths.latent import code_box, interpolation_path, inverse_cdf_axis, linear_axis
-
-from .planes import projection
-from .state import gallery_codes, get_gallery, get_model
 
 __all__ = [
     "get_classifier",
@@ -29,7 +27,6 @@ __all__ = [
     "measured_pairs",
     "judged_path",
     "judged_grid",
-    "nearest_gallery_row",
     "INVERSE_CDF_SPACING",
     "LINEAR_SPACING",
 ]
@@ -157,7 +154,8 @@ def judged_grid(path: str, n: int, spacing: str, choice: tuple, base: tuple[floa
     return result
 
 
-def nearest_gallery_row(path: str, z: np.ndarray) -> int:
-    """The gallery row whose code μ under the model at path is nearest z float (latent_dim,)."""
-    codes = gallery_codes(path)[0]
-    return int(np.argmin(((codes - np.asarray(z, dtype=np.float32)) ** 2).sum(1)))
+def missing_classes(labels, confidence, classes: int = 10) -> list[int]:
+    """Classes no cell of a grid shows: none of its cells is recognised as them with p >= 0.9.
+    labels, confidence: (n, n) arrays of the classifier's verdicts."""
+    present = {int(k) for k, c in zip(labels.ravel(), confidence.ravel(), strict=True) if c >= RECOGNISABLE}
+    return [k for k in range(classes) if k not in present]

@@ -15,29 +15,19 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui import keys, links
+from ui.components.latent_pad import latent_pad
+from ui.components.latent_pad.payloads import CLOUD_SIZES
+from ui.kept import is_kept, kept, restore, set_kept
+from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, load_or_explain, session_generator
+from ui.selection import Selection
+from ui.text import escape_markdown
+from ui.views import posterior
+from ui.views.planes import plane_choice, projection, slider_bounds
 from vae_core import reparameterize
 from vae_core.constants import EPS_LIMIT
 from vae_core.maths.losses import negative_elbo
 from vae_core.maths.projection import Projection
-
-from . import links, posterior
-from .latent_pad import latent_pad
-from .pad_payloads import CLOUD_SIZES
-from .planes import plane_choice, projection
-from .state import (
-    Selection,
-    encode_input,
-    gallery_codes,
-    get_decoder_spec,
-    get_gallery,
-    is_kept,
-    kept,
-    load_or_explain,
-    restore,
-    session_generator,
-    set_kept,
-)
-from .text import escape_markdown
 
 LABELS = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
 SMALL_SIGMA = 0.25
@@ -46,14 +36,6 @@ SMALL_SIGMA = 0.25
 
 def _key(kind: str, what: str, j: int) -> str:
     return f"pg_{kind}_{what}_{j}"
-
-
-def slider_bounds(path: str, kind: str) -> tuple[float, float]:
-    """(mu_range, sigma_max) wide enough for every gallery code of this model."""
-    mu, sigma = gallery_codes(path)
-    mu_range = max(4.0, float(np.ceil(np.abs(mu).max() * 1.1)))
-    sigma_max = 0.0 if kind == "ae" else max(1.5, float(np.ceil(sigma.max() * 20) / 10))
-    return mu_range, sigma_max
 
 
 def _current(key: str) -> float:
@@ -103,7 +85,7 @@ def _draw_cloud(kind: str, latent_dim: int, k: int) -> None:
 def _resample(kind: str, latent_dim: int) -> None:
     g = session_generator()
     _set_eps(kind, torch.randn(latent_dim, generator=g).tolist())
-    k = int(st.session_state.get(links.CLOUD_K, 0))
+    k = int(st.session_state.get(keys.CLOUD_K, 0))
     _draw_cloud(kind, latent_dim, k)
 
 
@@ -261,14 +243,14 @@ def _live_playground(
     k = row.select_slider(
         "Samples K",
         CLOUD_SIZES,
-        key=links.CLOUD_K,
+        key=keys.CLOUD_K,
         width=220,
         disabled=not vae,
         help="Draw K samples ε_k ∼ N(0, I): both planes show them, z_k = μ + σ ⊙ ε_k, decoded on the right",
     )
     show_heat = row.toggle(
         "True posterior p(z|x)",
-        key=links.POSTERIOR,
+        key=keys.POSTERIOR,
         disabled=not exact,
         help=(
             "Heat-map of the exact posterior, with log p(x), the ELBO and the IWAE bound"

@@ -10,28 +10,21 @@ from functools import partial
 import streamlit as st
 import torch
 
+from ui.resources import encode_input, get_model, load_or_explain
+from ui.selection import Selection
+from ui.views import below_fold
+from ui.views.chart_picks import chart_key, pick_cell, rerun_if_picked
+from ui.views.judged import judged_grid, missing_classes
 from vae_core.classifier import RECOGNISABLE
 from vae_core.maths.latent import LatentGrid
 from vae_core.viz.animation import grid_png
 from vae_core.viz.latent_space_figures import grid_figure
 
-from . import below_fold
-from .chart_picks import chart_key, pick_cell, rerun_if_picked
-from .judged import judged_grid
-from .state import Selection, encode_input, get_model, load_or_explain
-
-__all__ = ["grid_section", "missing_classes", "as_latent_grid"]
+__all__ = ["grid_section", "as_latent_grid"]
 
 GRID_MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 GRID_HEIGHT = 580
 """A grid figure's height in pixels (its placeholder keeps the same room)."""
-
-
-def missing_classes(labels, confidence, classes: int = 10) -> list[int]:
-    """Classes no cell of a grid shows: none of its cells is recognised as them with p >= 0.9.
-    labels, confidence: (n, n) arrays of the classifier's verdicts."""
-    present = {int(k) for k, c in zip(labels.ravel(), confidence.ravel(), strict=True) if c >= RECOGNISABLE}
-    return [k for k in range(classes) if k not in present]
 
 
 def as_latent_grid(data: dict) -> LatentGrid:

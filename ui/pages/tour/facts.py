@@ -16,17 +16,15 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui.resources import encode_input, gallery_index, get_gallery, get_model
+from ui.views.judged import holes_report, judged_grid, judged_path, measured_default, missing_classes
+from ui.views.posterior import bounds_for, posterior_map
 from vae_core import gradients
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.holes import DEFAULT_STEPS
 from vae_core.maths import inverse_cdf
 from vae_core.maths.losses import kl_to_standard_normal, negative_elbo
 from vae_core.models.checkpoint import scan_models
-
-from .judged import holes_report, judged_grid, judged_path, measured_default
-from .latent_grids import missing_classes
-from .posterior import bounds_for, posterior_map
-from .state import encode_input, gallery_index, get_gallery, get_model
 
 __all__ = [
     "TourContext",

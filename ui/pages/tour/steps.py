@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import tour_facts as facts
-from . import tour_texts as texts
-from .tour_texts import RARE, rare_classes, vector
+from ui import keys
+from ui.pages.tour import facts as facts
+from ui.pages.tour import texts as texts
+from ui.pages.tour.texts import RARE, rare_classes, vector
 
 __all__ = ["Step", "STEPS", "STEP_COUNT", "TITLES", "STEP_KEY", "vector", "rare_classes", "RARE"]
 
-STEP_KEY = "tour_step"
+STEP_KEY = keys.TOUR_STEP
 """Session key of the tour's current step (int, 0-based): a plain key, not a widget's."""
 
 

@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v2 as components
+
+from ui.components.scroll_sentinel import SENTINEL as _SENTINEL
 
 __all__ = ["REACHED_KEY", "MARGIN", "sentinel", "reached", "chart"]
 
@@ -28,34 +29,6 @@ MARGIN = 300
 """How far (CSS pixels) below the viewport's bottom edge the sentinel starts the charts: ahead of the learner
 (at 1440×900 section 1 ends about 1,340 px down, so scrolling past its sliders starts them), yet
 never on the first screen."""
-
-_HTML = '<div class="bf-sentinel" data-testid="below-fold-sentinel" aria-hidden="true"></div>'
-_CSS = ".bf-sentinel { height: 1px; width: 100%; }"
-_JS = """
-export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  const root = parentElement.querySelector(".bf-sentinel");
-  if (!root || root.dataset.watching || !(data && data.armed)) return;
-  root.dataset.watching = "true";
-  const margin = (data && data.margin) || 0;
-  let queued = false;
-  // Above the viewport's bottom edge plus the margin, or already scrolled past: a fast jump (End,
-  // a long fling) can skip over a one-pixel element, so this checks where it is, not a crossing.
-  const check = () => {
-    queued = false;
-    if (root.dataset.reached || root.getBoundingClientRect().top > window.innerHeight + margin) return;
-    root.dataset.reached = "true";
-    document.removeEventListener("scroll", onScroll, true);
-    window.removeEventListener("resize", onScroll);
-    setTriggerValue("reached", true);
-  };
-  const onScroll = () => { if (!queued) { queued = true; requestAnimationFrame(check); } };
-  document.addEventListener("scroll", onScroll, { capture: true, passive: true });  // any scroller
-  window.addEventListener("resize", onScroll);
-  onScroll();
-}
-"""
-_SENTINEL = components.component("below_fold_sentinel", html=_HTML, css=_CSS, js=_JS)
 
 
 def _mark_reached() -> None:

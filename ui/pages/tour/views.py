@@ -16,6 +16,15 @@ from functools import partial
 import streamlit as st
 import torch
 
+from ui import links
+from ui.components.latent_pad import latent_pad
+from ui.components.latent_pad.payloads import MAX_CLOUD
+from ui.pages.tour.facts import GRID_N, REVEAL_EPS, TourContext
+from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, get_model, session_generator
+from ui.views.judged import judged_grid, judged_path
+from ui.views.latent_grids import as_latent_grid
+from ui.views.planes import slider_bounds
+from ui.views.posterior import posterior_map
 from vae_core.classifier import HOLE
 from vae_core.constants import EPS_LIMIT
 from vae_core.data.galleries import CLASS_NAMES
@@ -23,16 +32,6 @@ from vae_core.viz.animation import strip_png
 from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
 from vae_core.viz.sampling_figures import inverse_cdf_figure
-
-from . import links
-from .judged import judged_grid, judged_path
-from .latent_grids import as_latent_grid
-from .latent_pad import latent_pad
-from .pad_payloads import MAX_CLOUD
-from .playground import slider_bounds
-from .posterior import posterior_map
-from .state import encode_input, gallery_codes, get_decoder_spec, get_gallery, get_model, session_generator
-from .tour_facts import GRID_N, REVEAL_EPS, TourContext
 
 __all__ = ["View", "VIEWS", "pad_key", "state_prefix", "revealed_key"]
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import links
-from .tour_facts import tour_context
-from .tour_steps import STEP_COUNT, STEP_KEY, STEPS, TITLES
-from .tour_views import VIEWS, revealed_key, shown, state_prefix
+from ui import links
+from ui.pages.tour.facts import tour_context
+from ui.pages.tour.steps import STEP_COUNT, STEP_KEY, STEPS, TITLES
+from ui.pages.tour.views import VIEWS, revealed_key, shown, state_prefix
 
 __all__ = ["render", "current_step"]
 

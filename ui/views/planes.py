@@ -5,12 +5,12 @@ Shared by the playground's pad and the latent-space sections, so all of them sho
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 import torch
 
+from ui.resources import gallery_codes, get_model
 from vae_core.maths.projection import Projection, axes_projection, pca_projection
-
-from .state import gallery_codes, get_model
 
 PLANE_PCA = "PCA of the gallery's codes"
 
@@ -43,3 +43,17 @@ def projection(path: str, choice: tuple) -> Projection:
     if choice[0] == "pca":
         return pca_projection(torch.from_numpy(gallery_codes(path)[0]))
     return axes_projection(get_model(path).latent_dim, choice[1], choice[2])
+
+
+def slider_bounds(path: str, kind: str) -> tuple[float, float]:
+    """(mu_range, sigma_max) wide enough for every gallery code of this model."""
+    mu, sigma = gallery_codes(path)
+    mu_range = max(4.0, float(np.ceil(np.abs(mu).max() * 1.1)))
+    sigma_max = 0.0 if kind == "ae" else max(1.5, float(np.ceil(sigma.max() * 20) / 10))
+    return mu_range, sigma_max
+
+
+def nearest_gallery_row(path: str, z: np.ndarray) -> int:
+    """The gallery row whose code μ under the model at path is nearest z float (latent_dim,)."""
+    codes = gallery_codes(path)[0]
+    return int(np.argmin(((codes - np.asarray(z, dtype=np.float32)) ** 2).sum(1)))

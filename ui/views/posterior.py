@@ -15,11 +15,10 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui.resources import get_model
 from vae_core.inference.bounds import elbo_terms, iwae_bound
 from vae_core.inference.marginal import posterior_grid
 from vae_core.viz.images import density_png
-
-from .state import get_model
 
 ELBO_SAMPLES = 2_000
 """Monte Carlo samples behind the ELBO's reconstruction term (its KL is exact)."""

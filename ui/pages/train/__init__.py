@@ -15,13 +15,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.trained import open_in_explorer, session_folder
 from vae_core.data.galleries import CLASS_NAMES
+from vae_core.data.registry import DATASET_TITLES
 from vae_core.training.estimators import ENCODER_GRADIENTS, ESTIMATOR_TITLES
 from vae_core.training.live import FASHION_DIR, MAX_EPOCHS, SLOTS, LiveData, LiveRun, live_config, live_data
 from vae_core.viz import training_figures as figures
-
-from .state import DATASET_TITLES
-from .trained import open_in_explorer, session_folder
 
 RUNS_KEY = "_train_runs"
 """Session key: the session's LiveRuns, oldest first; the last is the current one."""
@@ -357,7 +356,7 @@ def _keep() -> None:
         except ValueError as exc:
             st.error(f"Could not open the trained model: {exc}")
         else:
-            from .state import set_kept
+            from ui.kept import set_kept
 
             set_kept("model_dataset", current.config.dataset)
             set_kept(f"model_latent_{current.config.dataset}", 2)

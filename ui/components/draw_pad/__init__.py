@@ -35,6 +35,10 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui import keys
+from ui.components.assets import inline_component
+from ui.messages import once_per_message, reopen, text_event
+from ui.text import escape_markdown
 from vae_core.data.drawing import (
     LEVELS,
     MAX_POINTS,
@@ -45,15 +49,10 @@ from vae_core.data.drawing import (
 )
 from vae_core.viz.images import to_png
 
-from .inline_assets import inline_component
-from .messages import once_per_message, reopen, text_event
-from .text import escape_markdown
-
 __all__ = ["COMPONENT_NAME", "DRAWING_KEY", "Drawn", "draw_pad", "drawn_input", "format_vector"]
 
 COMPONENT_NAME = "vae_latent_explorer.draw_pad"
-DRAWING_KEY = "_drawing"
-"""Session key of the current drawing: vae_core.data.drawing.encode_drawing's text ("" = none)."""
+DRAWING_KEY = keys.DRAWING
 _PROBLEM_KEY = "_drawing_problem"
 """Session key: why the last drawing was dropped, until the sidebar has said so."""
 PAD_KEY = "draw_pad"
@@ -68,7 +67,7 @@ SHOWN_DIMS = 4
 
 _COMPONENT = inline_component(
     COMPONENT_NAME,
-    Path(__file__).resolve().parent / "draw_pad_assets",
+    Path(__file__).resolve().parent / "frontend",
     html="draw.html",
     css=["draw.css"],
     js=["draw.js"],

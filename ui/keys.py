@@ -1,0 +1,14 @@
+"""Session keys that more than one module reads: one place for each name.
+
+Pages and components keep their private keys to themselves; the keys here cross a boundary (a
+link sets them before the page that owns them runs, or the sidebar and a page share them).
+"""
+
+TOUR_STEP = "tour_step"
+"""The tour's current step: int, 0-based (a link sets it; ui.pages.tour reads and clamps it)."""
+DRAWING = "_drawing"
+"""The current drawing: vae_core.data.drawing.encode_drawing's text ("" = none)."""
+CLOUD_K = "pg_cloud_k"
+"""The Explorer's Samples K slider (a link sets it)."""
+POSTERIOR = "pg_heat"
+"""The Explorer's "True posterior p(z|x)" toggle (a link sets it)."""

