@@ -265,7 +265,7 @@ def expect_rerun(page: Page, timeout: float = APP_TIMEOUT_MS) -> Iterator[None]:
 
 EXPLORER_CHARTS = 7
 """Plotly charts in the Explorer's sections 2-3 (the holes bars; per model a scatter, a confidence
-curve and a grid), drawn once the learner scrolls down to them (ui/below_fold.py)."""
+curve and a grid), drawn once the learner scrolls down to them (ui/views/below_fold.py)."""
 
 
 def scroll_to_charts(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:

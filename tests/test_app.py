@@ -38,7 +38,7 @@ def test_app_runs_and_shows_decoded_images(app):
     assert _reconstruction(app) > 0
     assert len(_images(app, "decoded path")) == 2  # AE and VAE strips
     grids = [c.value for c in app.caption if "x15 grid, " in c.value]  # the grids' captions (the Plotly
-    assert len(grids) == 2 and any("Φ⁻¹" in c for c in grids)  # figures wait for a scroll: ui/below_fold.py
+    assert len(grids) == 2 and any("Φ⁻¹" in c for c in grids)  # figures wait for a scroll: ui/views/below_fold.py
 
 
 def test_vae_eps_slider_changes_the_reconstruction(app):

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import vae_core
-from ui.below_fold import REACHED_KEY
+from ui.views.below_fold import REACHED_KEY
 from vae_core.classifier import find_classifier, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import default_pair, random_code_report

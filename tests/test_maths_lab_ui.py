@@ -1,4 +1,4 @@
-"""ui.maths_lab through Streamlit's AppTest, on a tiny random VAE / AE (tests/apps/maths_lab_app.py).
+"""ui.pages.maths_lab through Streamlit's AppTest, on a tiny random VAE / AE (tests/apps/maths_lab_app.py).
 
 No shipped weights are needed: the script builds the models from a fixed seed.
 """

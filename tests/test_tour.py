@@ -18,9 +18,9 @@ import torch.nn.functional as F
 from streamlit.testing.v1 import AppTest
 
 import vae_core
-from ui import tour_facts
-from ui.tour_steps import STEP_COUNT, STEPS, TITLES, rare_classes, vector
-from ui.tour_views import VIEWS
+from ui.pages.tour import facts as tour_facts
+from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES, rare_classes, vector
+from ui.pages.tour.views import VIEWS
 from vae_core.classifier import HOLE, RECOGNISABLE, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import DEFAULT_STEPS, default_pair, random_code_report
@@ -41,7 +41,7 @@ def ctx():
 
 @pytest.fixture(scope="module")
 def shipped(ctx):
-    """The models, the input and the classifier, loaded afresh (not through ui.state's caches)."""
+    """The models, the input and the classifier, loaded afresh (not through ui.resources' caches)."""
     gallery = load_gallery("mnist")
     classifier = load_classifier(find_classifier("mnist", str(classifiers_dir())))
     return {

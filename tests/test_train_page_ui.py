@@ -1,4 +1,4 @@
-"""ui/train_page.py through Streamlit's AppTest (tests/apps/train_app.py): the buttons drive real runs.
+"""ui/pages/train through Streamlit's AppTest (tests/apps/train_app.py): the buttons drive real runs.
 
 One epoch of a pathwise run draws the status, the scatter, the grid, the race and variance charts
 and offers the checkpoint; a score-function run joins the race chart; Reset takes the current run

@@ -6,7 +6,7 @@ The query parameter kind=ae swaps in a tiny random plain autoencoder. No shipped
 import streamlit as st
 import torch
 
-from ui import maths_lab
+from ui.pages import maths_lab
 from vae_core.models import ModelConfig, build_model
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 import torch
 
-from ui import tour
+from ui.pages import tour
 
 torch.set_num_threads(1)
 st.set_page_config(page_title="Tour", layout="wide")

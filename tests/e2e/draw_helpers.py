@@ -1,4 +1,4 @@
-"""Drawing on the sidebar's canvas (ui/draw_pad.py) from a browser test, through window.__drawPad."""
+"""Drawing on the sidebar's canvas (ui/components/draw_pad) from a browser test, through window.__drawPad."""
 
 from __future__ import annotations
 

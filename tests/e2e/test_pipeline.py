@@ -3,7 +3,7 @@
 What a learner does with the row x → μ, σ → ε-plane → z-plane → x̂: drag ε and watch z move by
 exactly σ ⊙ Δε and the image follow live; zoom to q(z|x) at its true scale; draw a cloud of K
 samples; show the true posterior and its numbers. Values are read back from the component
-(window.__latentPad, see ui/latent_pad.py).
+(window.__latentPad, see ui/components/latent_pad).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A learner presses Next through every step to the end and Back to the start: the 
 names each step, no step shows an exception, the page throws no error (the `page` fixture fails
 the test on one). And one predict-then-reveal: on the reparameterization step ε starts at 0 (z = μ);
 "Set ε = (1, 0)" moves the pipeline's ε, and the z the browser computes is μ + σ ⊙ (1, 0), the
-answer the step's text states (read back from window.__latentPad, see ui/latent_pad.py).
+answer the step's text states (read back from window.__latentPad, see ui/components/latent_pad).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ pytest.importorskip("playwright")
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from e2e_harness import expect_rerun, open_app  # noqa: E402
-from ui import tour_facts  # noqa: E402
-from ui.tour_steps import STEP_COUNT, STEPS, TITLES, vector  # noqa: E402
-from ui.tour_views import pad_key  # noqa: E402
+from ui.pages.tour import facts as tour_facts  # noqa: E402
+from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES, vector  # noqa: E402
+from ui.pages.tour.views import pad_key  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 PROGRESS = '[data-testid="stProgress"]'

