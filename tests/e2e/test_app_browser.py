@@ -9,6 +9,8 @@ lab page loads; every dataset and latent size can be chosen.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("playwright")
@@ -282,11 +284,12 @@ def test_an_uploaded_picture_stays_the_input_on_the_maths_lab(page: Page, app_ur
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
             files=[{"name": "my-one.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]
         )
-    expect(page.get_by_text("my-one.png as a 28×28 input")).to_be_visible()
+    # the file name is outside text: shown escaped, with an invisible word joiner before the "."
+    expect(page.get_by_text(re.compile("my-one\u2060?\\.png as a 28×28 input"))).to_be_visible()
     with expect_rerun(page):
         page.locator(".st-key-nav").get_by_text("Maths lab").click()
-    expect(page.get_by_text("my-one.png, uploaded earlier")).to_be_visible()
-    expect(page.get_by_text("Input x: my-one.png", exact=False)).to_be_visible()
+    expect(page.get_by_text(re.compile("my-one\u2060?\\.png, uploaded earlier"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Input x: my-one\u2060?\\.png"))).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
 
 
