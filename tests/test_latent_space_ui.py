@@ -1,6 +1,7 @@
 """The latent-space sections through AppTest: the holes measure in words, endpoints chosen by
-the measure, another such pair, linear or slerp paths, the frames slider, the grid overlay and
-the missing-digit callout. (Clicks on charts need a browser: tests/e2e/test_latent_space_browser.py.)"""
+the measure, another such pair, linear or slerp paths, the frames slider, the grids' z axes. (Clicks
+on charts, the grid overlay, the missing-digit callout and the charts' wait for a scroll are checked
+in a browser: tests/e2e/test_latent_space_browser.py.)"""
 
 import base64
 import json
@@ -119,21 +120,12 @@ def test_slerp_and_the_frames_slider_change_the_paths(app):
     assert len(_values(path_of(app)["x"])) == 16
 
 
-def test_grids_have_z_axes_an_overlay_and_the_missing_digits_callout(app):
+def test_grids_have_z_axes_at_the_inverse_cdf_points(app):
+    # (the overlay and the missing-digit callout: tests/e2e/test_latent_space_browser.py)
     grid = _charts(app)["grid_vae_0"]
     axis = [float(t) for t in grid["layout"]["xaxis"]["ticktext"]]
     expected = vae_core.maths.latent.inverse_cdf_axis(15)[::2].tolist()
     assert axis == pytest.approx(expected, abs=0.006)
-    assert not grid["layout"].get("annotations")
-    callout = next(w.value for w in app.warning if "missing from the AE grid" in w.value)
-    app.toggle(key="grid_overlay").set_value(True).run()
-    assert not app.exception
-    annotations = _charts(app)["grid_ae_0"]["layout"]["annotations"]
-    assert len(annotations) == 15 * 15
-    shown = {a["text"].strip("<b>/") for a in annotations if a["font"]["color"] == "#2ca02c"}  # recognisable cells
-    missing = callout.split("AE grid: **")[1].split("**")[0]
-    absent = [] if missing == "none" else missing.split(", ")
-    assert set(absent).isdisjoint(shown) and set(absent) | shown == {str(d) for d in range(10)}
 
 
 def test_sections_work_without_a_classifier(monkeypatch, tmp_path):
@@ -151,21 +143,3 @@ def test_sections_work_without_a_classifier(monkeypatch, tmp_path):
     assert (at.selectbox(key="interp_a_mnist_digit").value, at.selectbox(key="interp_b_mnist_digit").value) == (2, 9)
     assert sum("x15 grid, " in c.value for c in at.caption) == 2  # both grids, unjudged
     assert not any("missing from the AE grid" in w.value for w in at.warning)
-
-
-def test_before_the_learner_scrolls_down_the_charts_wait_in_placeholders_of_their_height():
-    """A new session draws sections 2-3's text, strips and widgets but none of their Plotly charts
-    (their placeholders keep each chart's room); the sentinel's rerun then draws all seven."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.get("plotly_chart")
-    assert sum("decoded path" in c for img in at.get("image") for c in img.captions) == 2
-    assert at.selectbox(key="interp_a_mnist_digit").value == 2
-    later = {"holes_spread", "interp_ae_scatter_0", "interp_vae_scatter_0", "interp_ae_confidence"}
-    later |= {"interp_vae_confidence", "grid_ae_0", "grid_vae_0"}
-    for key in later:
-        at.get_by_key(f"{key}_later")  # its placeholder (KeyError if missing)
-    at.session_state[REACHED_KEY] = True  # what the sentinel's trigger sets
-    at.run()
-    assert set(_charts(at)) == later

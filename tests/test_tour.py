@@ -271,24 +271,10 @@ def test_every_step_renders_and_reveals_without_an_exception(app, ctx):
         assert [s.value for s in app.success] == [step.answer(facts)]
 
 
-def test_next_and_back_walk_the_steps_and_stop_at_the_ends(app):
-    app.session_state["tour_step"] = 0
-    app.run()
-    assert app.button(key="tour_back").disabled
-    for k in range(1, STEP_COUNT):
-        app.button(key="tour_next").click().run()
-        assert app.session_state["tour_step"] == k
-    assert "tour_next" not in [b.key for b in app.button]
-    assert app.button(key="tour_finish").label == "Finish: open the Explorer"
-    for k in range(STEP_COUNT - 2, -1, -1):
-        app.button(key="tour_back").click().run()
-        assert app.session_state["tour_step"] == k
-    assert not app.exception
-
-
 def test_a_step_is_started_afresh_on_entry(app):
-    app.session_state["tour_step"] = 5
+    app.session_state["tour_step"] = 4  # (the app is shared by the module: step 6 may be revealed already)
     app.run()
+    app.button(key="tour_next").click().run()  # so enter step 6 the learner's way
     app.button(key="tour_reveal_gradient").click().run()
     assert app.success
     app.button(key="tour_next").click().run()

@@ -117,6 +117,7 @@ def test_ae_eps_plane_is_inert_and_says_why(page: Page, app_url):
     assert after["z"] == before["z"] and after["commits"] == before["commits"]
     assert _pixels(page, "pg_ae_pad") == pixels
     expect(page.get_by_text("there is no posterior to draw", exact=False)).to_be_visible()
+    expect(page.locator('.st-key-pg_heat input[type="checkbox"]')).to_be_disabled()  # no posterior toggle either
 
 
 def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
