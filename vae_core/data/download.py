@@ -8,21 +8,31 @@ by torchvision's MNIST and FashionMNIST datasets). Each file is streamed to a te
 beside its destination, its MD5 compared, and only then renamed into place (os.replace), so an
 interrupted or corrupted download never leaves a file that looks complete. Files already present
 with the right MD5 are not fetched again.
+
+Before anything is fetched, --dest is checked (vae_core.cli_checks.check_output_dir: not a file,
+and new files can be made there or in the nearest existing folder above it) and so is --base-url
+(a URL urllib can open). If the download fails, the folders it created are removed again, unless
+they already hold files that were fetched and verified (a second run keeps those and fetches the
+rest).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
+import stat
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from tqdm import tqdm
 
+from ..cli_checks import CliParser, check_output_dir, missing_folders
 from .registry import REGISTRY
 
 __all__ = ["DATASETS", "download_dataset", "md5sum", "main"]
@@ -31,6 +41,9 @@ DATASETS: dict[str, dict] = {
     name: {"base_url": spec.download_url, "files": dict(spec.download_files)} for name, spec in REGISTRY.items()
 }
 """{name: {"base_url": mirror, "files": {file name: MD5}}}, read from vae_core.data.registry."""
+
+URL_SCHEMES = ("http", "https", "ftp", "file")
+"""The schemes of a --base-url (those urllib.request opens)."""
 
 
 def md5sum(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -59,8 +72,9 @@ def _fetch(url: str, destination: Path, expected_md5: str, timeout: float, progr
                 f"{expected_md5}; the download is corrupt and was discarded"
             )
         os.replace(tmp, destination)
-    except (urllib.error.URLError, OSError) as exc:
-        raise ConnectionError(f"could not download {url}: {exc}") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # HTTPException: a truncated body (IncompleteRead) or a malformed answer, not an OSError
+        raise ConnectionError(f"could not download {url}: {str(exc) or type(exc).__name__}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -82,39 +96,73 @@ def download_dataset(
     Returns:
         the paths of all files, fetched or already present.
     Raises:
-        ValueError: unknown dataset, dest is a file or cannot be created, or a file's MD5 does not
-            match (nothing is left behind).
+        ValueError: unknown dataset, a base_url urllib cannot open, dest is a file or new files
+            cannot be made there (vae_core.cli_checks.check_output_dir), something other than a
+            regular file is in a file's place, or a file's MD5 does not match.
         ConnectionError: the server could not be reached or answered with an error.
+    On failure no partial file is left (each is written to a temporary file and renamed only once
+    its MD5 matches), and the folders this call created are removed again if they are empty.
     """
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
     spec = DATASETS[name]
     base_url = base_url or spec["base_url"]
+    scheme = urllib.parse.urlsplit(base_url).scheme
+    if scheme not in URL_SCHEMES:
+        schemes = ", ".join(f"{s}://" for s in URL_SCHEMES)
+        raise ValueError(f"the base URL {base_url!r} must start with one of {schemes}")
     if not base_url.endswith("/"):
         base_url += "/"
     files = files or spec["files"]
-    dest = Path(dest)
-    if dest.exists() and not dest.is_dir():
-        raise ValueError(f"--dest {dest} is a file, not a folder: name a folder to write the files to")
     try:
-        dest.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValueError(f"cannot create the folder {dest}: {exc.strerror or exc}") from None
-    paths = []
-    for filename, expected in files.items():
+        dest = check_output_dir(dest)
+    except ValueError as exc:
+        raise ValueError(f"--dest: {exc}") from None
+    for filename in files:
         path = dest / filename
-        if not (path.is_file() and md5sum(path) == expected):
-            _fetch(base_url + filename, path, expected, timeout, progress)
-        paths.append(path)
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            continue  # nothing there (or a dangling link, which os.replace replaces)
+        except OSError as exc:
+            raise ValueError(f"cannot look at {path}: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"{path} is in the way: it is not a regular file, so {filename} cannot be written there")
+    created = missing_folders(dest)
+    try:
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"cannot create the folder {dest}: {exc.strerror or exc}") from None
+        paths = []
+        for filename, expected in files.items():
+            path = dest / filename
+            if not (path.is_file() and md5sum(path) == expected):
+                _fetch(base_url + filename, path, expected, timeout, progress)
+            paths.append(path)
+    except BaseException:
+        _remove_empty(created)
+        raise
     return paths
 
 
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove folders, deepest first, stopping at the first that is not empty or not there."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """The CLI: check --dest and --base-url, then download. Returns 0, or 2 after one ``error:``
+    line on stderr."""
+    parser = CliParser(
         prog="python -m vae_core.download", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
-    parser.add_argument("--dest", required=True, help="folder to write the IDX .gz files to")
+    parser.add_argument("--dest", required=True, help="folder to write the IDX .gz files to (created if missing)")
     parser.add_argument("--base-url", default=None, help="a mirror to use instead of the default")
     args = parser.parse_args(argv)
     try:

@@ -14,17 +14,31 @@ import sys
 
 import torch
 
+from ..checks import MAX_DECODED_SAMPLES
+from ..cli_checks import MAX_SEED, CliParser, bounded_int
 from .measure import N_CODES, max_entropy_bits
 from .report import report_all
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """The CLI: check --n and --seed (vae_core.cli_checks) before any model is loaded, then measure.
+    Returns 0, or 2 after one ``error:`` line on stderr."""
+    parser = CliParser(
         prog="python -m vae_core.holes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json", action="store_true", help="print JSON only")
-    parser.add_argument("--n", type=int, default=N_CODES, help="random codes per model (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the torch.Generator (default: %(default)s)")
+    parser.add_argument(
+        "--n",
+        type=bounded_int(1, MAX_DECODED_SAMPLES),
+        default=N_CODES,
+        help=f"random codes per model, 1 to {MAX_DECODED_SAMPLES:,} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=bounded_int(0, MAX_SEED),
+        default=0,
+        help="seed of the torch.Generator, 0 <= seed < 2**63 (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     try:

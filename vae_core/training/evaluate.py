@@ -16,6 +16,7 @@ import sys
 import torch
 
 from ..checks import MAX_DECODED_SAMPLES, check_count
+from ..cli_checks import MAX_SAMPLES_PER_IMAGE, MAX_SEED, CliParser, bounded_int, input_dir, input_file
 from ..data.datasets import Dataset, load_idx_split
 from ..maths.losses import model_negative_elbo
 from ..models.checkpoint import load_model
@@ -56,14 +57,23 @@ def evaluate_model(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """The CLI: check the checkpoint, the data folder and the sizes (vae_core.cli_checks), then
+    evaluate. Returns 0, or 2 after one ``error:`` line on stderr."""
+    parser = CliParser(
         prog="python -m vae_core.evaluate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("checkpoint", help="a .safetensors checkpoint")
-    parser.add_argument("--data-dir", required=True, help="directory with t10k-*-idx*-ubyte(.gz)")
+    parser.add_argument("checkpoint", type=input_file("model file"), help="a .safetensors checkpoint")
+    parser.add_argument(
+        "--data-dir", required=True, type=input_dir("data folder"), help="directory with t10k-*-idx*-ubyte(.gz)"
+    )
     parser.add_argument("--split", default="test", choices=["test", "train"])
-    parser.add_argument("--samples", type=int, default=1, help="z samples per image (default 1)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--samples",
+        type=bounded_int(1, MAX_SAMPLES_PER_IMAGE),
+        default=1,
+        help=f"z samples per image, 1 to {MAX_SAMPLES_PER_IMAGE:,} (default 1)",
+    )
+    parser.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=0, help="0 <= seed < 2**63 (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:

@@ -22,10 +22,24 @@ import sys
 
 import torch
 
+from ..checks import MAX_K
+from ..cli_checks import (
+    MAX_EVERY,
+    MAX_SEED,
+    MAX_TOLERANCE_NATS,
+    CliParser,
+    bounded_float,
+    bounded_int,
+    check_output_path,
+    check_range,
+    input_dir,
+    input_file,
+    output_file,
+)
 from ..data.datasets import load_idx_split
 from ..inference.bounds import iwae_bounds
 from ..inference.marginal import log_marginal_likelihood
-from ..models.checkpoint import load_model, save_checkpoint
+from ..models.checkpoint import SUFFIX, load_model, save_checkpoint
 from .evaluate import evaluate_model
 
 __all__ = ["ship", "main"]
@@ -46,9 +60,18 @@ def ship(
     Returns the metrics written: {"test": {n, neg_elbo, recon, kl, data, weights_dtype,
     neg_elbo_float32, float16_delta_nats, iwae_k, neg_iwae, iwae_n, neg_elbo_on_iwae_images, and for
     a 2-D VAE exact_n, neg_log_px, neg_elbo_on_exact_images, neg_iwae_on_exact_images}} (nats per
-    image; the IWAE keys for a VAE only). Raises FileNotFoundError / ValueError as load_model and
-    load_idx_split.
+    image; the IWAE keys for a VAE only).
+
+    Raises:
+        ValueError: out cannot be written (vae_core.cli_checks.check_output_path: a folder, not a
+            regular file, not writable), or iwae_k, iwae_every or exact_every out of [1, MAX_K],
+            [1, MAX_EVERY], [0, MAX_EVERY]: checked before anything is loaded or measured.
+        FileNotFoundError / ValueError: as load_model and load_idx_split.
     """
+    out = check_output_path(out, SUFFIX)
+    check_range("iwae_k", iwae_k, 1, MAX_K)
+    check_range("iwae_every", iwae_every, 1, MAX_EVERY)
+    check_range("exact_every", exact_every, 0, MAX_EVERY)
     model = load_model(path)
     test = load_idx_split(data_dir, "test", name=model.dataset)
     full = evaluate_model(model, test.images, seed=seed)
@@ -102,19 +125,43 @@ def ship(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """The CLI: check the checkpoint, the data folder, --out and the sizes (vae_core.cli_checks),
+    then measure and write. Returns 0, or 2 after one ``error:`` line on stderr."""
+    parser = CliParser(
         prog="python -m vae_core.training.ship",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("checkpoint")
-    parser.add_argument("--data-dir", required=True, help="folder with the test split's IDX files")
-    parser.add_argument("--out", required=True, help="where to write the shipped checkpoint")
-    parser.add_argument("--tolerance", type=float, default=0.05, help="largest |float16 - float32| -ELBO, nats")
-    parser.add_argument("--iwae-k", type=int, default=1000)
-    parser.add_argument("--iwae-every", type=int, default=20, help="L_k on every n-th test image")
-    parser.add_argument("--exact-every", type=int, default=100, help="exact log p(x) on every n-th test image (2-D)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("checkpoint", type=input_file("model file"))
+    parser.add_argument(
+        "--data-dir", required=True, type=input_dir("data folder"), help="folder with the test split's IDX files"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=output_file(SUFFIX),
+        help="where to write the shipped checkpoint (.safetensors is appended)",
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=bounded_float(0.0, MAX_TOLERANCE_NATS),
+        default=0.05,
+        help=f"largest |float16 - float32| -ELBO, nats, 0 to {MAX_TOLERANCE_NATS:g}",
+    )
+    parser.add_argument("--iwae-k", type=bounded_int(1, MAX_K), default=1000, help=f"1 to {MAX_K:,} (default 1000)")
+    parser.add_argument(
+        "--iwae-every",
+        type=bounded_int(1, MAX_EVERY),
+        default=20,
+        help=f"L_k on every n-th test image, 1 to {MAX_EVERY:,}",
+    )
+    parser.add_argument(
+        "--exact-every",
+        type=bounded_int(0, MAX_EVERY),
+        default=100,
+        help=f"exact log p(x) on every n-th test image (2-D), 0 (none) to {MAX_EVERY:,}",
+    )
+    parser.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=0, help="0 <= seed < 2**63")
     args = parser.parse_args(argv)
     try:
         result = ship(

@@ -29,6 +29,7 @@ from collections.abc import Callable
 import torch
 from tqdm import tqdm
 
+from ..cli_checks import CliParser, output_file
 from ..data.augment import random_affine
 from ..data.datasets import load_dataset, load_idx_split
 from ..models.checkpoint import save_checkpoint
@@ -205,26 +206,35 @@ def train(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    """The CLI: check every argument (the output path, the sizes; vae_core.cli_checks), load the
+    training and evaluation data, and only then train. Returns 0, or 2 after one ``error:`` line."""
+    parser = CliParser(
         prog="python -m vae_core.train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--out", required=True, help="checkpoint path (.safetensors is appended)")
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=output_file(".safetensors"),
+        help="checkpoint path (.safetensors is appended); checked for being writable before training",
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:
         config = from_arguments(args)
         data = load_dataset(config.data_dir, "train", name=config.dataset)
+        # loaded now, not after training: a wrong folder is named before any step is taken
+        test = load_idx_split(config.eval_data_dir, "test", name=config.dataset) if config.eval_data_dir else None
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     world = init_from_env()  # a process group under torchrun, else a single process
     try:
-        return _train_and_save(args, argv, config, data, world)
+        return _train_and_save(args, argv, config, data, test, world)
     finally:
         close(world)
 
 
-def _train_and_save(args: argparse.Namespace, argv, config: TrainConfig, data, world: World) -> int:
+def _train_and_save(args: argparse.Namespace, argv, config: TrainConfig, data, test, world: World) -> int:
     generator = torch.Generator().manual_seed(config.seed)
     model = build_model(config.model_config(), generator=generator).to(world.device)
     started = time.time()
@@ -244,8 +254,7 @@ def _train_and_save(args: argparse.Namespace, argv, config: TrainConfig, data, w
         "seconds": round(time.time() - started, 1),
     }
     metrics = {}
-    if config.eval_data_dir:
-        test = load_idx_split(config.eval_data_dir, "test", name=config.dataset)
+    if test is not None:
         metrics = {"test": {**evaluate_model(model, test.images), "data": test.source}}
         print(f"test: {metrics['test']}")
     path = save_checkpoint(model, args.out, training=training, metrics=metrics, weights_dtype=config.weights_dtype)
