@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, StreamlitServer, expect_rerun, open_app, scroll_to_charts
 
-SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+SIZES = {"projector": (1280, 720), "desktop": (1440, 900), "wide": (1920, 1080), "phone": (390, 844)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Explorer: scroll down until sections 2-3 draw their charts (they wait for a scroll), shoot there",
     )
-    parser.add_argument("--sizes", default="desktop,phone", help="comma-separated: desktop (1440x900), phone (390x844)")
+    parser.add_argument("--sizes", default="desktop,phone", help=f"comma-separated names of {SIZES}")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,8 @@ def test_a_drawn_input_needs_its_drawing():
         ({"drawing": "<script>"}, "drawing: stroke 0 of the drawing has a character '<'"),
         ({"input": "²"}, "input must be a gallery row"),
         ({"latent": "١٢"}, "latent must be a whole number"),
-        ({"mu": "1," * 100 + "1"}, "mu is 201 characters long"),
+        ({"mu": "1," * 600 + "1"}, "mu is 1,201 characters long"),
+        ({"mu": "1e5,0"}, "mu must lie within ±10000"),
         ({"mu": ",".join(["0"] * 65)}, "at most 64"),
         ({"drawing": "a" * (MAX_DRAWING_CHARS + 1)}, f"drawing is {MAX_DRAWING_CHARS + 1:,} characters long"),
     ],
@@ -78,3 +79,76 @@ def test_a_drawing_over_the_rasterisers_point_limit_is_refused_by_the_link(point
     assert link.drawing is None and any(f"{points:,} points; the limit is {MAX_POINTS:,}" in p for p in problems)
     with pytest.raises(ValueError, match="more than"):
         rasterise([[(float(i % 2), float(i % 2)) for i in range(points)]])
+
+
+# --- properties: every valid view survives its link exactly; any query string gives a valid view ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ui.components.latent_pad.payloads import CLOUD_SIZES  # noqa: E402
+from ui.link_codec import DECIMALS, MAX_ABS, MAX_LATENT, MODELS, PAGES  # noqa: E402
+from vae_core.data.drawing import encode_drawing  # noqa: E402
+
+
+def _vector(name: str, size: int, low: float = -MAX_ABS):
+    places = DECIMALS[name]
+    steps = st.integers(round(low * 10**places), round(MAX_ABS * 10**places))
+    return st.lists(steps.map(lambda n: round(n / 10**places, places) + 0.0), min_size=size, max_size=size).map(tuple)
+
+
+STROKES = st.lists(
+    st.lists(st.tuples(st.integers(0, 63), st.integers(0, 63)).map(lambda p: (p[0] / 63, p[1] / 63)), min_size=1),
+    min_size=1,
+    max_size=4,
+)
+
+
+@st.composite
+def links(draw) -> Link:
+    """Every Link a view can be: each field absent or on the grid the codec stores it at."""
+    d = draw(st.integers(1, MAX_LATENT))
+    maybe = lambda strategy: st.none() | strategy  # noqa: E731
+    source = draw(st.sampled_from(["row", "drawn", "upload", None]))
+    drawing = encode_drawing(draw(STROKES)) if source == "drawn" else None
+    return Link(
+        page=draw(maybe(st.sampled_from(PAGES))),
+        dataset=draw(maybe(st.from_regex(r"[a-z0-9-]{1,40}", fullmatch=True))),
+        latent=draw(maybe(st.integers(0, 999_999))),
+        beta=draw(maybe(st.floats(1e-6, MAX_ABS, allow_nan=False))),
+        model=draw(maybe(st.sampled_from(MODELS))),
+        input={"row": draw(st.integers(0, 999_999)), "drawn": "drawn", "upload": "upload", None: None}[source],
+        drawing=drawing,
+        mu=draw(maybe(_vector("mu", d))),
+        sigma=draw(maybe(_vector("sigma", d, low=0.0))),
+        eps=draw(maybe(_vector("eps", d))),
+        zoom=draw(maybe(_vector("zoom", 3).filter(lambda z: z[2] > 0))),
+        step=draw(maybe(st.integers(0, 999_999))),
+        k=draw(maybe(st.sampled_from(CLOUD_SIZES))),
+        posterior=draw(maybe(st.booleans())),
+        revealed=draw(maybe(st.booleans())),
+    )
+
+
+@pytest.mark.slow  # 300 examples: about 2 s
+@settings(max_examples=300, deadline=None)
+@given(links())
+def test_every_view_reads_back_from_its_link_exactly(link):
+    assert parse_link(link_params(link)) == (link, [])
+
+
+NAMES = st.sampled_from(["page", "dataset", "latent", "beta", "model", "input", "drawing", "mu", "sigma", "eps"])
+NAMES |= st.sampled_from(["zoom", "step", "k", "posterior", "revealed", "utm_source"])
+VALUES = st.text(max_size=40) | st.lists(st.floats() | st.integers(), max_size=5).map(lambda v: ",".join(map(str, v)))
+
+
+@pytest.mark.slow  # 300 examples: about 2 s
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(NAMES, VALUES, max_size=8))
+def test_any_query_string_gives_a_valid_view_and_names_what_it_ignored(params):
+    link, problems = parse_link(params)
+    assert parse_link(link_params(link)) == (link, [])  # what was kept is a valid view
+    kept = set(link_params(link))
+    for name in set(params) - kept - {"utm_source"}:
+        assert any(name in p for p in problems), (name, problems)  # each dropped parameter is named
+    assert len(problems) <= len(params)

@@ -29,10 +29,16 @@ from vae_core.data.drawing import decode_drawing
 
 PAGES = ("explorer", "maths", "train", "tour")
 MODELS = ("vae", "ae")
-MAX_VALUE_CHARS = 200
-"""Longest accepted value of any parameter but the drawing (a latent vector of 16 numbers fits)."""
+MAX_VALUE_CHARS = 1024
+"""Longest accepted value of any parameter but the drawing (64 numbers of 10 characters fit)."""
 MAX_LATENT = 64
 """Most numbers accepted in mu, sigma or eps."""
+MAX_ABS = 1e4
+"""Largest |number| accepted in mu, sigma, eps or zoom (the widest plane, the AE's, spans ±200)."""
+DECIMALS = {"mu": 3, "sigma": 4, "eps": 2, "zoom": 4}
+"""Decimal places a vector keeps: the steps the app stores them at (μ to 0.001, σ to 0.0001, ε to the
+ε slider's 0.01; the zoom to 0.0001 of a latent unit). A value is rounded when read, so a link
+written from a stored view reads back as exactly that view."""
 _DATASET = re.compile(r"^[a-z0-9-]{1,40}$")
 
 
@@ -58,6 +64,8 @@ class Link:
 
 
 def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...]:
+    """The comma-separated numbers of parameter `name`, finite, within ±MAX_ABS and rounded to
+    DECIMALS[name] places (if it has any); ValueError naming the parameter otherwise."""
     parts = text.split(",")
     if len(parts) > MAX_LATENT:
         raise ValueError(f"{name} has {len(parts)} numbers; at most {MAX_LATENT}")
@@ -67,6 +75,10 @@ def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...
         raise ValueError(f"{name} must be numbers separated by commas, got {text!r}") from None
     if not all(math.isfinite(v) for v in values):
         raise ValueError(f"{name} must be finite numbers, got {text!r}")
+    if any(abs(v) > MAX_ABS for v in values):
+        raise ValueError(f"{name} must lie within ±{MAX_ABS:g}, got {text!r}")
+    if name in DECIMALS:
+        values = tuple(round(v, DECIMALS[name]) + 0.0 for v in values)  # + 0.0: no -0.0
     if count is not None and len(values) != count:
         raise ValueError(f"{name} must be {count} numbers, got {len(values)}")
     return values
@@ -151,21 +163,32 @@ def parse_link(params: Mapping[str, str]) -> tuple[Link, list[str]]:
     return Link(**values), problems
 
 
-def _text(values) -> str:
-    return ",".join(format(float(v), ".6g") for v in values)
+def _number_text(value: float, decimals: int | None = None) -> str:
+    """The shortest text that reads back as exactly this float (after rounding to `decimals`)."""
+    value = float(value) if decimals is None else round(float(value), decimals) + 0.0
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(name: str, values) -> str:
+    return ",".join(_number_text(v, DECIMALS[name]) for v in values)
 
 
 def link_params(link: Link) -> dict[str, str]:
-    """The query parameters of a Link, in a fixed order, leaving out what it does not say."""
+    """The query parameters of a Link, in a fixed order, leaving out what it does not say.
+
+    For every Link that parse_link can return, parse_link(link_params(link)) == (link, []): the
+    vectors are written to DECIMALS places and read back rounded to the same places
+    (tests/test_link_codec.py checks this with Hypothesis)."""
     out: dict[str, str] = {}
     for f in fields(Link):
         value = getattr(link, f.name)
         if value is None:
             continue
-        if f.name in ("mu", "sigma", "eps", "zoom"):
-            out[f.name] = _text(value)
+        if f.name in DECIMALS:
+            out[f.name] = _text(f.name, value)
         elif f.name == "beta":
-            out[f.name] = format(float(value), "g")
+            out[f.name] = _number_text(value)
         elif isinstance(value, bool):
             out[f.name] = "1" if value else "0"
         else:

@@ -30,4 +30,7 @@ def copy_link_button() -> None:
     browser refuses the clipboard (plain http on another host) it shows the link selected."""
     with st.sidebar:
         _COPY_LINK(key="copy_link")
-        st.caption("The link reopens this page, input, μ, σ, ε and zoom. An uploaded picture stays here.")
+        st.caption(
+            "The link reopens this view: the page, models, input, μ, σ, ε, zoom, Samples K and the posterior "
+            "(on the Tour: the step, its ε and the answer). An uploaded picture stays here."
+        )
