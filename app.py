@@ -8,13 +8,13 @@ import torch
 
 from ui import links
 from ui.pages import explorer, maths_lab, tour, train
-from ui.resources import load_or_explain
+from ui.resources import app_icon, load_or_explain
 from ui.sidebar import sidebar
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="VAE Latent Explorer", page_icon=":material/explore:", layout="wide")
+st.set_page_config(page_title="VAE Latent Explorer", page_icon=app_icon(), layout="wide")
 
 
 def shared_sidebar():

@@ -85,3 +85,19 @@ def load_or_explain(entry: dict | None, what: str):
     except (ValueError, FileNotFoundError) as exc:
         st.error(f"Could not load the {what} model: {exc}. {TRAIN_HINT}")
         return None
+
+
+@st.cache_resource(show_spinner=False)
+def app_icon():
+    """The page's icon, drawn here (PIL, 64 x 64): q(z|x)'s 1σ and 2σ ellipses around a sample z.
+
+    Served by the app itself: a ":material/…:" page icon makes the browser fetch an SVG from a
+    font CDN, which an offline classroom cannot reach and which reports every page view."""
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - only the icon needs Pillow here
+
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.ellipse((4, 12, 60, 52), outline=(214, 39, 40, 255), width=4)
+    draw.ellipse((18, 22, 46, 42), fill=(214, 39, 40, 90), outline=(214, 39, 40, 255), width=3)
+    draw.regular_polygon((38, 29, 9), 5, fill=(255, 193, 7, 255), outline=(40, 40, 40, 255))
+    return icon

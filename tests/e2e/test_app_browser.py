@@ -321,3 +321,24 @@ def test_on_a_phone_the_pipeline_works_and_hides_the_keyboard_hints(browser, app
         expect(phone.locator(EXCEPTION)).to_have_count(0)
     finally:
         context.close()
+
+
+def test_every_page_works_offline_and_shows_no_deploy_button(browser, app_url):
+    """No request leaves the app's own origin (an offline classroom; no page view reported to a
+    third party): the page icon is drawn by the app, not fetched from a font CDN."""
+    outside: list[str] = []
+    for path in ("", "tour", "maths", "train"):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.on(
+            "request",
+            lambda request: (
+                outside.append(request.url) if not request.url.startswith((app_url, "data:", "blob:")) else None
+            ),
+        )
+        try:
+            open_app(page, f"{app_url}/{path}")
+            expect(page.get_by_role("button", name="Deploy")).to_have_count(0)
+            expect(page.locator(EXCEPTION)).to_have_count(0)
+        finally:
+            page.close()
+    assert outside == []
