@@ -136,7 +136,9 @@ def test_latent_variable_and_elbo_steps_quote_log_px_elbo_kl_and_the_gap(ctx, sh
     assert f"log p(x) = {facts['log_px']:.2f} nats" in text
     gap = log_px - fresh.elbo
     assert facts["gap"] == pytest.approx(gap, abs=4 * math.hypot(facts["elbo_se"], fresh.elbo_se) + 0.02)
-    assert facts["gap"] > 0 and f"gap is **{facts['gap']:.2f} nats**" in text
+    shown = round(facts["log_px"], 2) - round(facts["elbo"], 2)  # the difference of the two numbers on the page
+    assert facts["gap"] > 0 and abs(shown - facts["gap"]) <= 0.01
+    assert f"{facts['log_px']:.2f} − ({facts['elbo']:.2f}) = {shown:.2f} ± {facts['elbo_se']:.2f} nats" in text
 
 
 def test_q_and_reparameterization_steps_quote_mu_sigma_and_where_z_lands(ctx, shipped):

@@ -278,8 +278,8 @@ def lotus_view(seed: int) -> None:
     )
     st.markdown(
         "Both running means converge to the same number, the exact expectation; at any finite M each is off by "
-        "Monte Carlo noise (about its standard error, from independent draws). Only the second one is a "
-        "differentiable function of μ and σ."
+        "Monte Carlo noise, from independent draws: usually within two standard errors (about one run in twenty "
+        "lies further). Only the second one is a differentiable function of μ and σ."
     )
     name, k, mu, sigma = _cost_controls("maths_lotus")
     m = st.select_slider("M (samples)", LOTUS_OPTIONS, value=10_000, key="maths_lotus_m")

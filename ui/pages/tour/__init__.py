@@ -111,7 +111,7 @@ def render(finish_page=None) -> dict:
     text, view = st.columns([4, 5], gap="large")
     with text:
         st.subheader(current.title)
-        st.caption(f"Lesson step {current.lesson} · “this 2” is the first 2 of the MNIST gallery (#{ctx.row})")
+        st.caption(f"“this 2” is the first 2 of the MNIST gallery (#{ctx.row})")
         st.latex(current.formula)
         if facts is None:
             st.warning(

@@ -240,7 +240,11 @@ def _elbo(ctx: TourContext, facts: dict, revealed: bool) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric("log p(x), exact (nats)", f"{facts['log_px']:.2f}")
     c2.metric("ELBO of q (nats)", f"{facts['elbo']:.2f}")
-    c3.metric("gap (nats)", f"{facts['gap']:.2f}" if revealed else "?", help="log p(x) − ELBO = KL(q(z|x) ‖ p(z|x))")
+    c3.metric(
+        "gap (nats)",
+        f"{round(facts['log_px'], 2) - round(facts['elbo'], 2):.2f}" if revealed else "?",
+        help="log p(x) − ELBO, a Monte Carlo estimate of KL(q(z|x) ‖ p(z|x))",
+    )
 
 
 _BACKWARD = """mu, sigma = model.encode(x)     # in the graph
