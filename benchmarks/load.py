@@ -60,10 +60,9 @@ import time
 from dataclasses import dataclass, field
 
 from _meta import add_common_arguments, emit, run_meta
+from _protocol import RUN_TIMEOUT_S, Client, rerun_message
+from _protocol import Reply as BaseReply
 from _server import AppServer, app_server, rounded
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.sync.client import connect
 
 KEYS = (
     "sessions",
@@ -98,8 +97,6 @@ SLIDERS = ("pg_vae_mu_0", "pg_vae_mu_1", "pg_vae_sigma_0", "pg_vae_eps_0", "pg_v
 """The playground's sliders a learner moves (widget keys; the id ends in "-" + key)."""
 MATHS = "maths"
 """The Maths lab's URL path (app.py)."""
-RUN_TIMEOUT_S = 60.0
-FAILED_RUNS = (ForwardMsg.FINISHED_WITH_COMPILE_ERROR,)
 
 
 class LostChange(RuntimeError):
@@ -116,12 +113,10 @@ class Slider:
 
 
 @dataclass
-class Reply:
-    """What the server sent for one run."""
+class Reply(BaseReply):
+    """What the server sent for one run, with the sliders it drew."""
 
-    seconds: float
     sliders: dict[str, Slider] = field(default_factory=dict)  # widget key -> as drawn in this run
-    exceptions: list[str] = field(default_factory=list)
 
 
 def widget_key(widget_id: str) -> str:
@@ -129,38 +124,23 @@ def widget_key(widget_id: str) -> str:
     return widget_id.rsplit("-", 1)[-1]
 
 
-class Session:
-    """One simulated learner: a WebSocket session and the widgets the app showed it."""
+class Session(Client):
+    """One simulated learner: a WebSocket session (benchmarks/_protocol.py) and the widgets the
+    app showed it."""
+
+    reply_type = Reply
 
     def __init__(self, ws_url: str, origin: str, seed: int) -> None:
         """ws_url: the app's ws(s)://.../_stcore/stream; origin: the page's http(s)://host:port."""
-        self.url, self.origin = ws_url, origin
+        super().__init__(ws_url, origin)
         self.rng = random.Random(seed)
         self.sliders: dict[str, Slider] = {}  # widget key -> as last drawn
-        self.pages: dict[str, str] = {}  # url path -> page_script_hash, from the navigation message
-        self.default_page = ""  # the page_script_hash of the page "/" shows
-        self.exceptions: list[str] = []
         self.unechoed = 0
-        self.ws = None
-
-    def __enter__(self) -> Session:
-        self._connection = connect(
-            self.url, subprotocols=["streamlit"], origin=self.origin, max_size=None, open_timeout=30
-        )
-        self.ws = self._connection.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._connection.__exit__(*exc)
 
     def run(self, widget: tuple[str, str, float] | None = None, page: str | None = None) -> Reply:
         """One rerun of a page (its URL path; None: the page "/" shows), with one changed slider
         (widget id, fragment id, value) or none; waits for it to finish."""
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        if page is not None and page not in self.pages:
-            raise RuntimeError(f"no page {page!r} in the app's navigation: {sorted(self.pages)}")
-        msg.rerun_script.page_script_hash = self.default_page if page is None else self.pages[page]
+        msg = rerun_message(self.page_hash(page))
         if widget is not None:
             widget_id, fragment, value = widget
             state = msg.rerun_script.widget_states.widgets.add()
@@ -169,35 +149,9 @@ class Session:
             msg.rerun_script.fragment_id = fragment
         return self.send(msg)
 
-    def send(self, msg: BackMsg) -> Reply:
-        """Send one rerun request and read the replies until that run has finished."""
-        started = time.perf_counter()
-        self.ws.send(msg.SerializeToString())
-        reply = Reply(0.0)
-        while True:
-            fm = ForwardMsg.FromString(self.ws.recv(timeout=RUN_TIMEOUT_S))
-            kind = fm.WhichOneof("type")
-            if kind == "navigation":
-                self.pages = {p.url_pathname: p.page_script_hash for p in fm.navigation.app_pages}
-                self.default_page = next(
-                    (p.page_script_hash for p in fm.navigation.app_pages if p.is_default), self.default_page
-                )
-            elif kind == "page_not_found":
-                reply.exceptions.append(f"page not found: {fm.page_not_found.page_name!r}")
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                self._note(fm.delta.new_element, fm.delta.fragment_id, reply)
-            elif kind == "script_finished" and fm.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                if fm.script_finished in FAILED_RUNS:
-                    reply.exceptions.append("the script did not compile")
-                reply.seconds = time.perf_counter() - started
-                self.exceptions += reply.exceptions
-                return reply
-
     def _note(self, element, fragment_id: str, reply: Reply) -> None:
-        kind = element.WhichOneof("type")
-        if kind == "exception":
-            reply.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
-        elif kind == "slider":
+        super()._note(element, fragment_id, reply)
+        if element.WhichOneof("type") == "slider":
             s = element.slider
             slider = Slider(s.id, fragment_id, s.min, s.max, list(s.value) if s.set_value else [])
             reply.sliders[widget_key(s.id)] = self.sliders[widget_key(s.id)] = slider

@@ -9,11 +9,21 @@ state afresh (every read walks the whole list). A crafted message of 10,000 "com
   dispatch does anything: that call reads the component's state once (where Streamlit keeps the
   *last* event of each kind) and every later call of the same dispatch returns at once. The gate
   opens again when the component is drawn (`reopen`), i.e. on the run the message triggered.
+- **One event per kind, small values.** The first call of a dispatch also trims the component's
+  stored event list in place (`_trim_events`) to the last event of each kind that has a callback,
+  with any value larger than MAX_NODES items or MAX_TEXT characters replaced by None. Streamlit
+  iterates that same list, so its dispatch loop ends there instead of calling the callback 10,000
+  more times, and the list it deep-copies when the component registers, and walks each time its
+  state is read, is a few events long. `reopen` trims the list again before the component is drawn
+  (a message whose events have no callback never reaches the gate). The trim reads Streamlit's
+  session-state internals (pinned streamlit==1.67); where they are missing it does nothing.
 - **A schema with limits.** The value is checked (`commit_event`, `view_event`, `text_event`)
   before any of the app's code sees it: types, array lengths, number ranges. A message outside the
   limits is dropped with one line in the server log (logger ``ui.messages``), never an exception.
 
-The WebSocket message itself is capped by `server.maxMessageSize` in .streamlit/config.toml.
+What the server reads at all is capped in .streamlit/config.toml: `server.maxWidgetStateSize`
+(1 MB, every message from a browser) below `server.maxMessageSize` (the app's own largest message
+to the browser). benchmarks/messages.py measures the server CPU a crafted message costs.
 The checks are plain functions of JSON values; only the gate touches the session state.
 """
 
@@ -25,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 __all__ = [
     "MAX_VECTOR",
@@ -44,7 +55,11 @@ MAX_ABS = 1e4
 """Largest |number| an event may carry (the planes span a few units; ε is clamped to ±EPS_LIMIT)."""
 MAX_TEXT = 8192
 """Longest text an event may carry (a drawing's code is at most about 4,100 characters)."""
+MAX_NODES = 1024
+"""Most list items and object entries an event's value may hold in all (a commit has ~200)."""
 _GATE = "_message_gate"
+_TRIMMED = None
+"""In a component's gate set: its event list was trimmed in this dispatch."""
 
 
 def _number(value: Any) -> float:
@@ -137,6 +152,8 @@ def reopen(key: str | None = None) -> None:
         gate.clear()
     elif gate:
         gate.pop(key, None)
+    if key is not None:
+        _trim_events(key)
 
 
 def once_per_message(key: str, event: str, act: Callable[[Any], None]) -> Callable[[], None]:
@@ -152,7 +169,89 @@ def once_per_message(key: str, event: str, act: Callable[[Any], None]) -> Callab
         if event in handled:
             return
         handled.add(event)
+        if _TRIMMED not in handled:
+            handled.add(_TRIMMED)
+            _trim_events(key, dispatching=event)
         state = st.session_state.get(key)
         act(state.get(event) if isinstance(state, dict) else None)
 
     return callback
+
+
+def _small(value: Any) -> bool:
+    """Whether a JSON value holds at most MAX_NODES items and entries and MAX_TEXT characters of
+    text in all. Stops at the first item past either budget: never walks a large value."""
+    nodes, chars, todo = 0, 0, [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            chars += len(item)
+        elif isinstance(item, (list, dict)):
+            nodes += len(item)
+            if nodes > MAX_NODES:
+                return False
+            todo.extend(item.values() if isinstance(item, dict) else item)
+            if isinstance(item, dict):
+                chars += sum(len(k) for k in item if isinstance(k, str))
+        if chars > MAX_TEXT:
+            return False
+    return True
+
+
+def _stored_events(key: str) -> tuple[list | None, frozenset[str]]:
+    """The event list Streamlit keeps for component `key` in this session (its trigger aggregator's
+    value, the very list its dispatch iterates) and the event names with a callback; (None, {})
+    outside a script run, for a component not drawn yet, or if Streamlit's internals differ."""
+    try:
+        ctx = get_script_run_ctx()
+        state = getattr(getattr(ctx, "session_state", None), "_state", None)
+        if state is None:
+            return None, frozenset()
+        from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+        widget_id = state._key_id_mapper.get_id_from_key(key)
+        if widget_id is None:
+            return None, frozenset()
+        aggregator = _make_trigger_id(widget_id, "events")
+        widgets = state._new_widget_state
+        metadata = widgets.widget_metadata.get(aggregator)
+        if metadata is None or aggregator not in widgets.states:
+            return None, frozenset()
+        events = widgets[aggregator]
+        return (events if isinstance(events, list) else None), frozenset(metadata.callbacks or ())
+    except Exception:  # noqa: BLE001 - internals of another Streamlit: trimming is an optimisation
+        LOG.debug("could not read the event list of %s", key, exc_info=True)
+        return None, frozenset()
+
+
+def _trim_events(key: str, dispatching: str | None = None) -> None:
+    """Trim component `key`'s stored event list in place to the last event of each kind with a
+    callback (values failing `_small` replaced by None).
+
+    dispatching: the event whose callback is running inside Streamlit's dispatch loop, which is at
+    the list's first event with a callback (index k). The list becomes k placeholders (None, which
+    Streamlit skips), that kind's event, then the other kinds': the loop goes on with each of
+    those once and ends.
+    """
+    events, kinds = _stored_events(key)
+    if not events or not kinds:
+        return
+    last: dict[str, dict] = {}
+    first = None
+    for i, payload in enumerate(events):
+        name = payload.get("event") if isinstance(payload, dict) else None
+        if isinstance(name, str) and name in kinds:
+            if first is None:
+                first = i
+            last[name] = payload
+    kept = []
+    for name, payload in last.items():
+        if not _small(payload.get("value")):
+            LOG.warning("dropped a %s event of %s: its value is too large", name, key)
+            payload = {"event": name, "value": None}
+        kept.append(payload)
+    if dispatching is not None and first is not None and dispatching in last:
+        kept.sort(key=lambda p: p["event"] != dispatching)  # its kind first, at index `first`
+        kept = [None] * first + kept
+    if len(kept) != len(events) or any(a is not b for a, b in zip(kept, events, strict=True)):
+        events[:] = kept
