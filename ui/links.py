@@ -108,11 +108,7 @@ def open_link(page: str, pages: dict, tour_steps: int) -> None:
             st.session_state[keys.TOUR_STEP] = link.step - 1  # links count steps from 1
         else:
             problems.append(f"step={link.step}: the tour has steps 1 to {tour_steps}")
-    if link.k is not None:
-        st.session_state[keys.CLOUD_K] = link.k
-    if link.posterior is not None:
-        st.session_state[keys.POSTERIOR] = link.posterior
-    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed)):
+    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed, link.k, link.posterior)):
         st.session_state[PENDING] = link
     st.session_state[PROBLEMS] = problems
     if link.page is not None and link.page != page and link.page in pages:
@@ -132,9 +128,10 @@ def show_problems() -> None:
 
 
 def take_pending(kind: str, latent_dim: int) -> Link | None:
-    """The link's μ, σ, ε, zoom and revealed flag, once, for the pipeline of this model kind ("vae"
-    or "ae") and latent size (the Explorer's, or the tour step's); None when there are none (or
-    they were for another kind). Vectors of the wrong length are dropped with a message."""
+    """The link's μ, σ, ε, zoom, K, posterior toggle and revealed flag, once, for the pipeline of
+    this model kind ("vae" or "ae") and latent size (the Explorer's, or the tour step's); None when
+    there are none (or they were for another kind). Vectors of the wrong length are dropped with a
+    message."""
     link = st.session_state.get(PENDING)
     if link is None or (link.model or kind) != kind:
         return None
@@ -142,7 +139,7 @@ def take_pending(kind: str, latent_dim: int) -> Link | None:
     bad = [n for n in ("mu", "sigma", "eps") if getattr(link, n) is not None and len(getattr(link, n)) != latent_dim]
     if bad:
         st.warning(f"The link's {', '.join(bad)} did not have {latent_dim} numbers (the model's latent size): ignored.")
-        return Link(zoom=link.zoom, revealed=link.revealed)
+        return Link(zoom=link.zoom, revealed=link.revealed, k=link.k, posterior=link.posterior)
     return link
 
 

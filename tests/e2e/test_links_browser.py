@@ -134,16 +134,26 @@ def test_a_link_cannot_put_a_link_or_an_image_into_the_apps_warning(page: Page, 
 
 
 def test_values_a_link_gets_out_of_range_are_named_not_changed_silently(page: Page, app_url):
-    open_app(page, app_url + "/?mu=1e308,0&sigma=1e300,0.05&input=%C2%B2")
+    """μ = 1e308 once became 6 and σ = 1e300 became 1.5 without a word."""
+    open_app(page, app_url + "/?mu=1e308,0&input=%C2%B2")
     ignored = page.get_by_text("Parts of the link were ignored")
     expect(ignored).to_be_visible()
-    # "²" is a digit to Python's str.isdigit, not to a link
-    assert "input must be a gallery row" in ignored.inner_text().replace("\u2060", "")
+    text = ignored.inner_text().replace("\u2060", "")
+    assert "mu must lie within ±10000" in text
+    assert "input must be a gallery row" in text  # "²" is a digit to Python's str.isdigit, not to a link
+
+
+def test_values_outside_the_sliders_ranges_are_clamped_and_named(browser: Browser, app_url):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    open_app(page, app_url + "/?mu=500,0&sigma=50,0.05")
     clamped = page.get_by_text("The link's values lay outside the sliders' ranges")
     expect(clamped).to_be_visible()
     text = clamped.inner_text().replace("\u2060", "")
-    assert "mu1 = 1e+308 set to" in text and "sigma1 = 1e+300 set to" in text
+    assert "mu1 = 500 set to" in text and "sigma1 = 50 set to" in text
+    stats = app_stats(page)
+    assert stats["mu"][0] < 500 and stats["sigma"][0] < 50
     expect(page.locator(EXCEPTION)).to_have_count(0)
+    page.close()
 
 
 def test_a_tour_step_past_the_last_is_named(page: Page, app_url):

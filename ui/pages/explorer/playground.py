@@ -9,6 +9,7 @@ sliders when it ends.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -18,10 +19,11 @@ import torch
 from ui import keys, links
 from ui.components.latent_pad import latent_pad
 from ui.components.latent_pad.payloads import CLOUD_SIZES
-from ui.kept import is_kept, kept, restore, set_kept
+from ui.kept import kept
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, load_or_explain, session_generator
 from ui.selection import Selection
 from ui.text import escape_markdown
+from ui.view_state import Bounds, ExplorerView, Pipeline
 from ui.views import posterior
 from ui.views.planes import plane_choice, projection, slider_bounds
 from vae_core import reparameterize
@@ -35,110 +37,110 @@ SMALL_SIGMA = 0.25
 
 
 def _key(kind: str, what: str, j: int) -> str:
+    """The widget key of slider `what` (mu, sigma, eps) j of this model kind: a view of the state."""
     return f"pg_{kind}_{what}_{j}"
 
 
-def _current(key: str) -> float:
-    """A playground slider's value before the slider is drawn (the component comes first)."""
-    restore(key)
-    return float(st.session_state[key])
+def _view() -> ExplorerView:
+    return st.session_state.get(keys.EXPLORER) or ExplorerView()
 
 
-def _set_state(kind: str, mu: list[float], sigma: list[float], eps: list[float]) -> None:
-    for j, m in enumerate(mu):
-        set_kept(_key(kind, "mu", j), round(float(m), 3))
-    for j, s_ in enumerate(sigma):
-        set_kept(_key(kind, "sigma", j), round(float(s_), 4))
-    _set_eps(kind, eps)
-    # μ and σ jumped (Encoder, Prior, a new input): show q(z|x) afresh.
-    st.session_state[f"pg_{kind}_refits"] = st.session_state.get(f"pg_{kind}_refits", 0) + 1
+def _pipeline(kind: str) -> Pipeline:
+    return _view().pipelines[kind]
 
 
-def _reset_to_encoder(kind: str, mu: list[float], sigma: list[float]) -> None:
-    _set_state(kind, mu, sigma, [0.0] * len(mu))
+def _store(kind: str, pipeline: Pipeline) -> None:
+    st.session_state[keys.EXPLORER] = _view().with_pipeline(kind, pipeline)
 
 
-def _set_eps(kind: str, eps: list[float]) -> None:
-    """Set the ε sliders, within their fixed range ±EPS_LIMIT."""
-    for j, e in enumerate(eps):
-        set_kept(_key(kind, "eps", j), round(max(-EPS_LIMIT, min(EPS_LIMIT, float(e))), 2))
+def _bounds(path: str, kind: str) -> Bounds:
+    mu_range, sigma_max = slider_bounds(path, kind)
+    return Bounds(mu_range, sigma_max)
 
 
-def _commit_from_pad(kind: str, mu_range: float, commit: dict) -> None:
-    """A release on the pipeline: copy what moved into the sliders, within their ranges (a
-    message may carry anything: ui.messages checked its form, this its range). ε was dragged
-    (source "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held ("mu")."""
-    if commit["mu"] is not None:
-        for j, m in enumerate(commit["mu"]):
-            m = max(-mu_range, min(mu_range, m))
-            if abs(m - st.session_state.get(_key(kind, "mu", j), m)) > 5e-4:
-                set_kept(_key(kind, "mu", j), round(float(m), 3))
-    if commit["eps"] is not None:
-        _set_eps(kind, [0.0 if e is None else e for e in commit["eps"]])
+# --- callbacks: each changes the one state object, validated as a whole (ui.view_state) ----------
 
 
-def _draw_cloud(kind: str, latent_dim: int, k: int) -> None:
-    cloud = torch.randn(k, latent_dim, generator=session_generator()).tolist() if k else None
-    st.session_state[f"pg_{kind}_cloud"] = cloud
+def _reset_to_encoder(kind: str, bounds: Bounds, mu: list[float], sigma: list[float]) -> None:
+    _store(kind, _pipeline(kind).refit(bounds, mu, sigma, [0.0] * len(mu)))
 
 
-def _resample(kind: str, latent_dim: int) -> None:
+def _prior(kind: str, bounds: Bounds) -> None:
+    """μ = 0, σ = 1 and a fresh ε: z = ε is a draw from the prior (generation)."""
+    d = _pipeline(kind).latent_dim
+    eps = torch.randn(d, generator=session_generator()).tolist()
+    _store(kind, _pipeline(kind).refit(bounds, [0.0] * d, [1.0] * d, eps))
+
+
+def _set_eps(kind: str, bounds: Bounds, eps: list[float]) -> None:
+    _store(kind, _pipeline(kind).changed(bounds, eps=eps))
+
+
+def _resample(kind: str, bounds: Bounds) -> None:
+    """A fresh ε ~ N(0, I) and a fresh cloud of K draws."""
+    pipeline = _pipeline(kind)
     g = session_generator()
-    _set_eps(kind, torch.randn(latent_dim, generator=g).tolist())
-    k = int(st.session_state.get(keys.CLOUD_K, 0))
-    _draw_cloud(kind, latent_dim, k)
+    eps = torch.randn(pipeline.latent_dim, generator=g).tolist()
+    _store(kind, pipeline.changed(bounds, eps=eps).with_cloud(_view().k, g, fresh=True))
 
 
-def _view_key(kind: str, stamp: str) -> str:
-    """Changes whenever the z-plane should be fitted afresh (a new model or input, Encoder, Prior)."""
-    return f"{stamp}|{st.session_state.get(f'pg_{kind}_refits', 0)}"
+def _commit_from_pad(kind: str, bounds: Bounds, commit: dict) -> None:
+    """A release on the pipeline (ui.messages checked its form; the state clamps its range): ε was
+    dragged (source "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held."""
+    pipeline = _pipeline(kind)
+    eps = None if commit["eps"] is None else [0.0 if e is None else e for e in commit["eps"]]
+    _store(kind, pipeline.changed(bounds, mu=commit["mu"], eps=eps))
 
 
-def _keep_window(kind: str, view_key: str, window: list[float] | None) -> None:
-    """Remember the z-plane's window for this view (the user's zoom, or a link's)."""
-    st.session_state[f"pg_{kind}_window"] = (view_key, window)
+def _keep_window(kind: str, window: list[float] | None) -> None:
+    """The z-plane's zoom, as the learner left it."""
+    _store(kind, replace(_pipeline(kind), window=None if window is None else tuple(window)))
 
 
-def _kept_window(kind: str, view_key: str) -> list[float] | None:
-    kept_key, window = st.session_state.get(f"pg_{kind}_window", (None, None))
-    return window if kept_key == view_key else None
+def _from_slider(kind: str, bounds: Bounds, what: str, j: int) -> None:
+    """A slider moved: its value into the state (the slider is a view of it)."""
+    pipeline = _pipeline(kind)
+    values = list(getattr(pipeline, what))
+    values[j] = float(st.session_state[_key(kind, what, j)])
+    _store(kind, pipeline.changed(bounds, **{what: values}))
 
 
-def _open_pending_link(kind: str, path: str, enc_mu: list[float], enc_sigma: list[float]) -> None:
-    """A link's μ, σ, ε and zoom (ui.links), once: clamped to the sliders' ranges."""
-    link = links.take_pending(kind, len(enc_mu))
+def _from_controls() -> None:
+    """Samples K or the posterior toggle changed: into the state."""
+    view = _view()
+    st.session_state[keys.EXPLORER] = replace(
+        view, k=int(st.session_state[keys.CLOUD_K]), posterior=bool(st.session_state[keys.POSTERIOR])
+    )
+
+
+def _open_pending_link(kind: str, bounds: Bounds) -> None:
+    """A link's μ, σ, ε, zoom, Samples K and posterior toggle (ui.links), once; values outside the
+    sliders' ranges are clamped and named."""
+    pipeline = _pipeline(kind)
+    link = links.take_pending(kind, pipeline.latent_dim)
     if link is None:
         return
-    mu_range, sigma_max = slider_bounds(path, kind)
     notes: list[str] = []
-    mu = _within("mu", link.mu or enc_mu, -mu_range, mu_range, notes)
-    sigma = _within("sigma", link.sigma or enc_sigma, 0.0, sigma_max, notes)
-    eps = _within("eps", link.eps or [0.0] * len(enc_mu), -EPS_LIMIT, EPS_LIMIT, notes)
+    pipeline = pipeline.changed(bounds, link.mu, link.sigma, link.eps, notes)
+    pipeline = replace(pipeline, refits=pipeline.refits + 1, window=link.zoom)
     if notes:
         st.warning(escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + ".")
-    _set_state(kind, mu, sigma, eps)
-    if link.zoom is not None:
-        _keep_window(kind, _view_key(kind, st.session_state[f"pg_{kind}_stamp"]), list(link.zoom))
+    _store(kind, pipeline)
+    view = _view()
+    st.session_state[keys.EXPLORER] = replace(
+        view,
+        k=view.k if link.k is None else link.k,
+        posterior=view.posterior if link.posterior is None else link.posterior,
+    )
 
 
-def _within(name: str, values, low: float, high: float, notes: list[str]) -> list[float]:
-    """values clamped to [low, high]; each value that had to move is named in notes."""
-    out = []
-    for j, v in enumerate(values):
-        clamped = max(low, min(high, float(v)))
-        if clamped != v:
-            notes.append(f"{name}{j + 1} = {v:g} set to {clamped:g} (the range is {low:g} to {high:g})")
-        out.append(clamped)
-    return out
-
-
-def _slider_keys(kind: str, latent_dim: int) -> list[str]:
-    return [_key(kind, what, j) for what in ("mu", "sigma", "eps") for j in range(latent_dim)]
-
-
-def _slider(column, label: str, low: float, high: float, step: float, key: str, **kwargs) -> float:
-    """A playground slider whose value survives a visit to the Maths lab (ui.state.kept)."""
-    return kept(column.slider, label, low, high, step=step, key=key, **kwargs)
+def _slider(column, label: str, low: float, high: float, step: float, kind: str, what: str, j: int, bounds, **kw):
+    """Slider `what` j, drawn from the state and writing back to it."""
+    key = _key(kind, what, j)
+    st.session_state[key] = getattr(_pipeline(kind), what)[j]
+    return column.slider(
+        label, low, high, step=step, key=key, on_change=_from_slider, args=(kind, bounds, what, j), **kw
+    )
 
 
 def playground(selection: Selection) -> tuple:
@@ -160,12 +162,12 @@ def playground(selection: Selection) -> tuple:
     d = model.latent_dim
     enc_mu, enc_sigma = encode_input(model, selection.x)
     stamp = f"{entry['path']}|{selection.input_id}"
-    if not all(is_kept(key) for key in _slider_keys(kind, d)):
-        st.session_state.pop(f"pg_{kind}_stamp", None)  # never drawn at this size: start from the encoder
-    if st.session_state.get(f"pg_{kind}_stamp") != stamp:
-        _reset_to_encoder(kind, enc_mu, enc_sigma)
-        st.session_state[f"pg_{kind}_stamp"] = stamp
-    _open_pending_link(kind, entry["path"], enc_mu, enc_sigma)
+    bounds = _bounds(entry["path"], kind)
+    old = _view().pipelines.get(kind)
+    if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
+        refits = 0 if old is None else old.refits + 1
+        _store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
+    _open_pending_link(kind, bounds)
     top[1].markdown(
         r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
         r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
@@ -187,7 +189,6 @@ def playground(selection: Selection) -> tuple:
         get_gallery(selection.dataset).labels.numpy(),
         get_decoder_spec(entry["path"]),
         projection(entry["path"], choice),
-        stamp,
     )
     return choice
 
@@ -204,12 +205,12 @@ def _live_playground(
     labels_np: np.ndarray,
     spec: dict,
     plane: Projection,
-    stamp: str,
 ) -> None:
     """What a slider, a button or a drag reruns: the controls, the pipeline, the sliders, the numbers."""
     d = model.latent_dim
     vae = kind == "vae"
-    mu_range, sigma_max = slider_bounds(path, kind)
+    bounds = _bounds(path, kind)
+    mu_range, sigma_max = bounds.mu_range, bounds.sigma_max
     exact = vae and d == 2
 
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -218,32 +219,36 @@ def _live_playground(
         icon=":material/casino:",
         key=f"pg_{kind}_resample",
         on_click=_resample,
-        args=(kind, d),
+        args=(kind, bounds),
         help="Draw a fresh ε ∼ N(0, I) (and a fresh cloud of K samples)",
         disabled=not vae,
     )
-    row.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, [0.0] * d), disabled=not vae)
+    row.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, bounds, [0.0] * d), disabled=not vae)
     row.button(
         "Encoder",
         icon=":material/restart_alt:",
         key=f"pg_{kind}_reset",
         on_click=_reset_to_encoder,
-        args=(kind, enc_mu, enc_sigma),
+        args=(kind, bounds, enc_mu, enc_sigma if vae else [0.0] * d),
         help="Reset μ and σ to the encoder's μ(x), σ(x), and ε to 0",
     )
     row.button(
         "Prior",
         icon=":material/blur_on:",
         key=f"pg_{kind}_prior",
-        on_click=_set_state,
-        args=(kind, [0.0] * d, [1.0] * d, torch.randn(d, generator=session_generator()).tolist()),
+        on_click=_prior,
+        args=(kind, bounds),
         help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
         disabled=not vae,
     )
+    view = _view()
+    st.session_state[keys.CLOUD_K] = view.k  # the controls are views of the state
+    st.session_state[keys.POSTERIOR] = view.posterior
     k = row.select_slider(
         "Samples K",
         CLOUD_SIZES,
         key=keys.CLOUD_K,
+        on_change=_from_controls,
         width=220,
         disabled=not vae,
         help="Draw K samples ε_k ∼ N(0, I): both planes show them, z_k = μ + σ ⊙ ε_k, decoded on the right",
@@ -251,6 +256,7 @@ def _live_playground(
     show_heat = row.toggle(
         "True posterior p(z|x)",
         key=keys.POSTERIOR,
+        on_change=_from_controls,
         disabled=not exact,
         help=(
             "Heat-map of the exact posterior, with log p(x), the ELBO and the IWAE bound"
@@ -262,15 +268,12 @@ def _live_playground(
             )
         ),
     )
-    cloud = st.session_state.get(f"pg_{kind}_cloud")
-    if vae and (0 if cloud is None else len(cloud)) != k or cloud and len(cloud[0]) != d:
-        _draw_cloud(kind, d, k)
-        cloud = st.session_state.get(f"pg_{kind}_cloud")
-
-    mu = [_current(_key(kind, "mu", j)) for j in range(d)]
-    sigma = [0.0] * d if not vae else [_current(_key(kind, "sigma", j)) for j in range(d)]
-    eps = [_current(_key(kind, "eps", j)) for j in range(d)]
-    view_key = _view_key(kind, stamp)
+    state = _pipeline(kind)
+    if vae and len(state.cloud) != k:
+        state = state.with_cloud(k, session_generator())
+        _store(kind, state)
+    mu, sigma, eps = list(state.mu), list(state.sigma), list(state.eps)
+    view_key = f"{state.source}|{state.refits}"
     heat = None
     if show_heat and exact:
         heat = posterior.posterior_map(path, selection.input_id, selection.x.numpy())
@@ -283,17 +286,17 @@ def _live_playground(
         eps,
         x=selection.x[0],
         encoder=(enc_mu, [0.0] * d if not vae else enc_sigma),
-        cloud=cloud if vae else None,
+        cloud=[list(row) for row in state.cloud] if vae and state.cloud else None,
         heat=heat,
         key=f"pg_{kind}_pad",
         extent=mu_range,
-        on_commit=partial(_commit_from_pad, kind, mu_range),
+        on_commit=partial(_commit_from_pad, kind, bounds),
         projection=plane,
         mode="z",
         default_view="q" if vae else "prior",
         view_key=view_key,
-        window=_kept_window(kind, view_key),
-        on_view=partial(_keep_window, kind, view_key),
+        window=None if state.window is None else list(state.window),
+        on_view=partial(_keep_window, kind),
         class_names=selection.class_names,
     )
     links.share(
@@ -301,7 +304,7 @@ def _live_playground(
         mu=mu,
         sigma=sigma if vae else None,
         eps=eps if vae else None,
-        zoom=_kept_window(kind, view_key),
+        zoom=state.window,
         k=k if vae else None,
         posterior=bool(show_heat) if exact else None,
     )
@@ -340,11 +343,11 @@ def _live_playground(
     with st.expander("Sliders for μ, σ and ε (the same state as the planes)", expanded=d <= 2):
         c_mu, c_sigma, c_eps = st.columns(3)
         for j in range(d):
-            _slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, _key(kind, "mu", j))
+            _slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, kind, "mu", j, bounds)
         if vae:
             for j in range(d):
-                _slider(c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, _key(kind, "sigma", j))
+                _slider(c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, kind, "sigma", j, bounds)
         else:
             c_sigma.caption("σ = 0 for a plain autoencoder: there is nothing to set.")
         for j in range(d):
-            _slider(c_eps, f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 0.01, _key(kind, "eps", j), disabled=not vae)
+            _slider(c_eps, f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 0.01, kind, "eps", j, bounds, disabled=not vae)

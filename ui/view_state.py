@@ -1,0 +1,152 @@
+"""The Explorer's pipeline state: one typed, validated object under one session key.
+
+What the Explorer's section 1 shows for each model kind (the VAE, the plain AE) is a `Pipeline`:
+μ, σ and ε of q(z|x) = N(μ, σ²), the cloud of K draws ε_k, the z-plane's zoom, and where μ and σ
+were last fitted from. Beside the two pipelines, `ExplorerView` holds Samples K and the "True
+posterior" toggle. The whole view lives under the plain session key `keys.EXPLORER`, so it
+survives a visit to another page; the sliders, the K slider and the toggle are views of it
+(their widget keys are set from it before they are drawn, and their callbacks write it back).
+
+Every change goes through `Pipeline.changed` (or `refit`), which validates the object as a whole:
+vectors of latent_dim numbers, clamped to the sliders' ranges and quantised to the steps the app
+stores (μ 0.001, σ 0.0001, ε 0.01, as the link codec writes them), and a cloud whose shape follows
+K and the latent size (a new latent size draws it afresh: it once stayed (50, 2) next to a 16-D
+model). No Streamlit here but the session key's name: plain functions, tested as such.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import torch
+
+from ui.link_codec import DECIMALS
+from vae_core.constants import EPS_LIMIT
+
+__all__ = ["Bounds", "Pipeline", "ExplorerView"]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The sliders' ranges for one model: |μ_j| ≤ mu_range, 0 ≤ σ_j ≤ sigma_max, |ε_j| ≤ eps_limit."""
+
+    mu_range: float
+    sigma_max: float
+    eps_limit: float = EPS_LIMIT
+
+
+def _vector(name: str, values: Sequence[float], size: int, low: float, high: float, notes: list[str]) -> tuple:
+    """values as a tuple of `size` floats in [low, high] at the stored step; each clamped value named."""
+    out = []
+    if len(values) != size:
+        raise ValueError(f"{name} must have {size} values (the latent size), got {len(values)}")
+    for j, v in enumerate(values):
+        v = float(v)
+        if not math.isfinite(v):
+            raise ValueError(f"{name}{j + 1} must be a finite number, got {v}")
+        clamped = min(high, max(low, v))
+        if clamped != v:
+            notes.append(f"{name}{j + 1} = {v:g} set to {clamped:g} (the range is {low:g} to {high:g})")
+        out.append(round(clamped, DECIMALS[name]) + 0.0)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """One model kind's pipeline on the Explorer.
+
+    Attributes:
+        latent_dim: the model's latent size d.
+        mu, sigma, eps: d floats each (latent units); sigma all 0 for a plain AE.
+        cloud: K draws ε_k ~ N(0, I), each d floats (K = 0: empty).
+        window: the z-plane's zoom (centre x, centre y, half-width), or None for the default fit.
+        source: "model path|input id" that mu and sigma were fitted from.
+        refits: counts the jumps of μ and σ (Encoder, Prior, a new input, a link): the z-plane
+            fits itself afresh when it changes.
+    Raises:
+        ValueError (on construction): a vector or cloud row whose length is not latent_dim.
+    """
+
+    latent_dim: int
+    mu: tuple[float, ...]
+    sigma: tuple[float, ...]
+    eps: tuple[float, ...]
+    cloud: tuple[tuple[float, ...], ...] = ()
+    window: tuple[float, float, float] | None = None
+    source: str = ""
+    refits: int = 0
+
+    def __post_init__(self) -> None:
+        d = self.latent_dim
+        for name in ("mu", "sigma", "eps"):
+            if len(getattr(self, name)) != d:
+                raise ValueError(f"{name} must have {d} values, got {len(getattr(self, name))}")
+        if any(len(row) != d for row in self.cloud):
+            raise ValueError(f"every cloud row must have {d} values")
+
+    @property
+    def z(self) -> tuple[float, ...]:
+        """z = μ + σ ⊙ ε (Kingma & Welling 2014, eq. 10), d floats."""
+        return tuple(m + s * e for m, s, e in zip(self.mu, self.sigma, self.eps, strict=True))
+
+    @classmethod
+    def fitted(
+        cls, mu: Sequence[float], sigma: Sequence[float], bounds: Bounds, source: str, refits: int = 0
+    ) -> Pipeline:
+        """The encoder's q for a new input or model: μ(x), σ(x) within the bounds, ε = 0."""
+        d = len(mu)
+        notes: list[str] = []
+        return cls(
+            d,
+            _vector("mu", mu, d, -bounds.mu_range, bounds.mu_range, notes),
+            _vector("sigma", sigma, d, 0.0, bounds.sigma_max, notes),
+            (0.0,) * d,
+            source=source,
+            refits=refits,
+        )
+
+    def changed(
+        self,
+        bounds: Bounds,
+        mu: Sequence[float] | None = None,
+        sigma: Sequence[float] | None = None,
+        eps: Sequence[float] | None = None,
+        notes: list[str] | None = None,
+    ) -> Pipeline:
+        """This pipeline with new μ, σ or ε (None keeps the old), clamped and quantised; a value
+        that had to be clamped is named in `notes` (if given). Raises ValueError for a vector of
+        the wrong length or a value that is not a finite number."""
+        notes = [] if notes is None else notes
+        d = self.latent_dim
+        return replace(
+            self,
+            mu=self.mu if mu is None else _vector("mu", mu, d, -bounds.mu_range, bounds.mu_range, notes),
+            sigma=self.sigma if sigma is None else _vector("sigma", sigma, d, 0.0, bounds.sigma_max, notes),
+            eps=self.eps if eps is None else _vector("eps", eps, d, -bounds.eps_limit, bounds.eps_limit, notes),
+        )
+
+    def refit(self, bounds: Bounds, mu: Sequence[float], sigma: Sequence[float], eps: Sequence[float]) -> Pipeline:
+        """μ, σ and ε jump together (Encoder, Prior, a link): the z-plane fits itself afresh."""
+        return replace(self.changed(bounds, mu, sigma, eps), refits=self.refits + 1, window=None)
+
+    def with_cloud(self, k: int, generator: torch.Generator, fresh: bool = False) -> Pipeline:
+        """The cloud for K = k: kept when it already has k rows of latent_dim values (unless
+        fresh), else k new draws ε_k ~ N(0, I) from `generator` (float64 rounded to 4 places)."""
+        if not fresh and len(self.cloud) == k:
+            return self
+        draws = torch.randn(k, self.latent_dim, generator=generator, dtype=torch.float64)
+        return replace(self, cloud=tuple(tuple(round(float(v), 4) for v in row) for row in draws))
+
+
+@dataclass(frozen=True)
+class ExplorerView:
+    """The Explorer's section 1: one Pipeline per model kind, Samples K and the posterior toggle."""
+
+    pipelines: dict[str, Pipeline] = field(default_factory=dict)
+    k: int = 0
+    posterior: bool = False
+
+    def with_pipeline(self, kind: str, pipeline: Pipeline) -> ExplorerView:
+        return replace(self, pipelines={**self.pipelines, kind: pipeline})
