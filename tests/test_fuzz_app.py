@@ -9,7 +9,8 @@ server holds:
 - on the Explorer, the pipeline's μ, σ and ε sliders are exactly latent-size many (indices 0..d-1),
   the vectors handed to the pipeline component are d long and equal those sliders (the page's
   z = μ + σ ⊙ ε is computed from these same vectors), z is finite, and the stored sample cloud
-  (session key ``pg_<kind>_cloud``) is K rows of d numbers, K the Samples K slider.
+  (in the Explorer's state object, session key ``explorer_view``) is K rows of d numbers, K the
+  Samples K slider.
 
 Actions (rules): every sidebar control (Dataset, Latent size, β, Source, Digit/Class, Index,
 "Random image"), uploads of good and damaged pictures (AppTest's own file_uploader.set_value) and
@@ -65,6 +66,7 @@ LEARNER_ONLY = bool(os.environ.get("VAE_FUZZ_LEARNER_ONLY"))
 PLAYGROUND_SLIDER = re.compile(r"pg_(vae|ae)_(mu|sigma|eps)_(\d+)$")
 CLOUD_K = "pg_cloud_k"
 POSTERIOR = "pg_heat"
+EXPLORER = "explorer_view"  # ui.keys.EXPLORER: the Explorer's state object (ui.view_state)
 DRAWING = "_drawing"
 MODEL_LABELS = {"VAE": "vae", "Plain autoencoder (AE)": "ae"}
 
@@ -304,7 +306,9 @@ class Learner(RuleBasedStateMachine):
         if kind == "vae":
             k_sliders = self._widgets("select_slider", key=CLOUD_K, enabled=False)
             k = int(k_sliders[0].value) if k_sliders else 0
-            cloud = self.at.session_state["pg_vae_cloud"] if "pg_vae_cloud" in self.at.session_state else None
+            view = self.at.session_state[EXPLORER] if EXPLORER in self.at.session_state else None
+            pipeline = None if view is None else view.pipelines.get("vae")
+            cloud = None if pipeline is None or not pipeline.cloud else pipeline.cloud
             rows = 0 if cloud is None else len(cloud)
             assert rows == k, (self.steps, "cloud rows", rows, "K", k)
             assert cloud is None or all(len(row) == d for row in cloud), (self.steps, "cloud width", d)
