@@ -15,6 +15,7 @@ import torch
 from ui.resources import gallery_codes, get_gallery, get_model
 from ui.views.planes import projection
 from vae_core.classifier import RECOGNISABLE, Classifier, classifiers_dir, find_classifier, judge, load_classifier
+from vae_core.constants import IMAGE_SHAPE
 from vae_core.holes import default_pair, hole_pairs, path_verdict, random_code_report
 from vae_core.inference.codes import latent_grid
 from vae_core.maths.latent import code_box, interpolation_path, inverse_cdf_axis, linear_axis
@@ -148,7 +149,7 @@ def judged_grid(path: str, n: int, spacing: str, choice: tuple, base: tuple[floa
     }
     classifier = get_classifier(model.dataset)
     if classifier is not None:
-        verdict = judge(classifier, grid.images.reshape(n * n, 1, 28, 28))
+        verdict = judge(classifier, grid.images.reshape(n * n, *IMAGE_SHAPE))
         result["labels"] = verdict.labels.reshape(n, n).numpy()
         result["confidence"] = verdict.confidence.reshape(n, n).numpy()
     return result

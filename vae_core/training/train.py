@@ -30,6 +30,7 @@ import torch
 from tqdm import tqdm
 
 from ..cli_checks import CliParser, output_file
+from ..constants import IMAGE_SHAPE
 from ..data.augment import random_affine
 from ..data.datasets import load_dataset, load_idx_split
 from ..models.checkpoint import save_checkpoint
@@ -71,7 +72,7 @@ class Trainer:
         generator: torch.Generator | None = None,
         world: World = SINGLE,
     ) -> None:
-        if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
+        if images.ndim != 4 or tuple(images.shape[1:]) != IMAGE_SHAPE:
             raise ValueError(f"images must be (N, 1, 28, 28), got {tuple(images.shape)}")
         check_estimator(config.estimator, model.kind)
         self.model, self.images, self.config, self.world = model, images, config, world

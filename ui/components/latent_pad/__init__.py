@@ -77,7 +77,7 @@ from ui.components.latent_pad.payloads import (
     window_payload,
 )
 from ui.messages import commit_event, once_per_message, reopen, view_event
-from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT
+from vae_core.constants import DIGIT_COLOURS, EPS_LIMIT, IMAGE_SHAPE
 from vae_core.maths.projection import Projection, axes_projection
 from vae_core.viz.images import to_png
 
@@ -278,7 +278,9 @@ def latent_pad(
 
     x_png = None
     if x is not None:
-        x_png = "data:image/png;base64," + base64.b64encode(to_png(torch.as_tensor(x).reshape(28, 28), 3)).decode()
+        x_png = (
+            "data:image/png;base64," + base64.b64encode(to_png(torch.as_tensor(x).reshape(IMAGE_SHAPE[1:]), 3)).decode()
+        )
     data = {
         "key": str(key),
         "spec": header,

@@ -20,7 +20,7 @@ import streamlit as st
 import torch
 
 from vae_core import gradients, inverse_cdf, log_marginal_likelihood
-from vae_core.constants import EPS_LIMIT
+from vae_core.constants import EPS_LIMIT, IMAGE_SHAPE
 from vae_core.inference import bounds
 from vae_core.viz import maths_figures as figures
 
@@ -354,7 +354,7 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
     )
     seed = int(st.number_input("Random seed (all views)", 0, 2**31 - 1, 0, step=1, key="maths_seed"))
     if getattr(model, "kind", None) == "vae":
-        if not isinstance(x, torch.Tensor) or tuple(x.shape) != (1, 1, 28, 28):
+        if not isinstance(x, torch.Tensor) or tuple(x.shape) != (1, *IMAGE_SHAPE):
             st.error(f"The input must be one 28×28 image, shape (1, 1, 28, 28); got {tuple(getattr(x, 'shape', ()))}.")
         else:
             x = x.detach().float().cpu()
