@@ -306,9 +306,12 @@ class Learner(RuleBasedStateMachine):
         if kind == "vae":
             k_sliders = self._widgets("select_slider", key=CLOUD_K, enabled=False)
             k = int(k_sliders[0].value) if k_sliders else 0
-            view = self.at.session_state[EXPLORER] if EXPLORER in self.at.session_state else None
-            pipeline = None if view is None else view.pipelines.get("vae")
-            cloud = None if pipeline is None or not pipeline.cloud else pipeline.cloud
+            state = self.at.session_state
+            if EXPLORER in state:
+                pipeline = state[EXPLORER].pipelines.get("vae")
+                cloud = None if pipeline is None or not pipeline.cloud else pipeline.cloud
+            else:  # trees before ui.view_state kept the cloud under its own key
+                cloud = state["pg_vae_cloud"] if "pg_vae_cloud" in state else None
             rows = 0 if cloud is None else len(cloud)
             assert rows == k, (self.steps, "cloud rows", rows, "K", k)
             assert cloud is None or all(len(row) == d for row in cloud), (self.steps, "cloud width", d)
