@@ -266,10 +266,10 @@ def latent_pad(
         header["weights_dtype"], weights = weights_table(spec)
     else:
         header["weights_dtype"] = st.session_state.get(f"{_SENT_KEY}_dtype_{spec['hash']}", "float32")
-    points_data = None
+    points_data = points_table = None
     if points is not None:
-        full = points_payload(points, projection, d)
-        points_data = full if full["hash"] not in sent else {"hash": full["hash"], "n": full["n"]}
+        points_data, table = points_payload(points, projection, d)
+        points_table = table if points_data["hash"] not in sent else None
 
     def _on_commit(value) -> None:
         commit = commit_event(value)
@@ -306,6 +306,8 @@ def latent_pad(
     }
     if weights is not None:
         data["weights"] = weights
+    if points_table is not None:
+        data["points_table"] = points_table  # binary, like the weights; sent once per hash
 
     def _on_view(value) -> None:
         view = view_event(value)

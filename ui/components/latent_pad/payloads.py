@@ -48,8 +48,9 @@ def projection_payload(projection: Projection) -> dict:
     }
 
 
-def points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: int) -> dict:
-    """{"hash", "n", "xy": base64 float32 (n, 2) interleaved, "labels": base64 uint8 (n,)}."""
+def points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: int) -> tuple[dict, pa.Table]:
+    """({"hash", "n"}, an Arrow table with float32 columns "x", "y" (the codes on the plane) and
+    uint8 "label" (255 for anything but 0-9)): the gallery points, sent binary like the weights."""
     if not isinstance(points, (tuple, list)) or len(points) != 2:
         raise ValueError("points must be a pair (codes float (N, 2) or (N, latent_dim), labels int (N,))")
     codes = np.asarray(points[0], dtype=np.float32)
@@ -67,15 +68,10 @@ def points_payload(points: tuple[Any, Any], projection: Projection, latent_dim: 
     codes, labels = codes[keep], labels[keep]
     # Digits 0-9 keep their colour; anything else is drawn in a neutral colour (index 255).
     labels = np.where((labels >= 0) & (labels <= 9), labels, 255).astype(np.uint8)
-    xy = np.ascontiguousarray(codes, dtype="<f4").tobytes()
-    lab = labels.tobytes()
-    digest = hashlib.sha256(xy + b"|" + lab).hexdigest()
-    return {
-        "hash": digest,
-        "n": int(codes.shape[0]),
-        "xy": base64.b64encode(xy).decode("ascii"),
-        "labels": base64.b64encode(lab).decode("ascii"),
-    }
+    codes = np.ascontiguousarray(codes, dtype="<f4")
+    digest = hashlib.sha256(codes.tobytes() + b"|" + labels.tobytes()).hexdigest()
+    table = pa.table({"x": pa.array(codes[:, 0]), "y": pa.array(codes[:, 1]), "label": pa.array(labels)})
+    return {"hash": digest, "n": int(codes.shape[0])}, table
 
 
 def window_payload(window: Any, name: str = "window") -> list[float] | None:

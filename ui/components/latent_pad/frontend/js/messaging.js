@@ -28,7 +28,7 @@ class PadMessaging {
     if (!pad.decoder) missing.push(data.spec.hash);
     let pointSet = null;
     if (data.points) {
-      pointSet = pointSetFor(data.points);
+      pointSet = pointSetFor(data.points, data.points_table);
       if (!pointSet) missing.push(data.points.hash);
     }
     if (missing.length) this.requestMissing(missing);

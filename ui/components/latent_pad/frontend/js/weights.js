@@ -1,32 +1,12 @@
 // ---------------------------------------------------------------------------------------------
 // weights.js: the decoder (an MLP forward pass over Float32Arrays, its weights sent as one binary
-// Arrow column) and the gallery points (base64), parsed once per content hash and cached for as long as the page lives.
+// Arrow column) and the gallery points (an Arrow table), parsed once per content hash and cached
+// for as long as the page lives.
 // ---------------------------------------------------------------------------------------------
 const DECODERS = new Map();      // spec hash   -> Decoder (weights parsed once)
 const POINT_SETS = new Map();    // points hash -> {n, xy: Float32Array(2n), labels: Uint8Array(n)}
 const JIT_WARMUP_DECODES = 8;    // decodes run at parse time so the first drag frame is fast
 let specParses = 0;              // how many times weights were parsed (should stay 1 per model)
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function base64ToBytes(b64) {
-  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(b64);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-// base64 of little-endian float32 -> Float32Array(n) (a view, no copy, on little-endian hosts).
-function base64ToFloat32(b64, n) {
-  const bytes = base64ToBytes(b64);
-  if (bytes.byteLength !== 4 * n) throw new Error(`expected ${4 * n} bytes, got ${bytes.byteLength}`);
-  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
-  return out;
-}
 
 // IEEE 754 half-precision bit patterns (Uint16Array) -> Float32Array, exactly.
 function halfToFloat32(bits) {
@@ -131,9 +111,19 @@ class Decoder {
   }
 }
 
-function parsePoints(p) {
-  const xy = base64ToFloat32(p.xy, 2 * p.n);
-  const labels = base64ToBytes(p.labels);
+// The gallery points Python sends as an Arrow table (ui/components/latent_pad/payloads.py):
+// float32 columns x, y (the codes on the plane) and uint8 label; interleaved here for drawing.
+function parsePoints(p, table) {
+  const column = (name) => {
+    const c = table && typeof table.getChild === "function" ? table.getChild(name) : null;
+    if (!c) throw new Error(`the points table has no column ${name}`);
+    const values = c.toArray();
+    if (values.length !== p.n) throw new Error(`expected ${p.n} points, got ${values.length}`);
+    return values;
+  };
+  const x = column("x"), y = column("y"), labels = Uint8Array.from(column("label"));
+  const xy = new Float32Array(2 * p.n);
+  for (let i = 0; i < p.n; i++) { xy[2 * i] = x[i]; xy[2 * i + 1] = y[i]; }
   return { n: p.n, xy, labels };
 }
 
@@ -144,7 +134,7 @@ function decoderFor(spec, weights) {
   return DECODERS.get(spec.hash) || null;
 }
 
-function pointSetFor(pts) {
-  if (!POINT_SETS.has(pts.hash) && pts.xy) POINT_SETS.set(pts.hash, parsePoints(pts));
+function pointSetFor(pts, table) {
+  if (!POINT_SETS.has(pts.hash) && table) POINT_SETS.set(pts.hash, parsePoints(pts, table));
   return POINT_SETS.get(pts.hash) || null;
 }
