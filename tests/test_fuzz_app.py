@@ -316,8 +316,8 @@ class Learner(RuleBasedStateMachine):
             assert rows == k, (self.steps, "cloud rows", rows, "K", k)
             assert cloud is None or all(len(row) == d for row in cloud), (self.steps, "cloud width", d)
             if data is not None:
-                sent = data.get("cloud")
-                assert (0 if sent is None else len(sent)) == k and all(len(r) == d for r in sent or [])
+                sent = data.get("cloud")  # {"hash", "k", "d"}; the draws travel as a binary table
+                assert (0 if sent is None else sent["k"]) == k and (sent is None or sent["d"] == d)
 
     # ---- the actions --------------------------------------------------------------------------
 

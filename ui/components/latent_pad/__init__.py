@@ -266,6 +266,7 @@ def latent_pad(
         header["weights_dtype"], weights = weights_table(spec)
     else:
         header["weights_dtype"] = st.session_state.get(f"{_SENT_KEY}_dtype_{spec['hash']}", "float32")
+    cloud_data = cloud_payload(cloud, d)
     points_data = points_table = None
     if points is not None:
         points_data, table = points_payload(points, projection, d)
@@ -291,7 +292,7 @@ def latent_pad(
         "enc_mu": enc_mu,
         "enc_sigma": enc_sigma,
         "x_png": x_png,
-        "cloud": cloud_payload(cloud, d),
+        "cloud": None if cloud_data is None else cloud_data[0],
         "heat": heat_payload(heat),
         "projection": projection_payload(projection),
         "extent": float(extent),
@@ -308,6 +309,8 @@ def latent_pad(
         data["weights"] = weights
     if points_table is not None:
         data["points_table"] = points_table  # binary, like the weights; sent once per hash
+    if cloud_data is not None and cloud_data[0]["hash"] not in sent:
+        data["cloud_table"] = cloud_data[1]  # binary; sent again only when the draws change
 
     def _on_view(value) -> None:
         view = view_event(value)
@@ -322,6 +325,8 @@ def latent_pad(
         on_need_change=once_per_message(key, "need", lambda _value: _resend_everything()),
         on_view_change=once_per_message(key, "view", _on_view),
     )
+    if cloud_data is not None:
+        sent.add(cloud_data[0]["hash"])
     sent.add(spec["hash"])
     st.session_state[f"{_SENT_KEY}_dtype_{spec['hash']}"] = header["weights_dtype"]
     if points_data is not None:

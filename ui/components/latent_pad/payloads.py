@@ -95,7 +95,13 @@ def weights_table(spec: dict) -> tuple[str, pa.Table]:
     return dtype, pa.table({"w": pa.array(column)})
 
 
-def cloud_payload(cloud: Any, latent_dim: int) -> list[list[float]] | None:
+def cloud_payload(cloud: Any, latent_dim: int) -> tuple[dict, pa.Table] | None:
+    """({"hash", "k", "d"}, an Arrow table with one float64 column "eps": the K draws ε_k row after
+    row, rounded to 4 places) for a cloud of K <= MAX_CLOUD rows of latent_dim numbers, or None.
+
+    Raises:
+        ValueError: not (K, latent_dim) with K <= MAX_CLOUD, or a value that is not finite.
+    """
     if cloud is None:
         return None
     array = np.asarray(cloud, dtype=np.float64)
@@ -103,7 +109,9 @@ def cloud_payload(cloud: Any, latent_dim: int) -> list[list[float]] | None:
         raise ValueError(f"cloud must be (K, {latent_dim}) with K <= {MAX_CLOUD}, got shape {array.shape}")
     if not np.isfinite(array).all():
         raise ValueError("cloud contains NaN or infinite values")
-    return np.round(array, 4).tolist()
+    flat = np.ascontiguousarray(np.round(array, 4).reshape(-1), dtype="<f8")
+    digest = hashlib.sha256(flat.tobytes() + str(array.shape).encode()).hexdigest()
+    return {"hash": digest, "k": int(array.shape[0]), "d": latent_dim}, pa.table({"eps": pa.array(flat)})
 
 
 def heat_payload(heat: Any) -> dict | None:

@@ -116,6 +116,6 @@ if (typeof window !== "undefined") {
     pixels: (key) => Array.from(padFor(key).painter.lastPixels),
     specParses: () => specParses,
     // Forget the cached weights and points, as a fresh module would (tests the "need" request).
-    dropCaches: () => { DECODERS.clear(); POINT_SETS.clear(); REQUESTED.clear(); },
+    dropCaches: () => { DECODERS.clear(); POINT_SETS.clear(); CLOUDS.clear(); REQUESTED.clear(); },
   };
 }

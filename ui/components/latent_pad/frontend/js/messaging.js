@@ -46,7 +46,11 @@ class PadMessaging {
     pad.encMu = data.enc_mu.slice();
     pad.encSigma = data.enc_sigma.slice();
     pad.heat = data.heat || null;
-    pad.cloudEps = data.cloud || null;
+    pad.cloudEps = null;
+    if (data.cloud) {
+      pad.cloudEps = cloudFor(data.cloud, data.cloud_table);
+      if (!pad.cloudEps) this.requestMissing([data.cloud.hash]);
+    }
     pad.epsLimit = data.eps_limit;
     const slidersNote = pad.root.querySelector(".lp-help-sliders");
     if (slidersNote) slidersNote.hidden = data.sliders === false;  // no sliders below (the tour)

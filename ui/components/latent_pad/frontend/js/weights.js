@@ -134,6 +134,21 @@ function decoderFor(spec, weights) {
   return DECODERS.get(spec.hash) || null;
 }
 
+// The sample cloud (ε_k, K rows of d) Python sends as an Arrow table with one column "eps",
+// row after row; cached by hash, so a rerun that does not change it sends only its hash.
+const CLOUDS = new Map();        // cloud hash -> Array of K arrays of d numbers
+function cloudFor(c, table) {
+  if (!CLOUDS.has(c.hash) && table) {
+    const flat = table.getChild("eps").toArray();
+    if (flat.length !== c.k * c.d) throw new Error(`expected ${c.k * c.d} cloud values, got ${flat.length}`);
+    const rows = [];
+    for (let r = 0; r < c.k; r++) rows.push(Array.from(flat.subarray(r * c.d, (r + 1) * c.d)));
+    if (CLOUDS.size > 32) CLOUDS.clear();  // a page sees few clouds; keep the cache small
+    CLOUDS.set(c.hash, rows);
+  }
+  return CLOUDS.get(c.hash) || null;
+}
+
 function pointSetFor(pts, table) {
   if (!POINT_SETS.has(pts.hash) && table) POINT_SETS.set(pts.hash, parsePoints(pts, table));
   return POINT_SETS.get(pts.hash) || null;
