@@ -18,9 +18,11 @@ import torch.nn.functional as F
 from streamlit.testing.v1 import AppTest
 
 import vae_core
+from ui.keys import TOUR
 from ui.pages.tour import facts as tour_facts
 from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES, rare_classes, vector
 from ui.pages.tour.views import VIEWS
+from ui.view_state import TourView
 from vae_core.classifier import HOLE, RECOGNISABLE, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.data.galleries import load_gallery
 from vae_core.holes import DEFAULT_STEPS, default_pair, random_code_report
@@ -261,7 +263,7 @@ def _progress_text(at) -> str:
 
 def test_every_step_renders_and_reveals_without_an_exception(app, ctx):
     for k, step in enumerate(STEPS):
-        app.session_state["tour_step"] = k
+        app.session_state[TOUR] = TourView(step=k)
         app.run()
         assert not app.exception, (step.key, [e.message for e in app.exception])
         assert _progress_text(app) == f"Step {k + 1} of {STEP_COUNT}: {step.title}"
@@ -274,7 +276,7 @@ def test_every_step_renders_and_reveals_without_an_exception(app, ctx):
 
 
 def test_a_step_is_started_afresh_on_entry(app):
-    app.session_state["tour_step"] = 4  # (the app is shared by the module: step 6 may be revealed already)
+    app.session_state[TOUR] = TourView(step=4)  # (the app is shared by the module: step 6 may be revealed already)
     app.run()
     app.button(key="tour_next").click().run()  # so enter step 6 the learner's way
     app.button(key="tour_reveal_gradient").click().run()
@@ -286,16 +288,16 @@ def test_a_step_is_started_afresh_on_entry(app):
 
 @pytest.mark.parametrize(("value", "expected"), [(99, STEP_COUNT - 1), (-3, 0), ("two", 0), (None, 0)])
 def test_tour_step_out_of_range_is_clamped(app, value, expected):
-    app.session_state["tour_step"] = value
+    app.session_state[TOUR] = TourView(step=value)
     app.run()
     assert not app.exception
-    assert app.session_state["tour_step"] == expected
+    assert app.session_state[TOUR].step == expected
     assert _progress_text(app).startswith(f"Step {expected + 1} of {STEP_COUNT}:")
 
 
 def test_the_step_picker_jumps(app):
-    app.session_state["tour_step"] = 0
+    app.session_state[TOUR] = TourView(step=0)
     app.run()
     app.selectbox(key="tour_jump").set_value(6).run()
-    assert app.session_state["tour_step"] == 6
+    assert app.session_state[TOUR].step == 6
     assert _progress_text(app) == f"Step 7 of {STEP_COUNT}: {TITLES[6]}"

@@ -80,3 +80,13 @@ def test_the_view_holds_one_pipeline_per_kind():
 def test_any_finite_change_stays_within_the_ranges(values):
     p = _pipeline().changed(BOUNDS, mu=values, sigma=values, eps=values)
     assert all(-4 <= v <= 4 for v in p.mu + p.eps) and all(0 <= v <= 1.5 for v in p.sigma)
+
+
+def test_the_tour_view_clamps_its_step_and_starts_a_step_afresh():
+    from ui.view_state import TourPad, TourView
+
+    assert TourView(step=99).validated(11).step == 10 and TourView(step=-1).validated(11).step == 0
+    assert TourView(step="two").validated(11).step == 0 and TourView(step=True).validated(11).step == 0
+    view = TourView(step=3, revealed={"reparam", "q"}, pads={"reparam": TourPad([0.0, 0.0], [1.0, 1.0], [1.0, 0.0])})
+    view.enter(6, "reparam")
+    assert view.step == 6 and view.revealed == {"q"} and "reparam" not in view.pads

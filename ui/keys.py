@@ -4,8 +4,6 @@ Pages and components keep their private keys to themselves; the keys here cross 
 link sets them before the page that owns them runs, or the sidebar and a page share them).
 """
 
-TOUR_STEP = "tour_step"
-"""The tour's current step: int, 0-based (a link sets it; ui.pages.tour reads and clamps it)."""
 DRAWING = "_drawing"
 """The current drawing: vae_core.data.drawing.encode_drawing's text ("" = none)."""
 CLOUD_K = "pg_cloud_k"
@@ -14,3 +12,5 @@ POSTERIOR = "pg_heat"
 """The Explorer's "True posterior p(z|x)" toggle (a link sets it)."""
 EXPLORER = "explorer_view"
 """The Explorer's section 1 as one object (ui.view_state.ExplorerView): pipelines, K, posterior."""
+TOUR = "tour_view"
+"""The tour as one object (ui.view_state.TourView): step, revealed answers, each step's pipeline."""

@@ -26,6 +26,7 @@ from ui.link_codec import Link, link_params, parse_link
 from ui.resources import get_gallery
 from ui.selection import Selection, show_gallery_row
 from ui.text import escape_markdown
+from ui.view_state import TourView
 
 APPLIED = "_link_applied"
 PENDING = "_link_pending"
@@ -105,7 +106,7 @@ def open_link(page: str, pages: dict, tour_steps: int) -> None:
     _apply_input(link, dataset, problems)
     if link.step is not None:
         if 1 <= link.step <= tour_steps:
-            st.session_state[keys.TOUR_STEP] = link.step - 1  # links count steps from 1
+            st.session_state[keys.TOUR] = TourView(step=link.step - 1)  # links count steps from 1
         else:
             problems.append(f"step={link.step}: the tour has steps 1 to {tour_steps}")
     if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed, link.k, link.posterior)):

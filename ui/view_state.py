@@ -1,4 +1,4 @@
-"""The Explorer's pipeline state: one typed, validated object under one session key.
+"""The views' state: the Explorer's and the Tour's, each one typed, validated object under one key.
 
 What the Explorer's section 1 shows for each model kind (the VAE, the plain AE) is a `Pipeline`:
 μ, σ and ε of q(z|x) = N(μ, σ²), the cloud of K draws ε_k, the z-plane's zoom, and where μ and σ
@@ -11,7 +11,8 @@ Every change goes through `Pipeline.changed` (or `refit`), which validates the o
 vectors of latent_dim numbers, clamped to the sliders' ranges and quantised to the steps the app
 stores (μ 0.001, σ 0.0001, ε 0.01, as the link codec writes them), and a cloud whose shape follows
 K and the latent size (a new latent size draws it afresh: it once stayed (50, 2) next to a 16-D
-model). No Streamlit here but the session key's name: plain functions, tested as such.
+model). The Tour's `TourView` (under `keys.TOUR`) holds its step, what was revealed, and each
+step's pipeline (`TourPad`). No Streamlit here: plain objects, tested as such.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import torch
 from ui.link_codec import DECIMALS
 from vae_core.constants import EPS_LIMIT
 
-__all__ = ["Bounds", "Pipeline", "ExplorerView"]
+__all__ = ["Bounds", "Pipeline", "ExplorerView", "TourPad", "TourView"]
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,40 @@ class ExplorerView:
 
     def with_pipeline(self, kind: str, pipeline: Pipeline) -> ExplorerView:
         return replace(self, pipelines={**self.pipelines, kind: pipeline})
+
+
+@dataclass
+class TourPad:
+    """A tour step's pipeline: μ, σ, ε (2 floats each; σ = 0 on the AE's step), the cloud of draws
+    (rows of 2, or None), which fit the z-plane opens on ("q" or "prior"), and `views`, counting
+    the times a Reveal asked the plane to fit itself afresh."""
+
+    mu: list[float]
+    sigma: list[float]
+    eps: list[float]
+    cloud: list[list[float]] | None = None
+    view: str = "prior"
+    views: int = 0
+
+
+@dataclass
+class TourView:
+    """The tour as one object: the current step (0-based), the steps whose answer is revealed (by
+    step key), and each visited step's pipeline (by step key)."""
+
+    step: int = 0
+    revealed: set[str] = field(default_factory=set)
+    pads: dict[str, TourPad] = field(default_factory=dict)
+
+    def validated(self, steps: int) -> TourView:
+        """This view with its step clamped to [0, steps) (0 if it is not a whole number)."""
+        step = self.step if isinstance(self.step, int) and not isinstance(self.step, bool) else 0
+        self.step = min(max(step, 0), steps - 1)
+        return self
+
+    def enter(self, step: int, step_key: str) -> None:
+        """Make `step` current and start it afresh: its pipeline and its Reveal are forgotten, so
+        each visit starts in the state the step's text describes."""
+        self.step = step
+        self.revealed.discard(step_key)
+        self.pads.pop(step_key, None)

@@ -1,43 +1,48 @@
 """The guided tour page: the lesson (../shared/LESSON.md) one step at a time, each step's text
 next to the live view it talks about, with Back / Next, a progress bar and a "try it" question.
 
-The current step is the plain session key ``tour_step`` (int, 0-based; ui.tour_steps.STEP_KEY):
-not a widget's key, so it survives a visit to another page, and code elsewhere (the URL's query
-parameters) may set it before the page runs; it is clamped to [0, STEP_COUNT). Back, Next and the
-step picker go through _go, which also clears the target step's view state, so each visit starts
-in the state the step's text describes (ui/tour_views.py).
+The tour's state is one object, ui.view_state.TourView under the session key ui.keys.TOUR: the
+step (0-based, clamped to [0, STEP_COUNT) whenever it is read), the revealed answers and each
+step's pipeline. It is not a widget's state, so it survives a visit to another page, and a link
+may set it before the page runs. Back, Next and the step picker go through _go, which also starts
+the target step afresh, so each visit starts in the state the step's text describes (views.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import links
+from ui import keys, links
 from ui.pages.tour.facts import tour_context
-from ui.pages.tour.steps import STEP_COUNT, STEP_KEY, STEPS, TITLES
-from ui.pages.tour.views import VIEWS, revealed_key, shown, state_prefix
+from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES
+from ui.pages.tour.views import VIEWS, shown, state_prefix
+from ui.view_state import TourView
 
 __all__ = ["render", "current_step"]
 
 _JUMP_KEY = "tour_jump"
 
 
+def tour_view() -> TourView:
+    """The tour's state object (ui.view_state.TourView), made on first use, its step valid."""
+    view = st.session_state.get(keys.TOUR)
+    if not isinstance(view, TourView):
+        view = st.session_state[keys.TOUR] = TourView()
+    return view.validated(STEP_COUNT)
+
+
 def current_step() -> int:
-    """The tour's step from session state, clamped to [0, STEP_COUNT) (0 if missing or not a number)."""
-    try:
-        step = int(st.session_state.get(STEP_KEY, 0))
-    except (TypeError, ValueError):
-        step = 0
-    return min(max(step, 0), STEP_COUNT - 1)
+    """The tour's step, 0-based, within [0, STEP_COUNT)."""
+    return tour_view().step
 
 
 def _go(step: int) -> None:
-    """Button callback: make `step` current and start it afresh."""
+    """Button callback: make `step` current and start it afresh (its widgets too)."""
     step = min(max(int(step), 0), STEP_COUNT - 1)
     prefix = state_prefix(STEPS[step].key)
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
         del st.session_state[key]
-    st.session_state[STEP_KEY] = step
+    tour_view().enter(step, STEPS[step].key)
 
 
 def _jumped() -> None:
@@ -46,7 +51,7 @@ def _jumped() -> None:
 
 def _reveal(ctx, facts: dict, step: int) -> None:
     key = STEPS[step].key
-    st.session_state[revealed_key(key)] = True
+    tour_view().revealed.add(key)
     view = VIEWS[key]
     if view.reveal is not None:
         view.reveal(ctx, facts)
@@ -91,11 +96,11 @@ def render(finish_page=None) -> dict:
     Returns what a link must carry to reopen the page as shown: {"step" (from 1), "revealed",
     and the step pipeline's "mu" or "eps" (and "model" on the AE's step)}.
     """
-    step = current_step()
-    st.session_state[STEP_KEY] = step
+    view_state = tour_view()
+    step = view_state.step
     pending = st.session_state.get(links.PENDING)
     if pending is not None and pending.revealed:  # a link made after Reveal
-        st.session_state[revealed_key(STEPS[step].key)] = True
+        view_state.revealed.add(STEPS[step].key)
     _header(step)
     ctx = tour_context()
     if ctx is None:
@@ -107,7 +112,7 @@ def render(finish_page=None) -> dict:
         return {"step": step + 1}
     current = STEPS[step]
     facts = current.facts(ctx)
-    revealed = bool(st.session_state.get(revealed_key(current.key)))
+    revealed = current.key in view_state.revealed
     text, view = st.columns([4, 5], gap="large")
     with text:
         st.subheader(current.title)

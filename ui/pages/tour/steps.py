@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ui import keys
 from ui.pages.tour import facts as facts
 from ui.pages.tour import texts as texts
 from ui.pages.tour.texts import RARE, rare_classes, vector
 
-__all__ = ["Step", "STEPS", "STEP_COUNT", "TITLES", "STEP_KEY", "vector", "rare_classes", "RARE"]
+__all__ = ["Step", "STEPS", "STEP_COUNT", "TITLES", "vector", "rare_classes", "RARE"]
 
-STEP_KEY = keys.TOUR_STEP
 """Session key of the tour's current step (int, 0-based): a plain key, not a widget's."""
 
 

@@ -16,11 +16,12 @@ from functools import partial
 import streamlit as st
 import torch
 
-from ui import links
+from ui import keys, links
 from ui.components.latent_pad import latent_pad
 from ui.components.latent_pad.payloads import MAX_CLOUD
 from ui.pages.tour.facts import GRID_N, REVEAL_EPS, TourContext
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, get_model, session_generator
+from ui.view_state import TourPad, TourView
 from ui.views.judged import judged_grid, judged_path
 from ui.views.latent_grids import as_latent_grid
 from ui.views.planes import slider_bounds
@@ -33,7 +34,7 @@ from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
 from vae_core.viz.sampling_figures import inverse_cdf_figure
 
-__all__ = ["View", "VIEWS", "pad_key", "state_prefix", "revealed_key"]
+__all__ = ["View", "VIEWS", "pad_key", "state_prefix", "shown"]
 
 NAMES = CLASS_NAMES["mnist"]
 MODEL_TITLES = {"ae": "Plain autoencoder (AE)", "vae": "VAE"}
@@ -41,13 +42,15 @@ _NO_MODEBAR = {"displayModeBar": False}
 
 
 def state_prefix(step_key: str) -> str:
-    """Every session key of a step's view state starts with this."""
+    """Every widget key of a step's view starts with this (cleared when the step is entered)."""
     return f"tour_{step_key}_"
 
 
-def revealed_key(step_key: str) -> str:
-    """Session key: has the learner pressed the step's Reveal button (bool)."""
-    return f"{state_prefix(step_key)}revealed"
+def _tour() -> TourView:
+    view = st.session_state.get(keys.TOUR)
+    if not isinstance(view, TourView):
+        view = st.session_state[keys.TOUR] = TourView()
+    return view
 
 
 def pad_key(step_key: str) -> str:
@@ -71,30 +74,34 @@ def _path(ctx: TourContext, kind: str) -> str:
     return ctx.vae_path if kind == "vae" else ctx.ae_path
 
 
-def _pad_state(step_key: str, initial: Callable[[], dict], kind: str = "vae") -> dict:
-    """The step's pad state {"mu", "sigma", "eps", "cloud", "view", "views"}, made on first use:
-    from the link that opened the session where it names μ or ε (ui.links), else from initial()."""
-    key = f"{state_prefix(step_key)}pad"
-    if key not in st.session_state:
-        state = {"cloud": None, "view": "prior", "views": 0, **initial()}
-        link = links.take_pending(kind, len(state["mu"]))
+def _pad_state(step_key: str, initial: Callable[[], dict], kind: str = "vae") -> TourPad:
+    """The step's pipeline (a TourPad in the tour's state object), made on first use: from the link
+    that opened the session where it names μ or ε (ui.links), else from initial()."""
+    pads = _tour().pads
+    if step_key not in pads:
+        pad = TourPad(**initial())
+        link = links.take_pending(kind, len(pad.mu))
         if link is not None and link.mu is not None and kind == "ae":
-            state["mu"] = [max(-AE_EXTENT, min(AE_EXTENT, m)) for m in link.mu]
+            pad.mu = [max(-AE_EXTENT, min(AE_EXTENT, m)) for m in link.mu]
         if link is not None and link.eps is not None and kind == "vae":
-            state["eps"] = [round(max(-EPS_LIMIT, min(EPS_LIMIT, e)), 2) for e in link.eps]
-        st.session_state[key] = state
-    return st.session_state[key]
+            pad.eps = [round(max(-EPS_LIMIT, min(EPS_LIMIT, e)), 2) for e in link.eps]
+        pads[step_key] = pad
+    return pads[step_key]
+
+
+def _existing(step_key: str) -> TourPad | None:
+    return _tour().pads.get(step_key)
 
 
 def shown(step_key: str) -> dict:
     """What a link must carry to reopen the step's pipeline as it is: {"mu", "eps"} (the one
     the learner moves: μ on the AE's step, ε elsewhere), or {} on a step without a pipeline."""
-    state = st.session_state.get(f"{state_prefix(step_key)}pad")
-    if state is None:
+    pad = _existing(step_key)
+    if pad is None:
         return {}
-    if not any(state["sigma"]):
-        return {"mu": list(state["mu"]), "model": "ae"}
-    return {"eps": list(state["eps"])}
+    if not any(pad.sigma):
+        return {"mu": list(pad.mu), "model": "ae"}
+    return {"eps": list(pad.eps)}
 
 
 def _encoder_state(ctx: TourContext, kind: str, view: str = "q") -> dict:
@@ -108,14 +115,14 @@ def _prior_state() -> dict:
 
 
 def _commit(step_key: str, commit: dict) -> None:
-    """A release on the pad: keep what moved (ε, or μ where σ = 0)."""
-    state = st.session_state.get(f"{state_prefix(step_key)}pad")
-    if state is None:
+    """A release on the pad: keep what moved (ε, or μ where σ = 0), within the pad's ranges."""
+    pad = _existing(step_key)
+    if pad is None:
         return
     if commit["mu"] is not None:
-        state["mu"] = [float(m) for m in commit["mu"]]
+        pad.mu = [max(-AE_EXTENT, min(AE_EXTENT, float(m))) for m in commit["mu"]]
     if commit["eps"] is not None:
-        state["eps"] = [0.0 if e is None else float(e) for e in commit["eps"]]
+        pad.eps = [round(max(-EPS_LIMIT, min(EPS_LIMIT, 0.0 if e is None else float(e))), 2) for e in commit["eps"]]
 
 
 AE_EXTENT = 12.0
@@ -124,36 +131,36 @@ where the input's code and the holes between the clusters would be too small to 
 
 
 def _pad(
-    ctx: TourContext, step_key: str, kind: str, state: dict, heat: dict | None = None, extent: float | None = None
+    ctx: TourContext, step_key: str, kind: str, state: TourPad, heat: dict | None = None, extent: float | None = None
 ) -> None:
     path = _path(ctx, kind)
     enc_mu, enc_sigma = encode_input(get_model(path), ctx.x_tensor)
     latent_pad(
         get_decoder_spec(path),
         (gallery_codes(path)[0], get_gallery("mnist").labels.numpy()),
-        state["mu"],
-        state["sigma"],
-        state["eps"],
+        state.mu,
+        state.sigma,
+        state.eps,
         x=ctx.x_tensor[0],
         encoder=(enc_mu, enc_sigma if kind == "vae" else [0.0] * len(enc_mu)),
-        cloud=state["cloud"],
+        cloud=state.cloud,
         heat=heat,
         key=pad_key(step_key),
         extent=extent or slider_bounds(path, kind)[0],
         on_commit=partial(_commit, step_key),
         mode="z",
-        default_view=state["view"],
-        view_key=f"{step_key}|{state['views']}",
+        default_view=state.view,
+        view_key=f"{step_key}|{state.views}",
         class_names=NAMES,
         sliders=False,
     )
 
 
-def _now(state: dict) -> None:
-    z = [m + s * e for m, s, e in zip(state["mu"], state["sigma"], state["eps"], strict=True)]
+def _now(state: TourPad) -> None:
+    z = [m + s * e for m, s, e in zip(state.mu, state.sigma, state.eps, strict=True)]
     st.caption(
         "Now: ε = ("
-        + ", ".join(f"{e:.2f}" for e in state["eps"])
+        + ", ".join(f"{e:.2f}" for e in state.eps)
         + "), z = μ + σ ⊙ ε = ("
         + ", ".join(f"{v:.3f}" for v in z)
         + ")."
@@ -161,8 +168,8 @@ def _now(state: dict) -> None:
 
 
 def _new_draw(step_key: str) -> None:
-    state = st.session_state[f"{state_prefix(step_key)}pad"]
-    state["eps"] = _prior_state()["eps"]
+    state = _tour().pads[step_key]
+    state.eps = _prior_state()["eps"]
 
 
 # --- one view per step ----------------------------------------------------------------------------
@@ -180,7 +187,7 @@ def _autoencoder(ctx: TourContext, facts: dict, revealed: bool) -> None:
 
 def _reveal_hole(ctx: TourContext, facts: dict) -> None:
     if "hole_z" in facts:
-        st.session_state[f"{state_prefix('autoencoder')}pad"]["mu"] = list(facts["hole_z"])
+        _tour().pads["autoencoder"].mu = list(facts["hole_z"])
 
 
 def _strip(path: str, data: dict, title: str, marked: bool) -> None:
@@ -218,8 +225,8 @@ def _lvm(ctx: TourContext, facts: dict, revealed: bool) -> None:
 
 
 def _reveal_cloud(ctx: TourContext, facts: dict) -> None:
-    state = st.session_state[f"{state_prefix('lvm')}pad"]
-    state["cloud"] = torch.randn(MAX_CLOUD, 2, generator=session_generator()).tolist()
+    state = _tour().pads["lvm"]
+    state.cloud = torch.randn(MAX_CLOUD, 2, generator=session_generator()).tolist()
 
 
 def _q(ctx: TourContext, facts: dict, revealed: bool) -> None:
@@ -229,8 +236,8 @@ def _q(ctx: TourContext, facts: dict, revealed: bool) -> None:
 
 
 def _reveal_zoom(ctx: TourContext, facts: dict) -> None:
-    state = st.session_state[f"{state_prefix('q')}pad"]
-    state["view"], state["views"] = "q", state["views"] + 1
+    state = _tour().pads["q"]
+    state.view, state.views = "q", state.views + 1
 
 
 def _elbo(ctx: TourContext, facts: dict, revealed: bool) -> None:
@@ -271,7 +278,7 @@ def _reparam(ctx: TourContext, facts: dict, revealed: bool) -> None:
 
 
 def _reveal_eps(ctx: TourContext, facts: dict) -> None:
-    st.session_state[f"{state_prefix('reparam')}pad"]["eps"] = list(REVEAL_EPS)
+    _tour().pads["reparam"].eps = list(REVEAL_EPS)
 
 
 def _mc(ctx: TourContext, facts: dict, revealed: bool) -> None:
