@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from ui.components.latent_pad.payloads import CLOUD_SIZES
+from ui.view_state import DECIMALS
 from vae_core.data.drawing import MAX_CHARS as MAX_DRAWING_CHARS
 from vae_core.data.drawing import decode_drawing
 
@@ -35,10 +36,6 @@ MAX_LATENT = 64
 """Most numbers accepted in mu, sigma or eps."""
 MAX_ABS = 1e4
 """Largest |number| accepted in mu, sigma, eps or zoom (the widest plane, the AE's, spans ±200)."""
-DECIMALS = {"mu": 3, "sigma": 4, "eps": 2, "zoom": 4}
-"""Decimal places a vector keeps: the steps the app stores them at (μ to 0.001, σ to 0.0001, ε to the
-ε slider's 0.01; the zoom to 0.0001 of a latent unit). A value is rounded when read, so a link
-written from a stored view reads back as exactly that view."""
 _DATASET = re.compile(r"^[a-z0-9-]{1,40}$")
 
 

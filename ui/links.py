@@ -21,10 +21,10 @@ import streamlit as st
 import vae_core
 from ui import keys
 from ui.components.copy_link import copy_link_button  # noqa: F401 - re-exported for app.py
-from ui.kept import set_kept
+from ui.kept import set_kept, show_gallery_row
 from ui.link_codec import Link, link_params, parse_link
 from ui.resources import get_gallery
-from ui.selection import Selection, show_gallery_row
+from ui.selection import Selection
 from ui.text import escape_markdown
 from ui.view_state import TourView
 

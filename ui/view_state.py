@@ -23,10 +23,14 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from ui.link_codec import DECIMALS
 from vae_core.constants import EPS_LIMIT
 
-__all__ = ["Bounds", "Pipeline", "ExplorerView", "TourPad", "TourView"]
+__all__ = ["DECIMALS", "Bounds", "Pipeline", "ExplorerView", "TourPad", "TourView"]
+
+DECIMALS = {"mu": 3, "sigma": 4, "eps": 2, "zoom": 4}
+"""Decimal places a vector keeps, here and in a link (ui.link_codec): the steps the app stores
+them at (μ to 0.001, σ to 0.0001, ε to the ε slider's 0.01; the zoom to 0.0001 of a latent unit).
+A link's value is rounded when read, so a link written from a stored view reads back exactly."""
 
 
 @dataclass(frozen=True)
@@ -143,11 +147,14 @@ class Pipeline:
 
 @dataclass(frozen=True)
 class ExplorerView:
-    """The Explorer's section 1: one Pipeline per model kind, Samples K and the posterior toggle."""
+    """The Explorer's state: one Pipeline per model kind, Samples K, the posterior toggle, and the
+    choices of the sidebar (dataset, latent size, β, input source, class, index) and of the Model
+    radio, by widget key (ui.kept; those widgets are views of this object too)."""
 
     pipelines: dict[str, Pipeline] = field(default_factory=dict)
     k: int = 0
     posterior: bool = False
+    choices: dict[str, object] = field(default_factory=dict)
 
     def with_pipeline(self, kind: str, pipeline: Pipeline) -> ExplorerView:
         return replace(self, pipelines={**self.pipelines, kind: pipeline})

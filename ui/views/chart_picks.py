@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ui.selection import show_gallery_row
+from ui.kept import show_gallery_row
 from ui.views.planes import nearest_gallery_row, projection
 
 __all__ = ["chart_key", "pick_point", "pick_cell", "rerun_if_picked"]
