@@ -30,6 +30,11 @@ Playwright and prints (KEYS):
     pad_decode_ms_p50 / _p90        one JavaScript decode of a random z (window.__latentPad.bench)
     pad16_*                         the z-drag figures with the 16-D VAE (mnist-vae-16d; null
                                     when it does not ship)
+    cold_start_s                    a fresh `streamlit run app.py` started here (whatever --url says)
+                                    -> its first tab idle (open_app): process start to first tab
+                                    idle, the models loaded cold; the server is stopped after
+    probe_new_tab_s                 a new tab of the probe app -> idle (open_app); median of --tabs,
+                                    beside first_render_s (null with --no-baseline)
     chromium                        the browser's version
 
 plus commit, dirty, cores and the load average (benchmarks/_meta.py); the baseline's figures
@@ -52,10 +57,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from _meta import add_common_arguments, emit, run_meta
-from _server import AppServer, app_server
+from _server import APP, AppServer, app_server
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from e2e_harness import CHROMIUM, CHROMIUM_ARGS, expect_rerun, open_app, scroll_to_charts, wait_for_app_idle
+from e2e_harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    StreamlitServer,
+    expect_rerun,
+    open_app,
+    scroll_to_charts,
+    wait_for_app_idle,
+)
 
 PROBE = Path(__file__).resolve().parent / "probe_app.py"
 
@@ -124,6 +137,8 @@ KEYS = (
     "pad_eps_fps",
     "pad_eps_decode_fps",
     *PAD16_KEYS,
+    "cold_start_s",
+    "probe_new_tab_s",
     "chromium",
 )
 
@@ -194,6 +209,36 @@ def first_render_seconds(browser: Browser, url: str, tabs: int) -> tuple[list[fl
         page.close()
     context.close()
     return out, charts
+
+
+def cold_start_seconds(browser: Browser) -> float:
+    """Seconds from starting a fresh `streamlit run app.py` (the process spawned) to its first
+    tab idle; the server is stopped afterwards."""
+    began = time.perf_counter()
+    server = StreamlitServer(APP)
+    try:
+        server.wait_healthy()
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(120_000)
+        open_app(page, server.url, timeout=120_000)
+        took = time.perf_counter() - began
+        page.close()
+    finally:
+        server.stop()
+    return took
+
+
+def new_tab_seconds(browser: Browser, url: str, tabs: int) -> list[float]:
+    """Seconds from opening a new tab on url to the app idle (open_app), per tab."""
+    out = []
+    for _ in range(tabs):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(60_000)
+        began = time.perf_counter()
+        open_app(page, url)
+        out.append(time.perf_counter() - began)
+        page.close()
+    return out
 
 
 def switch_times(page: Page, rounds: int) -> list[float]:
@@ -314,6 +359,10 @@ def main(argv: list[str] | None = None) -> int:
             first_render_s_max=round(max(renders), 2),
             charts_after_scroll_s=round(statistics.median(charts), 2),
         )
+        if "probe" in servers:
+            result["probe_new_tab_s"] = round(
+                statistics.median(new_tab_seconds(browser, servers["probe"].url, args.tabs)), 2
+            )
         probe = None
         if "probe" in servers:
             probe = browser.new_page(viewport={"width": 1000, "height": 800})
@@ -360,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             page.wait_for_function("() => window.__latentPad.stats('pg_vae_pad').z.length === 16")
             pad16 = pad_figures(page, "pg_vae_pad", args.drag_seconds)
             result.update({k.replace("pad_", "pad16_", 1): v for k, v in pad16.items() if "eps" not in k})
+        result["cold_start_s"] = round(cold_start_seconds(browser), 2)
         result["chromium"] = browser.version
     emit(result, meta, args.json)
     return 0

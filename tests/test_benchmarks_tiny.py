@@ -30,6 +30,13 @@ BROWSER = {"uploads", "latency", "drawing"}
 """Benchmarks that drive Chromium through Playwright."""
 SERVED = {"load", "training"}
 """Benchmarks that report whether they started their server or were given one ("server")."""
+NAMES = (*NAMES, "actions")  # every learner action, input -> settled (benchmarks/actions.py)
+BROWSER = {*BROWSER, "actions"}
+FILLED = {
+    "actions": ["probe_settle_ms_p50"],
+    "latency": ["cold_start_s", "probe_new_tab_s"],
+}
+"""Keys a tiny run must fill with a positive number (not null); also every _ms_ key of actions."""
 RUN_TIMEOUT_S = 300
 FIRST_RUN_TIMEOUT_S = 120
 
@@ -129,3 +136,6 @@ def test_tiny_run_prints_every_documented_key(name: str, app_url: str, documente
     assert result["cores"] == os.cpu_count()
     if name in SERVED:
         assert result["server"] == "given", f"{name}.py did not use the server at --url"
+    filled = FILLED.get(name, []) + [k for k in documented[name] if name == "actions" and "_ms_" in k]
+    empty = [k for k in filled if not (isinstance(result[k], int | float) and result[k] > 0)]
+    assert not empty, f"{name}.py --tiny printed no figure for {empty}"
