@@ -25,10 +25,10 @@ from websockets.sync.client import connect
 from e2e_harness import CHROMIUM, REPO, StreamlitServer
 
 BENCHMARKS = REPO / "benchmarks"
-NAMES = ("load", "training", "uploads", "latency", "drawing")
+NAMES = ("load", "training", "messages", "uploads", "latency", "drawing")
 BROWSER = {"uploads", "latency", "drawing"}
 """Benchmarks that drive Chromium through Playwright."""
-SERVED = {"load", "training"}
+SERVED = {"load", "training", "messages"}
 """Benchmarks that report whether they started their server or were given one ("server")."""
 NAMES = (*NAMES, "actions")  # every learner action, input -> settled (benchmarks/actions.py)
 BROWSER = {*BROWSER, "actions"}
