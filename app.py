@@ -18,10 +18,8 @@ st.set_page_config(page_title="VAE Latent Explorer", page_icon=app_icon(), layou
 
 
 def shared_sidebar():
-    """The sidebar's models and input, shared in the page's link, and the "copy link" button."""
+    """The sidebar's models and input, and the "copy link" button."""
     selection = sidebar()
-    if selection is not None:
-        links.share_selection(selection)
     links.copy_link_button()
     links.show_problems()
     return selection
@@ -44,7 +42,7 @@ def maths_page() -> None:
 
 
 def tour_page() -> None:
-    links.share(**tour.render(finish_page=PAGES["explorer"]))  # step, revealed, the step's μ or ε
+    tour.render(finish_page=PAGES["explorer"])
     links.copy_link_button()
     links.show_problems()
 
@@ -65,7 +63,6 @@ with st.sidebar.container(key="nav"):
         st.page_link(entry)
     st.divider()
 path = next((name for name, p in PAGES.items() if p is page), "explorer")
-links.open_link(path, PAGES, tour_steps=tour.STEP_COUNT)
-links.begin(path)
+links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)
 page.run()
-links.share()  # a page that shares nothing else still names itself
+links.share(path, step_keys=tour.STEP_KEYS)  # the URL reopens the page as it is now

@@ -25,11 +25,11 @@ def test_a_link_round_trips_through_its_query_parameters():
     assert problems == [] and back == link
 
 
-def test_a_drawn_input_needs_its_drawing():
+def test_a_drawn_input_carries_its_drawing_or_an_empty_canvas():
     back, problems = parse_link({"input": "drawn", "drawing": "AbC-_9"})
     assert problems == [] and back.input == "drawn" and back.drawing == "AbC-_9"
-    back, problems = parse_link({"input": "drawn"})
-    assert back.input is None and problems == ["input is 'drawn' but the link has no drawing"]
+    back, problems = parse_link({"input": "drawn"})  # "Draw" chosen, nothing drawn yet
+    assert problems == [] and back.input == "drawn" and back.drawing is None
 
 
 @pytest.mark.parametrize(

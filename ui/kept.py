@@ -1,77 +1,85 @@
-"""Widgets whose values survive a visit to another page: the kept-widget mechanism.
+"""Widgets that are views of the Explorer's state object: the kept-widget mechanism.
 
-Streamlit ties a widget's state to the page that drew it (widget ids include the page), so on the
-Maths lab and back the sidebar would fall back to its defaults. A kept widget's value is stored in
-the Explorer's state object (`ExplorerView.choices`, under the one session key `keys.EXPLORER`) on
-every change and handed back before the widget is drawn: the widget is a view of that object.
+The sidebar's choices and the Model radio are fields of `ExplorerView.choices` (ui.view_state.Choices),
+stored under the one session key `keys.EXPLORER`. Streamlit ties a widget's state to the page that
+drew it (widget ids include the page), so on the Maths lab and back a plain widget would fall back
+to its default; a kept widget instead is handed its field's value before it is drawn, and writes its
+value back to the field on every change. Code that changes a choice (a link, a click on a chart,
+"Random image", the Train page) changes the field with `choose`; the widget follows on the next run.
 """
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 import streamlit as st
 
 from ui import keys
 from ui.resources import get_gallery
-from ui.view_state import ExplorerView
+from ui.view_state import SOURCES, Choices, ExplorerView
 
-_NO_DEFAULT = object()
+FIELDS = frozenset(f.name for f in fields(Choices))
 
 
-def _choices() -> dict:
-    """The sidebar's and the Model radio's choices, by widget key, in the Explorer's state object."""
+def explorer_view() -> ExplorerView:
+    """The Explorer's state object (made on first use)."""
     view = st.session_state.get(keys.EXPLORER)
     if not isinstance(view, ExplorerView):
         view = st.session_state[keys.EXPLORER] = ExplorerView()
-    return view.choices
+    return view
 
 
-def is_kept(key: str) -> bool:
-    """Whether a kept widget's value is in the state object (it has been drawn this session)."""
-    return key in _choices()
+def choices() -> Choices:
+    """The sidebar's and the Model radio's choices."""
+    return explorer_view().choices
 
 
-def remember(key: str) -> None:
-    """on_change of a kept widget: its new value into the state object (see kept)."""
-    _choices()[key] = st.session_state[key]
+def choose(**values) -> None:
+    """Change some choices (Choices' field names) from code: a callback, or before the widgets are
+    drawn. A new dataset forgets the gallery row (ExplorerView.choose)."""
+    st.session_state[keys.EXPLORER] = explorer_view().choose(**values)
 
 
-def set_kept(key: str, value) -> None:
-    """Set a kept widget's value from code (a callback, or before the widget is drawn)."""
-    st.session_state[key] = value
-    _choices()[key] = value
+def _remember(key: str, name: str) -> None:
+    """on_change of a kept widget: its new value into its field."""
+    choose(**{name: st.session_state[key]})
 
 
-def restore(key: str, default=_NO_DEFAULT) -> None:
-    """Before a kept widget is drawn: hand it the value from the state object, or `default` the
-    first time."""
-    choices = _choices()
-    if key in choices:
-        st.session_state[key] = choices[key]
-    elif default is not _NO_DEFAULT and key not in st.session_state:
-        st.session_state[key] = default
+def kept(widget, label: str, options, *, key: str, field: str, default=None, **kwargs):
+    """widget(label, options, key=key, **kwargs) as a view of the choice `field`.
 
+    Before the widget is drawn it is handed the field's value when that is one of `options` (a
+    latent size chosen for MNIST is kept for Fashion-MNIST where it exists), else `default` (when
+    one of the options) or its first option. Its value is written back to the field on every change
+    and after every run, so the field always holds what the widget shows.
 
-def kept(widget, label: str, *options, key: str, default=_NO_DEFAULT, **kwargs):
-    """widget(label, *options, key=key, **kwargs), whose value survives a visit to another page.
-
-    Streamlit ties a widget's state to the page that drew it (widget ids include the page), so on
-    the Maths lab and back the sidebar would fall back to its defaults (a chosen 7 became a 2,
-    then a 0). The value is stored in the Explorer's state object on every change (remember) and
-    handed back to the widget before it is drawn (restore); code that sets a kept widget uses
-    set_kept. `default` seeds a widget that has never been drawn.
+    Raises:
+        ValueError: `field` is not a field of Choices.
     """
-    restore(key, default)
-    value = widget(label, *options, key=key, on_change=remember, args=(key,), **kwargs)
-    _choices()[key] = value
+    if field not in FIELDS:
+        raise ValueError(f"{field!r} is not one of the choices ({', '.join(sorted(FIELDS))})")
+    options = list(options)
+    value = getattr(choices(), field)
+    if value in options:
+        st.session_state[key] = value
+    elif key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else options[0]
+    value = widget(label, options, key=key, on_change=_remember, args=(key, field), **kwargs)
+    if getattr(choices(), field) != value:
+        choose(**{field: value})
     return value
 
 
-def show_gallery_row(dataset: str, row: int) -> None:
-    """Make gallery row `row` the sidebar's input (the inverse of gallery_index): the gallery as
-    the source, the row's class, and its index within that class. Call it from a callback or
-    before the sidebar is drawn (a click on a scatter point or a grid cell uses it)."""
+def show_gallery_row(row: int) -> None:
+    """Make gallery row `row` the input: the gallery as the source and that row (the class and
+    index widgets follow it). Call it from a callback or before the sidebar is drawn (a click on
+    a scatter point or a grid cell uses it)."""
+    choose(source=SOURCES[0], row=int(row))
+
+
+def row_parts(dataset: str, row: int) -> tuple[int, int]:
+    """(class, index within the class) of gallery row `row`: the inverse of
+    ui.resources.gallery_index."""
     labels = get_gallery(dataset).labels
     label = int(labels[row])
-    set_kept("input_source", "Gallery")
-    set_kept(f"input_digit_{dataset}", label)
-    set_kept(f"input_index_{dataset}", int((labels[:row] == label).sum()))
+    return label, int((labels[:row] == label).sum())

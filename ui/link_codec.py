@@ -11,20 +11,25 @@ A tour link names the step, its pipeline's μ and ε and whether the answer is r
 (``?page=tour&step=7&mu=…&eps=1.24,0.62&revealed=1``). An uploaded picture cannot travel in a
 link: such a link says ``input=upload``, and the page that opens it says so.
 
-This module only converts (no Streamlit): `parse_link` turns untrusted query parameters into a
-`Link`, dropping what is malformed with a message that names it; `link_params` writes a `Link`
-back. ui/links.py applies a Link to the session and keeps the URL in step.
+This module only converts (no Streamlit). On top, `write_link` writes the views' state objects
+(ui.view_state's ExplorerView and TourView) and `read_link` reads them back: for every state a
+link can carry, read_link(write_link(s)) gives s exactly (tests/test_link_codec.py, Hypothesis).
+Underneath, `parse_link` turns untrusted query parameters into a `Link` (the wire form), dropping
+what is malformed with a message that names it, and `link_params` writes a `Link`. Parameter names
+and forms have not changed, so links made by earlier versions still open. ui/links.py checks a
+read view against the shipped models and galleries, puts it in the session and keeps the URL in
+step with the view.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from ui.components.latent_pad.payloads import CLOUD_SIZES
-from ui.view_state import DECIMALS
+from ui.view_state import DECIMALS, LINKED, SOURCES, Choices, ExplorerView, Pipeline, TourPad, TourView
 from vae_core.data.drawing import MAX_CHARS as MAX_DRAWING_CHARS
 from vae_core.data.drawing import decode_drawing
 
@@ -154,9 +159,6 @@ def parse_link(params: Mapping[str, str]) -> tuple[Link, list[str]]:
             values[name] = _one(name, text.strip())
         except ValueError as exc:
             problems.append(str(exc))
-    if values.get("input") == "drawn" and "drawing" not in values:
-        problems.append("input is 'drawn' but the link has no drawing")
-        values.pop("input")
     return Link(**values), problems
 
 
@@ -191,3 +193,118 @@ def link_params(link: Link) -> dict[str, str]:
         else:
             out[f.name] = str(value)
     return out
+
+
+# --- the views' state objects <-> a link ----------------------------------------------------------
+
+SHOWS_CHOICES = ("explorer", "maths")
+"""Pages that show the sidebar's choices (models and input), so their links carry them."""
+
+
+def _input(choices: Choices) -> tuple[int | str | None, str | None]:
+    """(input, drawing) of a link for these choices."""
+    if choices.source == SOURCES[1]:
+        return "upload", None
+    if choices.source == SOURCES[2]:
+        return "drawn", choices.drawing or None
+    return choices.row, None
+
+
+def write_link(page: str, explorer: ExplorerView | None = None, tour: TourView | None = None, step_keys=()) -> dict:
+    """The query parameters of a link that reopens `page` as shown.
+
+    Args:
+        page: one of PAGES.
+        explorer: the Explorer's state; its choices travel on the pages that show them
+            (SHOWS_CHOICES), and its ExplorerView.shared() part (K, the posterior toggle, the
+            chosen kind's μ, σ, ε and zoom) on the Explorer.
+        tour: the tour's state, on the tour: its step, whether that step's answer is revealed and
+            that step's μ, σ and ε.
+        step_keys: the tour's step keys in order (TourView keys its pads and answers by them).
+    Returns:
+        parameter name -> text, in a fixed order (link_params).
+    """
+    link: dict = {"page": page}
+    if explorer is not None and page in SHOWS_CHOICES:
+        c = explorer.choices
+        link.update(dataset=c.dataset, latent=c.latent_dim, beta=c.beta, model=c.model)
+        link["input"], link["drawing"] = _input(c)
+    if explorer is not None and page == "explorer":
+        pipeline = explorer.shared().pipelines.get(explorer.choices.model or "vae")
+        if pipeline is not None:
+            vectors = {n: getattr(pipeline, n) or None for n in ("mu", "sigma", "eps")}  # () : not said
+            link.update(**vectors, zoom=pipeline.window)
+        link.update(k=explorer.k, posterior=explorer.posterior)
+    if tour is not None and page == "tour" and 0 <= tour.step < len(step_keys):
+        key = step_keys[tour.step]
+        link.update(step=tour.step + 1, revealed=key in tour.revealed)
+        pad = tour.pads.get(key)
+        if pad is not None:
+            link.update(mu=tuple(pad.mu) or None, sigma=tuple(pad.sigma) or None, eps=tuple(pad.eps) or None)
+    return link_params(Link(**{k: v for k, v in link.items() if v is not None}))
+
+
+def _choices(link: Link) -> Choices:
+    source, row, drawing = SOURCES[0], None, ""
+    if link.input == "upload":
+        source = SOURCES[1]
+    elif link.input == "drawn":
+        source, drawing = SOURCES[2], link.drawing or ""
+    elif isinstance(link.input, int):
+        row = link.input
+    return Choices(link.dataset, link.latent, link.beta, link.model, source, row, drawing)
+
+
+def _pipeline(link: Link, problems: list[str]) -> Pipeline | None:
+    vectors = {n: getattr(link, n) for n in ("mu", "sigma", "eps")}
+    given = [n for n, v in vectors.items() if v is not None]
+    if not given:
+        return None
+    if link.input == "upload":
+        problems.append("mu, sigma, eps: they belonged to the uploaded picture, so they were left out")
+        return None
+    sizes = {len(vectors[n]) for n in given}
+    if len(sizes) > 1:
+        problems.append(f"{', '.join(given)}: these must have as many numbers each (the latent size)")
+        return None
+    (d,) = sizes
+    mu, sigma, eps = (tuple(vectors[n] or ()) for n in ("mu", "sigma", "eps"))
+    return Pipeline(d, mu, sigma, eps, window=link.zoom, source=LINKED)
+
+
+def _tour(link: Link, step_keys: Sequence[str], problems: list[str]) -> TourView:
+    if not 1 <= link.step <= len(step_keys):
+        problems.append(f"step={link.step}: the tour has steps 1 to {len(step_keys)}")
+        return TourView()
+    key = step_keys[link.step - 1]
+    view = TourView(step=link.step - 1, revealed={key} if link.revealed else set())
+    if any(v is not None for v in (link.mu, link.sigma, link.eps)):
+        view.pads[key] = TourPad(list(link.mu or ()), list(link.sigma or ()), list(link.eps or ()), linked=True)
+    return view
+
+
+def read_link(
+    params: Mapping[str, str], step_keys: Sequence[str]
+) -> tuple[str | None, ExplorerView, TourView | None, list[str]]:
+    """The views a link describes (untrusted text; never raises for bad input).
+
+    Args:
+        params: the query parameters (st.query_params.to_dict(), or a dict).
+        step_keys: the tour's step keys in order.
+    Returns:
+        (page or None, the Explorer's view, the tour's view or None when the link names no step,
+        problems): one message per part that was dropped, naming it. Parts the codec cannot check
+        (a dataset with no models, a gallery row past the gallery's end, a vector whose length is
+        not the model's latent size) are checked by the page that uses them (ui.links, and the
+        playground for a LINKED pipeline).
+    """
+    link, problems = parse_link(params)
+    tour = None
+    if link.step is not None or link.page == "tour":
+        tour = _tour(link, step_keys, problems) if link.step is not None else TourView()
+        return link.page, ExplorerView(), tour, problems
+    view = ExplorerView(k=link.k or 0, posterior=bool(link.posterior), choices=_choices(link))
+    pipeline = _pipeline(link, problems)
+    if pipeline is not None:
+        view = view.with_pipeline(link.model or "vae", pipeline)
+    return link.page, view, tour, problems

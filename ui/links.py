@@ -1,14 +1,17 @@
 """Links that reopen the same view: the URL's query string follows the view, and opens it.
 
-How it works (ui/link_codec.py reads and writes the text):
-- `open_link` runs once per session, on its first script run: it reads st.query_params and seeds
-  the session state the widgets start from (dataset, latent size, β, the input, the model, the
-  tour step); μ, σ, ε and the zoom wait in PENDING until the playground has the model they
-  belong to (`take_pending`). A link to another page than the one opened switches to it.
-- Every full run starts with `begin(page)`; each part of the page then calls `share(...)` with
-  what it shows (the sidebar's selection, the playground's μ, σ, ε and zoom, the tour's step) and
-  the query string is rewritten when it differs. A fragment rerun shares again, so the URL
-  follows a slider or a drag too.
+How it works (ui/link_codec.py writes and reads the state objects as text):
+- `open_link` runs once per session, on its first script run: ui.link_codec.read_link turns the
+  query parameters into the Explorer's state object (ExplorerView: the sidebar's choices, K, the
+  posterior toggle, and a pipeline marked LINKED) and the tour's (TourView); what the codec cannot
+  check alone (a dataset or latent size with no shipped model, a β not in the family, a gallery row
+  past the end) is checked here against the shipped models and galleries. The objects go into the
+  session under their keys; the widgets are views of them, and the playground checks a LINKED
+  pipeline against its model on its first run. A link to another page than the one opened
+  switches to it.
+- After every run, and after every rerun of the playground's fragment, `share(page)` writes the
+  page's state objects back with ui.link_codec.write_link, and the query string is rewritten when
+  it differs: the URL follows a slider or a drag too.
 - Parameters a link gets wrong are dropped, and the page says which (`show_problems`).
 """
 
@@ -21,99 +24,77 @@ import streamlit as st
 import vae_core
 from ui import keys
 from ui.components.copy_link import copy_link_button  # noqa: F401 - re-exported for app.py
-from ui.kept import set_kept, show_gallery_row
-from ui.link_codec import Link, link_params, parse_link
+from ui.kept import explorer_view
+from ui.link_codec import read_link, write_link
 from ui.resources import get_gallery
-from ui.selection import Selection
 from ui.text import escape_markdown
-from ui.view_state import TourView
+from ui.view_state import SOURCES, Choices, TourView
 
 APPLIED = "_link_applied"
-PENDING = "_link_pending"
-SHARED = "_link_shared"
 PROBLEMS = "_link_problems"
 MAX_PROBLEMS = 12
 """Most ignored parts of a link named one by one (a link has fewer parameters than this)."""
 MAX_PROBLEM_CHARS = 300
 """Longest message about one ignored part (each quotes at most part of the link's text)."""
+UPLOAD_STAYED = (
+    "input: this link was made with an uploaded picture, which stays on the computer it was uploaded "
+    "from; showing a gallery image, with its own μ and σ, instead (upload the picture again to see it)"
+)
 
 
-def _apply_models(link: Link, entries: list[dict], problems: list[str]) -> tuple[str, int | None]:
-    """Seed the sidebar's model widgets from the link; returns (dataset, latent_dim or None)."""
+def _checked_models(c: Choices, entries: list[dict], problems: list[str]) -> Choices:
+    """The link's dataset, latent size and β where shipped models have them; the others dropped
+    (None: the sidebar's default) and named."""
     datasets = {e["dataset"] for e in entries}
-    dataset = "mnist" if "mnist" in datasets or not datasets else sorted(datasets)[0]
-    if link.dataset is not None:
-        if link.dataset in datasets:
-            dataset = link.dataset
-            set_kept("model_dataset", dataset)
-        else:
-            problems.append(f"dataset {link.dataset!r} has no shipped models")
+    if c.dataset is not None and c.dataset not in datasets:
+        problems.append(f"dataset {c.dataset!r} has no shipped models")
+        c = replace(c, dataset=None)
+    dataset = c.dataset or ("mnist" if "mnist" in datasets or not datasets else sorted(datasets)[0])
     in_dataset = [e for e in entries if e["dataset"] == dataset]
-    latent = None
-    if link.latent is not None:
-        if any(e["latent_dim"] == link.latent for e in in_dataset):
-            latent = link.latent
-            set_kept(f"model_latent_{dataset}", latent)
-        else:
-            problems.append(f"latent={link.latent}: no {dataset} model has that latent size")
-    if link.beta is not None and latent is not None:
+    if c.latent_dim is not None and not any(e["latent_dim"] == c.latent_dim for e in in_dataset):
+        problems.append(f"latent={c.latent_dim}: no {dataset} model has that latent size")
+        c = replace(c, latent_dim=None)
+    latent = c.latent_dim or min((e["latent_dim"] for e in in_dataset), default=None)
+    if c.beta is not None:
         betas = sorted({e["beta"] for e in in_dataset if e["kind"] == "vae" and e["latent_dim"] == latent})
-        if len(betas) > 1 and link.beta in betas:
-            set_kept(f"model_beta_{dataset}_{latent}", link.beta)
-        elif len(betas) > 1:
-            problems.append(f"beta={link.beta:g}: the shipped βs are {', '.join(f'{b:g}' for b in betas)}")
-    if link.model is not None:
-        set_kept("pg_model", link.model)
-    return dataset, latent
-
-
-def _apply_input(link: Link, dataset: str, problems: list[str]) -> None:
-    if link.input == "drawn":  # parse_link has checked the drawing against the rasteriser's limits
-        st.session_state[keys.DRAWING] = link.drawing
-        set_kept("input_source", "Draw")
-    elif link.input == "upload":
-        problems.append(
-            "input: this link was made with an uploaded picture, which stays on the computer it was "
-            "uploaded from; showing a gallery image, with its own μ and σ, instead (upload the picture "
-            "again to see it)"
-        )
-    elif isinstance(link.input, int):
+        if c.beta not in betas:
+            if len(betas) > 1:
+                problems.append(f"beta={c.beta:g}: the shipped βs are {', '.join(f'{b:g}' for b in betas)}")
+            c = replace(c, beta=None)
+    if c.row is not None:
         rows = len(get_gallery(dataset).labels)
-        if link.input < rows:
-            show_gallery_row(dataset, link.input)
-        else:
-            problems.append(f"input={link.input}: the {dataset} gallery has rows 0 to {rows - 1}")
+        if c.row >= rows:
+            problems.append(f"input={c.row}: the {dataset} gallery has rows 0 to {rows - 1}")
+            c = replace(c, row=None)
+    if c.source == SOURCES[1]:
+        problems.append(UPLOAD_STAYED)
+    return c
 
 
-def open_link(page: str, pages: dict, tour_steps: int) -> None:
+def open_link(page: str, pages: dict, step_keys) -> None:
     """On a session's first run, make the session show the view the URL names (once).
 
     Args:
         page: the url_path of the page being run ("explorer", "maths", "train", "tour").
         pages: url_path -> st.Page, to switch to the page the link names.
-        tour_steps: how many steps the tour has (a link's step must lie in 1..tour_steps).
+        step_keys: the tour's step keys in order (a link's step must lie in 1..len(step_keys)).
     """
     if st.session_state.get(APPLIED):
         return
     st.session_state[APPLIED] = True
     if not st.query_params:
         return
-    link, problems = parse_link(st.query_params.to_dict())
-    if link.input == "upload":  # μ, σ, ε and the zoom were the upload's: they would not fit another x
-        link = replace(link, mu=None, sigma=None, eps=None, zoom=None)
+    link_page, view, tour, problems = read_link(st.query_params.to_dict(), step_keys)
     entries, _ = vae_core.models.checkpoint.scan_models()
-    dataset, _ = _apply_models(link, entries, problems)
-    _apply_input(link, dataset, problems)
-    if link.step is not None:
-        if 1 <= link.step <= tour_steps:
-            st.session_state[keys.TOUR] = TourView(step=link.step - 1)  # links count steps from 1
-        else:
-            problems.append(f"step={link.step}: the tour has steps 1 to {tour_steps}")
-    if any(v is not None for v in (link.mu, link.sigma, link.eps, link.zoom, link.revealed, link.k, link.posterior)):
-        st.session_state[PENDING] = link
+    view = replace(view, choices=_checked_models(view.choices, entries, problems))
+    st.session_state[keys.EXPLORER] = view
+    if view.choices.source == SOURCES[2]:
+        st.session_state[keys.DRAWING] = view.choices.drawing  # the canvas keeps its own copy
+    if tour is not None:
+        st.session_state[keys.TOUR] = tour
     st.session_state[PROBLEMS] = problems
-    if link.page is not None and link.page != page and link.page in pages:
-        st.switch_page(pages[link.page], query_params=st.query_params.to_dict())
+    if link_page is not None and link_page != page and link_page in pages:
+        st.switch_page(pages[link_page], query_params=st.query_params.to_dict())
 
 
 def show_problems() -> None:
@@ -128,53 +109,10 @@ def show_problems() -> None:
         )
 
 
-def take_pending(kind: str, latent_dim: int) -> Link | None:
-    """The link's μ, σ, ε, zoom, K, posterior toggle and revealed flag, once, for the pipeline of
-    this model kind ("vae" or "ae") and latent size (the Explorer's, or the tour step's); None when
-    there are none (or they were for another kind). Vectors of the wrong length are dropped with a
-    message."""
-    link = st.session_state.get(PENDING)
-    if link is None or (link.model or kind) != kind:
-        return None
-    del st.session_state[PENDING]
-    bad = [n for n in ("mu", "sigma", "eps") if getattr(link, n) is not None and len(getattr(link, n)) != latent_dim]
-    if bad:
-        st.warning(f"The link's {', '.join(bad)} did not have {latent_dim} numbers (the model's latent size): ignored.")
-        return Link(zoom=link.zoom, revealed=link.revealed, k=link.k, posterior=link.posterior)
-    return link
-
-
-def begin(page: str) -> None:
-    """At the start of a full run of `page`: the URL will describe this page afresh."""
-    st.session_state[SHARED] = {"page": page}
-
-
-def share(**values) -> None:
-    """Record what this part of the page shows (Link's fields; None leaves a field out) and
-    rewrite the query string if it changed."""
-    shared = st.session_state.setdefault(SHARED, {})
-    shared.update(values)
-    params = link_params(Link(**{k: v for k, v in shared.items() if v is not None}))
+def share(page: str, step_keys=()) -> None:
+    """Rewrite the query string, if it differs, to the link that reopens `page` as the session's
+    state objects now describe it (ui.link_codec.write_link)."""
+    tour = st.session_state.get(keys.TOUR)
+    params = write_link(page, explorer_view(), tour if isinstance(tour, TourView) else None, step_keys=tuple(step_keys))
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
-
-
-def share_selection(selection: Selection) -> None:
-    """Share the sidebar's choice: dataset, latent size, β and the input (an upload cannot travel
-    in a link: the link then names no input)."""
-    entry = selection.vae or selection.ae
-    row: int | str | None = None
-    drawing = None
-    if "-gallery-" in selection.input_id:
-        row = int(selection.input_id.rsplit("-", 1)[1])
-    elif selection.input_id.startswith("upload-"):
-        row = "upload"  # the picture cannot travel: the link says so, and its opener is told
-    elif selection.input_id.startswith("drawn-") and st.session_state.get(keys.DRAWING):
-        row, drawing = "drawn", st.session_state[keys.DRAWING]
-    share(
-        dataset=selection.dataset,
-        latent=int(entry["latent_dim"]) if entry else None,
-        beta=float(entry["beta"]) if selection.vae else None,
-        input=row,
-        drawing=drawing,
-    )

@@ -10,20 +10,17 @@ import streamlit as st
 import torch
 
 import vae_core
-from ui.components.draw_pad import drawn_input
-from ui.kept import kept, set_kept
+from ui.components.draw_pad import DRAWING_KEY, drawn_input
+from ui.kept import choices, choose, kept, row_parts
 from ui.resources import TRAIN_HINT, encode_input, gallery_index, get_gallery, get_model, per_class, session_generator
 from ui.selection import Selection
 from ui.text import escape_markdown
 from ui.trained import swap_in
+from ui.view_state import SOURCES
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.data.preprocess import image_from_upload
 from vae_core.data.registry import DATASET_TITLES
 from vae_core.viz.images import to_png
-
-SOURCES = ["Gallery", "Upload a picture", "Draw"]
-"""The sidebar's input sources."""
-
 
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
@@ -34,7 +31,12 @@ def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
     AE entry) of that dataset and latent size, either None if not shipped."""
     datasets = sorted({e["dataset"] for e in entries}, key=lambda d: (d != "mnist", d))
     dataset = kept(
-        st.sidebar.selectbox, "Dataset", datasets, format_func=lambda d: DATASET_TITLES.get(d, d), key="model_dataset"
+        st.sidebar.selectbox,
+        "Dataset",
+        datasets,
+        format_func=lambda d: DATASET_TITLES.get(d, d),
+        key="model_dataset",
+        field="dataset",
     )
     in_dataset = [e for e in entries if e["dataset"] == dataset]
     sizes = sorted({e["latent_dim"] for e in in_dataset})
@@ -45,6 +47,7 @@ def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
         format_func=lambda d: f"{d}-D",
         horizontal=True,
         key=f"model_latent_{dataset}",
+        field="latent_dim",
     )
     vaes = sorted(
         (e for e in in_dataset if e["kind"] == "vae" and e["latent_dim"] == latent_dim), key=lambda e: e["beta"]
@@ -60,12 +63,15 @@ def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
             default=1.0 if 1.0 in betas else betas[0],
             format_func=lambda b: f"{b:g}",
             key=f"model_beta_{dataset}_{latent_dim}",
+            field="beta",
             help="−ELBO_β = reconstruction + β·KL (Higgins et al. 2017). β → 0 approaches a plain "
             "autoencoder (holes); a large β packs the codes onto the prior (blur).",
         )
         vae = vaes[betas.index(beta)]
     elif vaes:
         vae = vaes[0]
+    if choices().beta != (vae["beta"] if vae else None):
+        choose(beta=vae["beta"] if vae else None)
     return dataset, vae, (aes[0] if aes else None)
 
 
@@ -78,9 +84,16 @@ def _decode_upload(digest: str, _data: bytes) -> np.ndarray:
 
 
 def _randomise(dataset: str) -> None:
+    """Random image: a random class, then a random image of it (this session's generator)."""
     g = session_generator()
-    set_kept(f"input_digit_{dataset}", int(torch.randint(10, (), generator=g)))
-    set_kept(f"input_index_{dataset}", int(torch.randint(per_class(dataset), (), generator=g)))
+    label = int(torch.randint(10, (), generator=g))
+    choose(row=gallery_index(label, int(torch.randint(per_class(dataset), (), generator=g)), dataset))
+
+
+def _pick_row(dataset: str) -> None:
+    """The class or index widget changed: the gallery row they name into the state."""
+    label = st.session_state[f"input_digit_{dataset}"]
+    choose(row=gallery_index(int(label), int(st.session_state[f"input_index_{dataset}"]), dataset))
 
 
 def sidebar() -> Selection | None:
@@ -102,10 +115,13 @@ def sidebar() -> Selection | None:
         SOURCES,
         horizontal=True,
         key="input_source",
+        field="source",
         label_visibility="collapsed",
     )
     if source == "Draw":
         drawn = drawn_input(*_drawing_encoder(vae or ae))
+        if choices().drawing != st.session_state.get(DRAWING_KEY, ""):  # the canvas keeps its own text
+            choose(drawing=st.session_state.get(DRAWING_KEY, ""))
         if drawn is not None:
             return Selection(vae, ae, drawn.x, None, drawn.input_id, "your drawing", dataset)
     if source == "Upload a picture":
@@ -138,27 +154,35 @@ def sidebar() -> Selection | None:
     # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
     names = CLASS_NAMES[dataset]
     count = per_class(dataset)
+    row = choices().row
+    rows = len(get_gallery(dataset).labels)
+    # the class and index widgets are views of the row (the first 2 of the gallery by default)
+    label, index = row_parts(dataset, row) if row is not None and 0 <= row < rows else (2, 0)
+    st.session_state[f"input_digit_{dataset}"] = label
+    st.session_state[f"input_index_{dataset}"] = min(index, count - 1)
     col_digit, col_index = st.sidebar.columns(2)
-    digit = kept(
-        col_digit.selectbox,
+    digit = col_digit.selectbox(
         "Digit" if dataset == "mnist" else "Class",
         list(range(10)),
         format_func=names.__getitem__,
         key=f"input_digit_{dataset}",
-        default=2,
+        on_change=_pick_row,
+        args=(dataset,),
     )
-    index = kept(
-        col_index.number_input,
+    index = col_index.number_input(
         "Index",
         min_value=0,
-        max_value=499,
+        max_value=count - 1,
         step=1,
         key=f"input_index_{dataset}",
-        default=0,
-        help=f"Which image of the class: {count} per class in this gallery (larger indices wrap around).",
+        on_change=_pick_row,
+        args=(dataset,),
+        help=f"Which image of the class: {count} per class in this gallery.",
     )
     st.sidebar.button("Random image", icon=":material/casino:", on_click=_randomise, args=(dataset,), width="stretch")
     row = gallery_index(digit, int(index), dataset)
+    if choices().row != row:
+        choose(row=row)
     x = get_gallery(dataset).images[row : row + 1]
     caption = f"gallery #{row}: a {names[digit]}"
     st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")

@@ -25,12 +25,19 @@ import torch
 
 from vae_core.constants import EPS_LIMIT
 
-__all__ = ["DECIMALS", "Bounds", "Pipeline", "ExplorerView", "TourPad", "TourView"]
+__all__ = ["DECIMALS", "LINKED", "SOURCES", "Bounds", "Choices", "ExplorerView", "Pipeline", "TourPad", "TourView"]
 
 DECIMALS = {"mu": 3, "sigma": 4, "eps": 2, "zoom": 4}
 """Decimal places a vector keeps, here and in a link (ui.link_codec): the steps the app stores
 them at (μ to 0.001, σ to 0.0001, ε to the ε slider's 0.01; the zoom to 0.0001 of a latent unit).
 A link's value is rounded when read, so a link written from a stored view reads back exactly."""
+
+LINKED = "link"
+"""`Pipeline.source` of a pipeline read from a link: the page checks it against its model (length,
+the sliders' ranges) on its next run, and from then on it is the model's pipeline for that input."""
+
+SOURCES = ("Gallery", "Upload a picture", "Draw")
+"""Where the input x comes from (the sidebar's Source radio)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class Pipeline:
         source: "model path|input id" that mu and sigma were fitted from.
         refits: counts the jumps of μ and σ (Encoder, Prior, a new input, a link): the z-plane
             fits itself afresh when it changes.
+        A LINKED pipeline (read from a link) may leave μ, σ or ε empty: the link did not say, and
+        the model's own value (the encoder's μ(x), σ(x); ε = 0) is used.
     Raises:
         ValueError (on construction): a vector or cloud row whose length is not latent_dim.
     """
@@ -86,8 +95,9 @@ class Pipeline:
     def __post_init__(self) -> None:
         d = self.latent_dim
         for name in ("mu", "sigma", "eps"):
-            if len(getattr(self, name)) != d:
-                raise ValueError(f"{name} must have {d} values, got {len(getattr(self, name))}")
+            size = len(getattr(self, name))
+            if size != d and not (size == 0 and self.source == LINKED):  # a link may leave one out
+                raise ValueError(f"{name} must have {d} values, got {size}")
         if any(len(row) != d for row in self.cloud):
             raise ValueError(f"every cloud row must have {d} values")
 
@@ -146,25 +156,75 @@ class Pipeline:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """The sidebar's and the Model radio's choices; None: not chosen yet (the widget's default).
+
+    Attributes:
+        dataset: the models' dataset ("mnist", "fashion-mnist").
+        latent_dim: the models' latent size d.
+        beta: the VAE's β, where a β family is shipped.
+        model: the Explorer's model kind, "vae" or "ae".
+        source: where x comes from, one of SOURCES.
+        row: the gallery row shown as x when the source is the gallery (the class and index
+            widgets are views of it).
+        drawing: the drawing as vae_core.data.drawing.encode_drawing's text ("" = none).
+    """
+
+    dataset: str | None = None
+    latent_dim: int | None = None
+    beta: float | None = None
+    model: str | None = None
+    source: str = SOURCES[0]
+    row: int | None = None
+    drawing: str = ""
+
+
+@dataclass(frozen=True)
 class ExplorerView:
-    """The Explorer's state: one Pipeline per model kind, Samples K, the posterior toggle, and the
-    choices of the sidebar (dataset, latent size, β, input source, class, index) and of the Model
-    radio, by widget key (ui.kept; those widgets are views of this object too)."""
+    """The Explorer's state: the sidebar's and the Model radio's `choices`, one Pipeline per model
+    kind, Samples K and the posterior toggle. The widgets are views of it (ui.kept)."""
 
     pipelines: dict[str, Pipeline] = field(default_factory=dict)
     k: int = 0
     posterior: bool = False
-    choices: dict[str, object] = field(default_factory=dict)
+    choices: Choices = Choices()
 
     def with_pipeline(self, kind: str, pipeline: Pipeline) -> ExplorerView:
         return replace(self, pipelines={**self.pipelines, kind: pipeline})
+
+    def choose(self, **values) -> ExplorerView:
+        """This view with some choices changed (Choices' field names). A new dataset forgets the
+        gallery row: a class picked for MNIST is not carried over as a number to Fashion-MNIST."""
+        if "dataset" in values and values["dataset"] != self.choices.dataset and "row" not in values:
+            values["row"] = None
+        return replace(self, choices=replace(self.choices, **values))
+
+    def shared(self) -> ExplorerView:
+        """What a link carries of this view (ui.link_codec.write_link): the choices, K, the posterior
+        toggle and the pipeline of the chosen model kind (μ, σ, ε and the zoom, marked LINKED; its
+        cloud of draws, where it was fitted from and the other kind's pipeline stay behind), and of
+        the input only what its source uses. An upload cannot travel, so neither can its pipeline."""
+        kind = self.choices.model or "vae"
+        pipeline = self.pipelines.get(kind)
+        pipelines = {}
+        if pipeline is not None and self.choices.source != SOURCES[1]:
+            pipelines[kind] = replace(pipeline, cloud=(), source=LINKED, refits=0)
+        source = self.choices.source
+        choices = replace(
+            self.choices,
+            row=self.choices.row if source == SOURCES[0] else None,
+            drawing=self.choices.drawing if source == SOURCES[2] else "",
+        )
+        return replace(self, pipelines=pipelines, choices=choices)
 
 
 @dataclass
 class TourPad:
     """A tour step's pipeline: μ, σ, ε (2 floats each; σ = 0 on the AE's step), the cloud of draws
     (rows of 2, or None), which fit the z-plane opens on ("q" or "prior"), and `views`, counting
-    the times a Reveal asked the plane to fit itself afresh."""
+    the times a Reveal asked the plane to fit itself afresh. `linked`: read from a link; the step
+    takes μ and ε from it (each where it has 2 numbers) into its own starting state on first use,
+    and keeps its own σ, cloud and view."""
 
     mu: list[float]
     sigma: list[float]
@@ -172,6 +232,7 @@ class TourPad:
     cloud: list[list[float]] | None = None
     view: str = "prior"
     views: int = 0
+    linked: bool = False
 
 
 @dataclass

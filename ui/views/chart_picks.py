@@ -1,7 +1,7 @@
 """Clicks on charts that change the input: a scatter point or a grid cell becomes the sidebar's x.
 
 st.plotly_chart(on_select=callback, selection_mode="points") hands the clicked point (with its
-customdata) to a callback. The callback sets the sidebar's gallery input (state.show_gallery_row)
+customdata) to a callback. The callback sets the sidebar's gallery input (ui.kept.show_gallery_row)
 and raises a flag; the section, a fragment, then reruns the whole app (rerun_if_picked), so the
 sidebar and the playground follow. Each handled click bumps a counter that is part of the
 charts' keys, so the next run draws fresh charts with no stale selection.
@@ -36,7 +36,7 @@ def _points(key: str) -> list[dict]:
 
 
 def _handled(row: int, dataset: str) -> None:
-    show_gallery_row(dataset, row)
+    show_gallery_row(row)
     st.session_state[_PICKED] = row
     st.session_state[_NONCE] = st.session_state.get(_NONCE, 0) + 1
 

@@ -23,7 +23,7 @@ from ui.kept import kept
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, load_or_explain, session_generator
 from ui.selection import Selection
 from ui.text import escape_markdown
-from ui.view_state import Bounds, ExplorerView, Pipeline
+from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
 from ui.views import posterior
 from ui.views.planes import plane_choice, projection, slider_bounds
 from vae_core import reparameterize
@@ -113,25 +113,28 @@ def _from_controls() -> None:
     )
 
 
-def _open_pending_link(kind: str, bounds: Bounds) -> None:
-    """A link's μ, σ, ε, zoom, Samples K and posterior toggle (ui.links), once; values outside the
-    sliders' ranges are clamped and named."""
-    pipeline = _pipeline(kind)
-    link = links.take_pending(kind, pipeline.latent_dim)
-    if link is None:
-        return
-    notes: list[str] = []
-    pipeline = pipeline.changed(bounds, link.mu, link.sigma, link.eps, notes)
-    pipeline = replace(pipeline, refits=pipeline.refits + 1, window=link.zoom)
-    if notes:
-        st.warning(escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + ".")
-    _store(kind, pipeline)
-    view = _view()
-    st.session_state[keys.EXPLORER] = replace(
-        view,
-        k=view.k if link.k is None else link.k,
-        posterior=view.posterior if link.posterior is None else link.posterior,
-    )
+def _fit(kind: str, entry: dict, d: int, enc_mu: list[float], enc_sigma: list[float], stamp: str) -> None:
+    """The pipeline for this model and input: kept while they stay; the encoder's q for a new one;
+    a link's (LINKED) checked against the model: its length, and the sliders' ranges (values
+    outside are clamped and named)."""
+    bounds = _bounds(entry["path"], kind)
+    old = _view().pipelines.get(kind)
+    if old is not None and old.source == LINKED:
+        if old.latent_dim == d:
+            notes: list[str] = []
+            linked = Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits=1)
+            given = [v or None for v in (old.mu, old.sigma, old.eps)]  # a link may leave one out
+            _store(kind, replace(linked.changed(bounds, *given, notes), window=old.window))
+            if notes:
+                st.warning(
+                    escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + "."
+                )
+            return
+        st.warning(f"The link's μ, σ and ε did not have {d} numbers (the model's latent size): ignored.")
+        old = None
+    if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
+        refits = 0 if old is None else old.refits + 1
+        _store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
 
 
 def _slider(column, label: str, low: float, high: float, step: float, kind: str, what: str, j: int, bounds, **kw):
@@ -154,20 +157,15 @@ def playground(selection: Selection) -> tuple:
     st.subheader("1 · The reparameterization: x → μ, σ → ε → z → x̂")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
     top = st.columns([1.25, 3], vertical_alignment="bottom")
-    kind = kept(top[0].radio, "Model", [k for k, _ in options], format_func=LABELS.get, horizontal=True, key="pg_model")
+    kinds = [k for k, _ in options]
+    kind = kept(top[0].radio, "Model", kinds, format_func=LABELS.get, horizontal=True, key="pg_model", field="model")
     entry = dict(options)[kind]
     model = load_or_explain(entry, LABELS[kind])
     if model is None:
         return ("dims", 0, 1)
     d = model.latent_dim
     enc_mu, enc_sigma = encode_input(model, selection.x)
-    stamp = f"{entry['path']}|{selection.input_id}"
-    bounds = _bounds(entry["path"], kind)
-    old = _view().pipelines.get(kind)
-    if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
-        refits = 0 if old is None else old.refits + 1
-        _store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
-    _open_pending_link(kind, bounds)
+    _fit(kind, entry, d, enc_mu, enc_sigma, f"{entry['path']}|{selection.input_id}")
     top[1].markdown(
         r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
         r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
@@ -299,15 +297,7 @@ def _live_playground(
         on_view=partial(_keep_window, kind),
         class_names=selection.class_names,
     )
-    links.share(
-        model=kind,
-        mu=mu,
-        sigma=sigma if vae else None,
-        eps=eps if vae else None,
-        zoom=state.window,
-        k=k if vae else None,
-        posterior=bool(show_heat) if exact else None,
-    )
+    links.share("explorer")  # a rerun of this fragment alone: the URL follows the slider or the drag
 
     mu_t = torch.tensor([mu], dtype=torch.float32)
     sigma_t = torch.tensor([sigma], dtype=torch.float32)

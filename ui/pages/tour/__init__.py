@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import keys, links
+from ui import keys
 from ui.pages.tour.facts import tour_context
 from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES
-from ui.pages.tour.views import VIEWS, shown, state_prefix
+from ui.pages.tour.views import VIEWS, state_prefix
 from ui.view_state import TourView
 
-__all__ = ["render", "current_step"]
+__all__ = ["render", "current_step", "STEP_COUNT", "STEP_KEYS"]
+
+STEP_KEYS = tuple(step.key for step in STEPS)
+"""The steps' keys in order: TourView keys its answers and pipelines by them, and so does a link."""
 
 _JUMP_KEY = "tour_jump"
 
@@ -90,17 +93,11 @@ def _navigation(step: int, finish_page) -> None:
             st.switch_page(finish_page)
 
 
-def render(finish_page=None) -> dict:
+def render(finish_page=None) -> None:
     """The tour page. finish_page: the st.Page the last step's Finish button opens (the Explorer).
-
-    Returns what a link must carry to reopen the page as shown: {"step" (from 1), "revealed",
-    and the step pipeline's "mu" or "eps" (and "model" on the AE's step)}.
-    """
+    Its link is written from the tour's state object (ui.links.share)."""
     view_state = tour_view()
     step = view_state.step
-    pending = st.session_state.get(links.PENDING)
-    if pending is not None and pending.revealed:  # a link made after Reveal
-        view_state.revealed.add(STEPS[step].key)
     _header(step)
     ctx = tour_context()
     if ctx is None:
@@ -109,7 +106,7 @@ def render(finish_page=None) -> dict:
             "`git checkout -- models` (see models/README.md)."
         )
         _navigation(step, finish_page)
-        return {"step": step + 1}
+        return
     current = STEPS[step]
     facts = current.facts(ctx)
     revealed = current.key in view_state.revealed
@@ -142,5 +139,3 @@ def render(finish_page=None) -> dict:
             VIEWS[current.key].render(ctx, facts, revealed)
     st.divider()
     _navigation(step, finish_page)
-    st.session_state.pop(links.PENDING, None)  # a link's values belong to the step it opened on
-    return {"step": step + 1, "revealed": revealed or None, **shown(current.key)}

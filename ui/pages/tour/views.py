@@ -16,7 +16,7 @@ from functools import partial
 import streamlit as st
 import torch
 
-from ui import keys, links
+from ui import keys
 from ui.components.latent_pad import latent_pad
 from ui.components.latent_pad.payloads import MAX_CLOUD
 from ui.pages.tour.facts import GRID_N, REVEAL_EPS, TourContext
@@ -34,7 +34,7 @@ from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
 from vae_core.viz.sampling_figures import inverse_cdf_figure
 
-__all__ = ["View", "VIEWS", "pad_key", "state_prefix", "shown"]
+__all__ = ["View", "VIEWS", "pad_key", "state_prefix"]
 
 NAMES = CLASS_NAMES["mnist"]
 MODEL_TITLES = {"ae": "Plain autoencoder (AE)", "vae": "VAE"}
@@ -75,33 +75,23 @@ def _path(ctx: TourContext, kind: str) -> str:
 
 
 def _pad_state(step_key: str, initial: Callable[[], dict], kind: str = "vae") -> TourPad:
-    """The step's pipeline (a TourPad in the tour's state object), made on first use: from the link
-    that opened the session where it names μ or ε (ui.links), else from initial()."""
+    """The step's pipeline (a TourPad in the tour's state object), made on first use from initial().
+    A pad read from a link (TourPad.linked) gives it the vector the learner moves on this step (μ on
+    the AE's, where σ = 0; ε elsewhere) where that has as many numbers, within the pad's ranges."""
     pads = _tour().pads
-    if step_key not in pads:
+    linked = pads.get(step_key)
+    if linked is None or linked.linked:
         pad = TourPad(**initial())
-        link = links.take_pending(kind, len(pad.mu))
-        if link is not None and link.mu is not None and kind == "ae":
-            pad.mu = [max(-AE_EXTENT, min(AE_EXTENT, m)) for m in link.mu]
-        if link is not None and link.eps is not None and kind == "vae":
-            pad.eps = [round(max(-EPS_LIMIT, min(EPS_LIMIT, e)), 2) for e in link.eps]
+        if linked is not None and kind == "ae" and len(linked.mu) == len(pad.mu):
+            pad.mu = [max(-AE_EXTENT, min(AE_EXTENT, m)) for m in linked.mu]
+        if linked is not None and kind == "vae" and len(linked.eps) == len(pad.eps):
+            pad.eps = [round(max(-EPS_LIMIT, min(EPS_LIMIT, e)), 2) for e in linked.eps]
         pads[step_key] = pad
     return pads[step_key]
 
 
 def _existing(step_key: str) -> TourPad | None:
     return _tour().pads.get(step_key)
-
-
-def shown(step_key: str) -> dict:
-    """What a link must carry to reopen the step's pipeline as it is: {"mu", "eps"} (the one
-    the learner moves: μ on the AE's step, ε elsewhere), or {} on a step without a pipeline."""
-    pad = _existing(step_key)
-    if pad is None:
-        return {}
-    if not any(pad.sigma):
-        return {"mu": list(pad.mu), "model": "ae"}
-    return {"eps": list(pad.eps)}
 
 
 def _encoder_state(ctx: TourContext, kind: str, view: str = "q") -> dict:

@@ -356,10 +356,9 @@ def _keep() -> None:
         except ValueError as exc:
             st.error(f"Could not open the trained model: {exc}")
         else:
-            from ui.kept import set_kept
+            from ui.kept import choose
 
-            set_kept("model_dataset", current.config.dataset)
-            set_kept(f"model_latent_{current.config.dataset}", 2)
+            choose(dataset=current.config.dataset, latent_dim=2)
             st.switch_page(st.Page(render, title="Explorer", url_path=EXPLORER_URL_PATH))
     cols[2].caption(
         f"{Path(snap.checkpoint).name}: a safetensors checkpoint of {len(snap.epochs)} epochs, in a temporary "
