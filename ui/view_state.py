@@ -1,11 +1,12 @@
 """The views' state: the Explorer's and the Tour's, each one typed, validated object under one key.
 
-What the Explorer's section 1 shows for each model kind (the VAE, the plain AE) is a `Pipeline`:
-μ, σ and ε of q(z|x) = N(μ, σ²), the cloud of K draws ε_k, the z-plane's zoom, and where μ and σ
-were last fitted from. Beside the two pipelines, `ExplorerView` holds Samples K and the "True
-posterior" toggle. The whole view lives under the plain session key `keys.EXPLORER`, so it
-survives a visit to another page; the sliders, the K slider and the toggle are views of it
-(their widget keys are set from it before they are drawn, and their callbacks write it back).
+What the Explorer shows is one `ExplorerView` under the plain session key `keys.EXPLORER` (so it
+survives a visit to another page): the sidebar's and the Model radio's `Choices` (dataset, latent
+size, β, model kind, input source, gallery row, drawing), one `Pipeline` per model kind (μ, σ and
+ε of q(z|x) = N(μ, σ²), the cloud of K draws ε_k, the z-plane's zoom, and where μ and σ were last
+fitted from), Samples K and the "True posterior" toggle. The widgets are views of it (their keys
+are set from it before they are drawn, and their callbacks write it back), and the link codec
+(ui.link_codec) writes and reads exactly these objects.
 
 Every change goes through `Pipeline.changed` (or `refit`), which validates the object as a whole:
 vectors of latent_dim numbers, clamped to the sliders' ranges and quantised to the steps the app
