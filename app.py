@@ -9,7 +9,7 @@ import torch
 from ui import links
 from ui.pages import explorer, maths_lab, tour, train
 from ui.resources import app_icon, load_or_explain
-from ui.sidebar import sidebar
+from ui.sidebar import presentation_switch, sidebar
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
 torch.set_num_threads(1)
@@ -61,6 +61,7 @@ page = st.navigation([HOME, *PAGES.values()], position="hidden")
 with st.sidebar.container(key="nav"):
     for entry in PAGES.values():
         st.page_link(entry)
+    presentation_switch()
     st.divider()
 path = next((name for name, p in PAGES.items() if p is page), "explorer")
 links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)

@@ -56,6 +56,7 @@ def explorer_views(draw) -> ExplorerView:
         source=source,
         row=draw(st.none() | st.integers(0, 999_999)) if source == SOURCES[0] else None,
         drawing=draw(st.just("") | DRAWINGS) if source == SOURCES[2] else "",
+        presentation=draw(st.booleans()),
     )
     view = ExplorerView(k=draw(st.sampled_from(CLOUD_SIZES)), posterior=draw(st.booleans()), choices=choices)
     if source != SOURCES[1] and draw(st.booleans()):
@@ -84,9 +85,11 @@ def tour_views(draw) -> TourView:
 
 
 @settings(max_examples=100, deadline=None)
-@given(tour_views())
-def test_every_tour_state_reads_back_from_its_link_exactly(view):
-    assert read_link(write_link("tour", tour=view, step_keys=KEYS), KEYS) == ("tour", ExplorerView(), view, [])
+@given(tour_views(), st.booleans())
+def test_every_tour_state_reads_back_from_its_link_exactly(view, presenting):
+    explorer = ExplorerView(choices=Choices(presentation=presenting))  # presentation mode: on every page
+    params = write_link("tour", explorer, tour=view, step_keys=KEYS)
+    assert read_link(params, KEYS) == ("tour", explorer, view, [])
 
 
 def test_a_live_view_travels_as_its_shared_part():
@@ -177,7 +180,7 @@ def test_a_link_may_leave_a_vector_out_but_not_give_two_lengths():
 
 
 NAMES = st.sampled_from(["page", "dataset", "latent", "beta", "model", "input", "drawing", "mu", "sigma", "eps"])
-NAMES |= st.sampled_from(["zoom", "step", "k", "posterior", "revealed", "utm_source"])
+NAMES |= st.sampled_from(["zoom", "step", "k", "posterior", "revealed", "present", "utm_source"])
 VALUES = st.text(max_size=40) | st.lists(st.floats() | st.integers(), max_size=5).map(lambda v: ",".join(map(str, v)))
 
 

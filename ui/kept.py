@@ -70,6 +70,17 @@ def kept(widget, label: str, options, *, key: str, field: str, default=None, **k
     return value
 
 
+def kept_switch(where, label: str, *, key: str, field: str, **kwargs) -> bool:
+    """where.toggle(label, key=key, **kwargs) as a view of the boolean choice `field` (see kept)."""
+    if field not in FIELDS:
+        raise ValueError(f"{field!r} is not one of the choices ({', '.join(sorted(FIELDS))})")
+    st.session_state[key] = bool(getattr(choices(), field))
+    value = where.toggle(label, key=key, on_change=_remember, args=(key, field), **kwargs)
+    if getattr(choices(), field) != value:
+        choose(**{field: value})
+    return value
+
+
 def show_gallery_row(row: int) -> None:
     """Make gallery row `row` the input: the gallery as the source and that row (the class and
     index widgets follow it). Call it from a callback or before the sidebar is drawn (a click on

@@ -7,8 +7,9 @@ the tour step, e.g.::
     ?page=explorer&dataset=mnist&latent=2&beta=1&model=vae&input=1234
      &mu=0.412,-1.03&sigma=0.061,0.058&eps=1,0&zoom=0.41,-1.03,0.2&k=50&posterior=1
 
-A tour link names the step, its pipeline's μ and ε and whether the answer is revealed
-(``?page=tour&step=7&mu=…&eps=1.24,0.62&revealed=1``). An uploaded picture cannot travel in a
+A tour link names the step, its pipeline's μ, σ and ε and whether the answer is revealed
+(``?page=tour&step=7&mu=…&eps=1.24,0.62&revealed=1``). Any link may add ``present=1``:
+presentation mode. An uploaded picture cannot travel in a
 link: such a link says ``input=upload``, and the page that opens it says so.
 
 This module only converts (no Streamlit). On top, `write_link` writes the views' state objects
@@ -63,6 +64,7 @@ class Link:
     k: int | None = None  # Samples K, the size of the ε cloud (one of CLOUD_SIZES)
     posterior: bool | None = None  # the Explorer's "True posterior p(z|x)" toggle
     revealed: bool | None = None  # the tour step's answer is shown
+    present: bool | None = None  # presentation mode (every page)
 
 
 def _numbers(name: str, text: str, count: int | None = None) -> tuple[float, ...]:
@@ -95,7 +97,7 @@ def _one(name: str, text: str) -> object:
         if not _DATASET.match(text):
             raise ValueError(f"dataset {text!r} is not a dataset name")
         return text
-    if name in ("posterior", "revealed"):
+    if name in ("posterior", "revealed", "present"):
         if text not in ("0", "1"):
             raise ValueError(f"{name} must be 0 or 1, got {text!r}")
         return text == "1"
@@ -215,9 +217,9 @@ def write_link(page: str, explorer: ExplorerView | None = None, tour: TourView |
 
     Args:
         page: one of PAGES.
-        explorer: the Explorer's state; its choices travel on the pages that show them
-            (SHOWS_CHOICES), and its ExplorerView.shared() part (K, the posterior toggle, the
-            chosen kind's μ, σ, ε and zoom) on the Explorer.
+        explorer: the Explorer's state; presentation mode travels on every page, its other choices
+            on the pages that show them (SHOWS_CHOICES), and its ExplorerView.shared() part (K,
+            the posterior toggle, the chosen kind's μ, σ, ε and zoom) on the Explorer.
         tour: the tour's state, on the tour: its step, whether that step's answer is revealed and
             that step's μ, σ and ε.
         step_keys: the tour's step keys in order (TourView keys its pads and answers by them).
@@ -225,6 +227,8 @@ def write_link(page: str, explorer: ExplorerView | None = None, tour: TourView |
         parameter name -> text, in a fixed order (link_params).
     """
     link: dict = {"page": page}
+    if explorer is not None and explorer.choices.presentation:
+        link["present"] = True
     if explorer is not None and page in SHOWS_CHOICES:
         c = explorer.choices
         link.update(dataset=c.dataset, latent=c.latent_dim, beta=c.beta, model=c.model)
@@ -252,7 +256,7 @@ def _choices(link: Link) -> Choices:
         source, drawing = SOURCES[2], link.drawing or ""
     elif isinstance(link.input, int):
         row = link.input
-    return Choices(link.dataset, link.latent, link.beta, link.model, source, row, drawing)
+    return Choices(link.dataset, link.latent, link.beta, link.model, source, row, drawing, bool(link.present))
 
 
 def _pipeline(link: Link, problems: list[str]) -> Pipeline | None:
@@ -302,7 +306,7 @@ def read_link(
     tour = None
     if link.step is not None or link.page == "tour":
         tour = _tour(link, step_keys, problems) if link.step is not None else TourView()
-        return link.page, ExplorerView(), tour, problems
+        return link.page, ExplorerView(choices=Choices(presentation=bool(link.present))), tour, problems
     view = ExplorerView(k=link.k or 0, posterior=bool(link.posterior), choices=_choices(link))
     pipeline = _pipeline(link, problems)
     if pipeline is not None:

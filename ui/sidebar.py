@@ -11,7 +11,7 @@ import torch
 
 import vae_core
 from ui.components.draw_pad import DRAWING_KEY, drawn_input
-from ui.kept import choices, choose, kept, row_parts
+from ui.kept import choices, choose, kept, kept_switch, row_parts
 from ui.resources import TRAIN_HINT, encode_input, gallery_index, get_gallery, get_model, per_class, session_generator
 from ui.selection import Selection
 from ui.text import escape_markdown
@@ -21,6 +21,17 @@ from vae_core.data.galleries import CLASS_NAMES
 from vae_core.data.preprocess import image_from_upload
 from vae_core.data.registry import DATASET_TITLES
 from vae_core.viz.images import to_png
+
+PRESENTATION_CSS = """<style>
+/* Presentation mode: a projector at 1280x720 to 1920x1080, read from the back of a room. Streamlit
+   sizes its text in rem, so a larger root scales every label, caption and widget (14 px -> 19 px). */
+html { font-size: 22px !important; }
+/* Plotly writes its font sizes inline; the charts' ticks, legends and titles become 18 px or more. */
+.js-plotly-plot .main-svg text { font-size: 18px !important; }
+.js-plotly-plot .main-svg .gtitle, .js-plotly-plot .main-svg .g-xtitle text,
+.js-plotly-plot .main-svg .g-ytitle text { font-size: 20px !important; }
+</style>"""
+"""The style presentation mode adds to every page (the pipeline pad scales its own text)."""
 
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
@@ -94,6 +105,22 @@ def _pick_row(dataset: str) -> None:
     """The class or index widget changed: the gallery row they name into the state."""
     label = st.session_state[f"input_digit_{dataset}"]
     choose(row=gallery_index(int(label), int(st.session_state[f"input_index_{dataset}"]), dataset))
+
+
+def presentation_switch() -> bool:
+    """The sidebar's "Presentation mode" switch, on every page (a choice in the state object, so
+    the link keeps it); when on, larger type everywhere (PRESENTATION_CSS) and, on the Explorer,
+    one section at a time. Returns whether it is on."""
+    on = kept_switch(
+        st.sidebar,
+        "Presentation mode",
+        key="presentation",
+        field="presentation",
+        help="For a projector: larger type, one section at a time. A copied link keeps it on.",
+    )
+    if on:
+        st.html(PRESENTATION_CSS)
+    return on
 
 
 def sidebar() -> Selection | None:

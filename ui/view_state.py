@@ -169,6 +169,7 @@ class Choices:
         row: the gallery row shown as x when the source is the gallery (the class and index
             widgets are views of it).
         drawing: the drawing as vae_core.data.drawing.encode_drawing's text ("" = none).
+        presentation: presentation mode (every page): larger type, one section at a time.
     """
 
     dataset: str | None = None
@@ -178,6 +179,7 @@ class Choices:
     source: str = SOURCES[0]
     row: int | None = None
     drawing: str = ""
+    presentation: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ class ExplorerView:
         if pipeline is not None and self.choices.source != SOURCES[1]:
             pipelines[kind] = replace(pipeline, cloud=(), source=LINKED, refits=0)
         source = self.choices.source
-        choices = replace(
+        choices = replace(  # (presentation mode travels too)
             self.choices,
             row=self.choices.row if source == SOURCES[0] else None,
             drawing=self.choices.drawing if source == SOURCES[2] else "",

@@ -10,18 +10,36 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.kept import choices
 from ui.pages.explorer.latent_space import grid_section, interpolation_section
 from ui.pages.explorer.playground import playground
 from ui.selection import Selection
 from ui.views import below_fold
+from ui.views.planes import plane_choice
+
+SECTIONS = ("1 · The reparameterization", "2 · Latent spaces", "3 · Decoded grids")
+"""The Explorer's sections; presentation mode shows one at a time."""
 
 
 def render(selection: Selection) -> None:
-    """The whole explorer page for the sidebar's selection."""
+    """The whole explorer page for the sidebar's selection; in presentation mode one section at a
+    time, picked above it (the pipeline is section 1 and always sets up the model's plane)."""
     st.title("VAE Latent Explorer")
-    choice = playground(selection)
-    st.divider()
-    below_fold.sentinel()  # the charts of sections 2-3 wait for the learner to scroll here
-    interpolation_section(selection, choice)
-    st.divider()
-    grid_section(selection, choice)
+    if not choices().presentation:
+        choice = playground(selection)
+        st.divider()
+        below_fold.sentinel()  # the charts of sections 2-3 wait for the learner to scroll here
+        interpolation_section(selection, choice)
+        st.divider()
+        grid_section(selection, choice)
+        return
+    shown = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="present_section") or SECTIONS[0]
+    if shown == SECTIONS[0]:
+        playground(selection)
+        return
+    choice = plane_choice((selection.vae or selection.ae)["latent_dim"])
+    below_fold.sentinel()
+    if shown == SECTIONS[1]:
+        interpolation_section(selection, choice)
+    else:
+        grid_section(selection, choice)
