@@ -58,12 +58,12 @@ PAGES = {
 # the Explorer, left out of the menu (drawn here, not by st.navigation, to leave it out).
 HOME = st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_path="home", default=True)
 page = st.navigation([HOME, *PAGES.values()], position="hidden")
+path = next((name for name, p in PAGES.items() if p is page), "explorer")
+links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)  # before any widget is drawn from the state
 with st.sidebar.container(key="nav"):
     for entry in PAGES.values():
         st.page_link(entry)
     presentation_switch()
     st.divider()
-path = next((name for name, p in PAGES.items() if p is page), "explorer")
-links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)
 page.run()
 links.share(path, step_keys=tour.STEP_KEYS)  # the URL reopens the page as it is now
