@@ -23,9 +23,9 @@ SECTIONS = ("1 · The reparameterization", "2 · Latent spaces", "3 · Decoded g
 
 def render(selection: Selection) -> None:
     """The whole explorer page for the sidebar's selection; in presentation mode one section at a
-    time, picked above it (the pipeline is section 1 and always sets up the model's plane)."""
-    st.title("VAE Latent Explorer")
+    time, picked above it, and no page title, so the pipeline row fits a projector's screen."""
     if not choices().presentation:
+        st.title("VAE Latent Explorer")
         choice = playground(selection)
         st.divider()
         below_fold.sentinel()  # the charts of sections 2-3 wait for the learner to scroll here

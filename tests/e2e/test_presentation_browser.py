@@ -1,0 +1,74 @@
+"""Presentation mode (issue: the lesson in front of a class), in Chromium at 1920 x 1080: a sidebar
+switch kept in the state object and the link; every label and chart tick at 18 px or more; one
+Explorer section at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright")
+
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
+
+from e2e_harness import expect_rerun, open_app  # noqa: E402
+
+EXCEPTION = '[data-testid="stException"]'
+MIN_PX = 18.0
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_app):
+    return streamlit_app("app.py")
+
+
+def _smallest_font(page: Page, selector: str) -> float:
+    """The smallest computed font size, in CSS pixels, of the visible elements matching selector."""
+    return page.evaluate(
+        """sel => Math.min(...[...document.querySelectorAll(sel)]
+              .filter(e => e.getClientRects().length && (e.textContent || '').trim())
+              .map(e => parseFloat(getComputedStyle(e).fontSize)))""",
+        selector,
+    )
+
+
+def _switch(page: Page):
+    return page.locator(".st-key-presentation").get_by_role("checkbox")
+
+
+def test_presentation_mode_from_the_switch_is_large_one_section_and_in_the_link(browser: Browser, app_url):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    open_app(page, app_url)
+    expect(page.get_by_text("2 · Latent space and interpolation").first).to_be_attached()
+    labels_before = _smallest_font(page, '[data-testid="stWidgetLabel"] p')
+    with expect_rerun(page):
+        page.locator(".st-key-presentation").get_by_text("Presentation mode").click()
+    expect(_switch(page)).to_be_checked()
+    assert "present=1" in page.url
+    labels = _smallest_font(page, '[data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"] p')
+    assert labels >= MIN_PX > labels_before, (labels_before, labels)
+    sections = page.locator(".st-key-present_section")
+    expect(sections).to_be_visible()
+    assert page.get_by_role("heading", name="VAE Latent Explorer").count() == 0  # the row gets the screen
+    with expect_rerun(page):
+        sections.get_by_text("3 · Decoded grids").click()
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=60_000)
+    ticks = _smallest_font(page, ".js-plotly-plot .main-svg text")
+    assert ticks >= MIN_PX, ticks
+    assert page.locator('[data-testid="pipeline-x"]').count() == 0  # section 1 is not drawn meanwhile
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    page.close()
+
+
+def test_a_presentation_link_opens_in_presentation_mode_on_every_page(browser: Browser, app_url):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    for path in ("tour", "maths", "explorer"):
+        open_app(page, f"{app_url}/{path}?present=1")
+        expect(_switch(page)).to_be_checked()
+        assert "present=1" in page.url
+        assert _smallest_font(page, '[data-testid="stWidgetLabel"] p') >= MIN_PX
+    with expect_rerun(page):
+        page.locator(".st-key-presentation").get_by_text("Presentation mode").click()
+    expect(_switch(page)).not_to_be_checked()
+    assert "present=" not in page.url
+    expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
+    page.close()
