@@ -24,7 +24,29 @@ def test_a_linear_gaussian_model_matches_its_closed_form(a, s, x):
     var = float(a_t @ a_t) + s**2
     exact = -0.5 * x**2 / var - 0.5 * math.log(2 * math.pi * var)
     width = s / float(a_t.norm())  # the posterior's narrowest direction
-    assert quadrature_log_marginal(log_likelihood, width).log_px == pytest.approx(exact, abs=1e-4)
+    q = quadrature_log_marginal(log_likelihood, width)
+    assert q.log_px == pytest.approx(exact, abs=1e-4)
+    assert abs(q.log_px - exact) <= q.error + 1e-7  # its stated error (+ the mass outside the box)
+    # told a width five times too wide (as a broad q under a narrow posterior), the rule keeps
+    # splitting until its error is under 0.001 nats, and is right
+    wide = quadrature_log_marginal(log_likelihood, 5 * width)
+    assert wide.error < 1e-3 and wide.log_px == pytest.approx(exact, abs=1e-3)
+
+
+def test_a_centre_far_out_widens_the_box():
+    """x | z ~ N(z_1, 0.1^2) observed at 9: the posterior sits near z_1 = 8.9, outside [-6, 6]."""
+
+    def log_likelihood(z):
+        return -0.5 * ((9.0 - z[:, 0]) / 0.1) ** 2 - math.log(0.1) - 0.5 * math.log(2 * math.pi)
+
+    var = 1.0 + 0.01
+    exact = -0.5 * 81.0 / var - 0.5 * math.log(2 * math.pi * var)
+    q = quadrature_log_marginal(log_likelihood, 0.1, centre=(8.9, 0.0))
+    assert q.log_px == pytest.approx(exact, abs=1e-4) and q.error < 1e-3
+    box = q.box(14.0)
+    assert box[0] < 8.9 < box[1] and box[2] < 0.0 < box[3]
+    with pytest.raises(ValueError, match="centre"):
+        quadrature_log_marginal(log_likelihood, 0.1, centre=(math.inf, 0.0))
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +59,7 @@ def test_the_grid_is_fine_enough_a_denser_one_agrees_within_0_01_nats(vae, row):
     x = load_gallery("mnist").images[row : row + 1]
     coarse, dense = quadrature(vae, x), quadrature(vae, x, density=2)
     assert abs(coarse.log_px - dense.log_px) < 0.01
+    assert abs(coarse.log_px - dense.log_px) <= coarse.error < 0.01  # the error it states covers it
     assert coarse.refined > 0 and dense.sub_step < coarse.sub_step
 
 

@@ -1,7 +1,7 @@
 """The exact marginal likelihood log p(x) = log ∫ p(x|z) p(z) dz of a VAE with a 2-D latent.
 
-The model-free quadrature rule (vae_core.maths.marginal: a coarse grid, refined near the top,
-accurate to 0.01 nats) applied to the VAE's Bernoulli decoder p(x|z) and the prior N(0, I); and
+The model-free quadrature rule (vae_core.maths.marginal: a coarse grid, refined where the mass
+is, with its own error estimate) applied to the VAE's Bernoulli decoder p(x|z) and the prior N(0, I); and
 the true posterior p(z|x) = p(x|z) p(z) / p(x) on a grid, which q(z|x) approximates.
 """
 
@@ -27,8 +27,8 @@ __all__ = [
 
 Tensor = torch.Tensor
 POSTERIOR_FLOOR = 14.0
-"""The heat-map's box holds every coarse cell whose log p(z|x) is within this many nats of the
-peak (and one cell more each side): outside it the posterior density is below e^-14 of its top."""
+"""The heat-map's box holds every quadrature cell whose log p(z|x) is within this many nats of the
+peak (and 1.5 of its side more each side): outside it the posterior density is below e^-14 of its top."""
 
 
 @torch.no_grad()
@@ -55,31 +55,34 @@ def log_marginal_likelihood(model, x: Tensor) -> Tensor:
 
 @torch.no_grad()
 def quadrature(model, x: Tensor, density: int = 1) -> Quadrature:
-    """The Quadrature of one image x float (1, 1, 28, 28) under a 2-D VAE (log p(x) and the
-    coarse grid of log p(x|z) + log p(z)); density 2 halves both steps. Raises as
-    log_marginal_likelihood."""
+    """The Quadrature of one image x float (1, 1, 28, 28) under a 2-D VAE: log p(x) and its error
+    in nats, and the cells of log p(x|z) + log p(z) it summed; the cells follow q(z|x) (its
+    narrowest sigma sets the finest side, its mean widens the box if it lies far out); density 2
+    halves the first and last sides. Raises as log_marginal_likelihood."""
     x = _check(model, x)
     if x.shape[0] != 1:
         raise ValueError(f"quadrature takes one image, got {x.shape[0]}")
-    _, sigma = model.posterior(x)
+    mu, sigma = model.posterior(x)
 
     def log_likelihood(z: Tensor) -> Tensor:
         logits = model.decode_logits(z.float())
         return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
 
-    return quadrature_log_marginal(log_likelihood, float(sigma.min()), density)
+    return quadrature_log_marginal(log_likelihood, float(sigma.min()), density, (float(mu[0, 0]), float(mu[0, 1])))
 
 
 class PosteriorGrid(NamedTuple):
     """The true posterior p(z|x) = p(x|z) p(z) / p(x) of one image on a grid (a heat-map).
 
-    log_px: log p(x) in nats (the quadrature's); box: (z1_min, z1_max, z2_min, z2_max), the
-    region holding the posterior's mass; xs, ys: float64 (n,) grid coordinates (z_1, z_2);
+    log_px: log p(x) in nats (the quadrature's); log_px_error: the quadrature's error (nats);
+    box: (z1_min, z1_max, z2_min, z2_max), the region holding the posterior's mass; xs, ys:
+    float64 (n,) grid coordinates (z_1, z_2);
     log_posterior: float64 (n, n) log p(z|x) in nats at (xs[j], ys[i]) (row i is z_2 = ys[i]);
     it integrates to 1 over the plane up to the quadrature's accuracy.
     """
 
     log_px: float
+    log_px_error: float
     box: tuple[float, float, float, float]
     xs: Tensor
     ys: Tensor
@@ -91,8 +94,8 @@ def posterior_grid(model, x: Tensor, n: int = 128) -> PosteriorGrid:
     """log p(z|x) = log p(x|z) + log p(z) - log p(x) on an n x n grid over where it has mass.
 
     The exact posterior is what q(z|x) approximates; the gap log p(x) - ELBO is KL(q(z|x) ||
-    p(z|x)) (Kingma & Welling 2014, eq. 1-2). log p(x) comes from quadrature() (accurate to 0.01
-    nats); the box from its coarse grid (POSTERIOR_FLOOR).
+    p(z|x)) (Kingma & Welling 2014, eq. 1-2). log p(x) and its error come from quadrature(); the
+    box from its cells (POSTERIOR_FLOOR).
 
     Args:
         model: a VAE with latent_dim == 2. x: float (1, 1, 28, 28), pixels in [0, 1].
@@ -105,10 +108,7 @@ def posterior_grid(model, x: Tensor, n: int = 128) -> PosteriorGrid:
     n = check_count("n (grid points per axis)", n, 8, 512)
     q = quadrature(model, x)
     x = _check(model, x)
-    rows, cols = torch.nonzero(q.log_joint >= q.log_joint.max() - POSTERIOR_FLOOR, as_tuple=True)
-    step = float(q.axis[1] - q.axis[0])
-    x0, x1 = float(q.axis[cols.min()]) - 1.5 * step, float(q.axis[cols.max()]) + 1.5 * step
-    y0, y1 = float(q.axis[rows.min()]) - 1.5 * step, float(q.axis[rows.max()]) + 1.5 * step
+    x0, x1, y0, y1 = q.box(POSTERIOR_FLOOR)
     xs = torch.linspace(x0, x1, n, dtype=torch.float64)
     ys = torch.linspace(y0, y1, n, dtype=torch.float64)
 
@@ -117,7 +117,7 @@ def posterior_grid(model, x: Tensor, n: int = 128) -> PosteriorGrid:
         return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
 
     log_posterior = log_joint_grid(log_likelihood, xs, ys) - q.log_px
-    return PosteriorGrid(q.log_px, (x0, x1, y0, y1), xs, ys, log_posterior)
+    return PosteriorGrid(q.log_px, q.error, (x0, x1, y0, y1), xs, ys, log_posterior)
 
 
 def _check(model, x) -> Tensor:
