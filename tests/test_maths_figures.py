@@ -9,6 +9,7 @@ import torch
 
 from vae_core import gradients, inverse_cdf
 from vae_core.inference import bounds
+from vae_core.inference.iwae_curve import iwae_curve
 from vae_core.viz import maths_figures as mf
 
 
@@ -39,9 +40,10 @@ def test_elbo_figure_bars_with_error_bars(tiny_vae, x):
 
 def test_iwae_figure_log_k_axis(tiny_vae, x):
     g = torch.Generator().manual_seed(0)
-    curve = bounds.iwae_curve(tiny_vae, x, [1, 10, 100], 3, g)
-    fig = mf.iwae_figure(curve, bounds.elbo_terms(tiny_vae, x, 20, g), highlight_k=10)
+    curve = iwae_curve(tiny_vae, x, [1, 10, 100], 400, g)
+    fig = mf.iwae_figure(curve, curve.elbo, highlight_k=10)
     assert _names(fig) == ["ELBO", "IWAE bound L_k", "chosen k"]
+    assert fig.data[0].y[0] == pytest.approx(curve.elbo.elbo) and "400 draws" in fig.layout.title.text
     assert fig.data[2].x[0] == 10 and fig.data[2].y[0] == pytest.approx(curve.means[1])
     assert fig.layout.xaxis.type == "log"
     iwae = fig.data[1]

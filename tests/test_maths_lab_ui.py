@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 SCRIPT = str(Path(__file__).resolve().parent / "apps" / "maths_lab_app.py")
@@ -29,10 +30,22 @@ def _chart(at: AppTest, key: str) -> dict:
     return json.loads(matches[0].proto.spec)
 
 
+def _hits(at: AppTest, start: str) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith(start)]
+
+
 def _markdown(at: AppTest, start: str) -> str:
-    hits = [m.value for m in at.markdown if m.value.startswith(start)]
+    hits = _hits(at, start)
     assert hits, start
     return hits[0]
+
+
+def _number(text: str, pattern: str) -> float:
+    import re
+
+    match = re.search(pattern, text.replace("**", ""))
+    assert match, (pattern, text)
+    return float(match.group(1))
 
 
 @pytest.fixture
@@ -58,10 +71,13 @@ def test_m_and_k_sliders_change_the_numbers(app):
     app.select_slider(key="maths_elbo_m").set_value(1000).run()
     assert not app.exception
     after = _markdown(app, "E_q[log p(x|z)]")
-    assert "(M = 1000)" in after and after != before
-    app.select_slider(key="maths_iwae_k").set_value(5000).run()
-    assert "L_5000" in _markdown(app, "E_q[log p(x|z)]")
+    assert "(M = 1000: the first M of the 40,000 draws behind L_k)" in after and after != before
     assert _chart(app, "maths_elbo_chart")["data"] != bars_before
+    chosen = _markdown(app, "L_100 = ")
+    app.select_slider(key="maths_iwae_k").set_value(5000).run()
+    assert not app.exception
+    assert "of 5,000 of the N = 40,000 draws" in _markdown(app, "L_5000 = ") and not _hits(app, "L_100 = ")
+    assert chosen != _markdown(app, "L_5000 = ")
 
 
 def test_eps_slider_changes_the_gradients_and_the_sampled_side_has_none(app):
@@ -118,22 +134,61 @@ def test_an_autoencoder_gets_views_3_to_5_only():
     assert not any(c.proto.id.endswith("-maths_elbo_chart") for c in at.get("plotly_chart"))
 
 
-def test_a_2d_vae_shows_the_exact_log_px_above_both_bounds(app):
-    """The IWAE chart and the summary line carry log p(x) by quadrature (a 2-D latent makes it
-    exact); the ELBO and L_k estimates lie below it, within their error."""
+def _trace_y(trace) -> list[float]:
     import base64
-    import re
 
     import numpy as np
 
+    y = trace["y"]
+    if isinstance(y, dict):  # numpy arrays are sent as typed arrays
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"]))
+    return [float(v) for v in y]
+
+
+def test_view_1_sentences_agree_with_the_numbers_they_describe(app):
+    """Each sentence of view 1 quotes the chart's numbers with their standard errors, log p(x)
+    with the quadrature's error, and claims only what check_bounds finds at 2 SE."""
+
     spec = _chart(app, "maths_iwae_chart")
-    exact = next(t for t in spec["data"] if t["name"] == "log p(x), exact")
-    log_px = exact["y"][0]
-    line = _markdown(app, "E_q[log p(x|z)]")
-    assert f"exact log p(x) = **{log_px:.2f} nats**" in line
-    elbo = float(re.search(r"ELBO = \*\*(-?[\d,.]+) ±", line).group(1).replace(",", ""))
-    iwae = next(t for t in spec["data"] if t["name"] == "IWAE bound L_k")["y"]
-    if isinstance(iwae, dict):  # numpy arrays are sent as typed arrays
-        iwae = np.frombuffer(base64.b64decode(iwae["bdata"]), dtype=np.dtype(iwae["dtype"]))
-    assert elbo < log_px
-    assert len(iwae) > 3 and np.all(np.asarray(iwae) <= log_px + 0.05)  # L_k approaches it from below
+    traces = {t["name"]: t for t in spec["data"]}
+    means = _trace_y(traces["IWAE bound L_k"])
+    log_px = traces["log p(x), exact"]["y"][0]
+    elbo_line = traces["ELBO"]["y"][0]
+    assert len(means) == 12 and "40,000 draws" in spec["layout"]["title"]["text"]
+
+    at_1 = _markdown(app, "At k = 1")
+    assert _number(at_1, r"L₁ = (-?[\d.]+) ±") == pytest.approx(means[0], abs=6e-4)
+    assert _number(at_1, r"ELBO = (-?[\d.]+) ±") == pytest.approx(elbo_line, abs=6e-4)
+    apart = _number(at_1, r"number, ([\d.]+) ±")
+    assert apart == pytest.approx(abs(means[0] - elbo_line), abs=2e-3)
+
+    exact = _markdown(app, "Exact log p(x)")
+    assert _number(exact, r"log p\(x\) = (-?[\d.]+) ±") == pytest.approx(log_px, abs=6e-4)
+    error = _number(exact, r"log p\(x\) = -?[\d.]+ ± ([\d.]+) nats")
+    assert 0 < error < 0.01 and "quadrature" in exact
+    last = _number(exact, r"L_5000 is ([\d.]+) ± [\d.]+ nats (?:below|above)")
+    assert last == pytest.approx(abs(log_px - means[-1]), abs=2e-3)
+    sentence = _markdown(app, "From k = 1 to k = 5,000")
+    assert _number(sentence, r"to (-?[\d.]+) ±") == pytest.approx(means[-1], abs=6e-4)
+    # the claims: the page's sentences are those of its numbers, recomputed here from the same
+    # model, input and draws (seed 0), and the 2-SE claim is the one check_bounds makes
+    from ui.pages.maths_lab import IWAE_DRAWS, K_OPTIONS, bound_text
+    from vae_core.inference.iwae_curve import check_bounds, iwae_curve
+    from vae_core.inference.marginal import quadrature
+    from vae_core.models import ModelConfig, build_model
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind="vae", latent_dim=2, hidden=[32])).eval()
+    x = (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(1)) > 0.8).float()
+    eps = torch.randn(IWAE_DRAWS, 2, generator=torch.Generator().manual_seed(0))
+    curve = iwae_curve(model, x, K_OPTIONS, eps=eps)
+    q = quadrature(model, x)
+    checks = check_bounds(curve, q.log_px, q.error, bound_text.Z)
+    assert means == pytest.approx(list(curve.means), abs=1e-9) and log_px == pytest.approx(q.log_px)
+    assert exact == bound_text.exact(curve, checks, q.log_px, q.error)
+    assert sentence == bound_text.rise(curve, checks) and at_1 == bound_text.l1_and_elbo(curve, checks)
+    assert ("Every L_k lies below it or within 2 SE of it" in exact) == (checks.above == ())
+    assert ("It falls by more than 2 SE" in sentence) == (checks.drops != ())
+    assert all(m <= q.log_px + q.error + 2 * se for m, se in zip(curve.means, curve.ses, strict=True)) == (
+        checks.above == ()
+    )

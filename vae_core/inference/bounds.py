@@ -10,8 +10,9 @@ Autoencoders", eq. 8)
     L_k(x) = E_{z_1..z_k ~ q(z|x)} [ log (1/k) sum_i p(x, z_i) / q(z_i|x) ],
     log w_i = log p(x|z_i) + log N(z_i; 0, I) - log q(z_i|x),
 
-satisfies ELBO = L_1 <= L_k <= L_{k+1} <= log p(x) (their theorem 1) and tends to log p(x) as
-k grows. It is computed with logsumexp over the k log-weights, in batches, for k up to 5000.
+satisfies ELBO = E[L_1] <= E[L_k] <= E[L_{k+1}] <= log p(x) (their theorem 1) and tends to
+log p(x) as k grows. It is computed with logsumexp over the k log-weights, in batches, for k up
+to 5000. L_k for many k from one set of draws is in vae_core.inference.iwae_curve.
 p(x|z) is the Bernoulli decoder of vae_core.maths.losses; the Gaussian log-densities come from
 torch.distributions.Normal.
 """
@@ -19,7 +20,6 @@ torch.distributions.Normal.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -40,10 +40,10 @@ __all__ = [
     "log_weights",
     "ElboTerms",
     "elbo_terms",
+    "elbo_from_weights",
+    "closed_form_kl",
     "IwaeEstimate",
     "iwae_bound",
-    "IwaeCurve",
-    "iwae_curve",
     "iwae_bounds",
 ]
 
@@ -128,6 +128,7 @@ class ElboTerms(NamedTuple):
     kl_monte_carlo: float  # (1/M) sum_m [log q(z_m|x) - log p(z_m)], same samples
     elbo_monte_carlo: float  # (1/M) sum_m log w_m: the estimate L_1 averages
     num_samples: int
+    kl_monte_carlo_se: float = math.nan  # std of log q(z|x) - log p(z) over sqrt(M) (NaN for M = 1)
 
 
 def elbo_terms(
@@ -165,14 +166,26 @@ def elbo_terms(
         eps = torch.randn(m, model.latent_dim, generator=generator)
     elif num_samples is not None and (not isinstance(eps, Tensor) or eps.shape[0] != num_samples):
         raise ValueError(f"eps has {getattr(eps, 'shape', ('?',))[0]} rows but num_samples is {num_samples}")
-    w = log_weights(model, x, eps, posterior)
+    return elbo_from_weights(log_weights(model, x, eps, posterior), closed_form_kl(model, x, posterior))
+
+
+def closed_form_kl(model, x: Tensor, posterior: tuple[Tensor, Tensor] | None = None) -> float:
+    """KL(q(z|x) || N(0, I)) in nats, closed form (Kingma & Welling 2014, appendix B), for the
+    encoder's q or the given (mu, sigma). Raises as log_weights."""
+    mu, sigma = _posterior(model, _check_input(model, x), posterior)
+    return float(kl_to_standard_normal(mu.double(), sigma.double())[0])
+
+
+def elbo_from_weights(w: LogWeights, kl: float) -> ElboTerms:
+    """ElboTerms from M draws' LogWeights (float64 (M,)) and the closed-form KL (nats): the
+    reconstruction term, its standard error, and the ELBO with the KL both closed-form and
+    estimated from the same draws (whose mean log w is L_1's). No decoding."""
     m = len(w.log_w)
-    mu, sigma = _posterior(model, x, posterior)
-    kl = float(kl_to_standard_normal(mu.double(), sigma.double())[0])
     recon = float(w.log_px_given_z.mean())
-    se = float(w.log_px_given_z.std() / math.sqrt(m)) if m > 1 else float("nan")
-    kl_mc = float((w.log_posterior - w.log_prior).mean())
-    return ElboTerms(recon, se, kl, recon - kl, se, kl_mc, float(w.log_w.mean()), m)
+    se = float(w.log_px_given_z.std() / math.sqrt(m)) if m > 1 else math.nan
+    kl_terms = w.log_posterior - w.log_prior
+    kl_se = float(kl_terms.std() / math.sqrt(m)) if m > 1 else math.nan
+    return ElboTerms(recon, se, kl, recon - kl, se, float(kl_terms.mean()), float(w.log_w.mean()), m, kl_se)
 
 
 class IwaeEstimate(NamedTuple):
@@ -222,54 +235,6 @@ def iwae_bound(
     values = (torch.logsumexp(log_w, dim=1) - math.log(k)).numpy()
     se = float(values.std(ddof=1) / math.sqrt(r)) if r > 1 else float("nan")
     return IwaeEstimate(k, values, float(values.mean()), se)
-
-
-class IwaeCurve(NamedTuple):
-    """L_k against k, each the mean of R repeats with its standard error (nats)."""
-
-    ks: np.ndarray  # int (S,)
-    means: np.ndarray  # float (S,)
-    ses: np.ndarray  # float (S,)
-    num_repeats: int
-    values: np.ndarray  # float (S, R), every repeat's estimate
-
-    def at(self, k: int) -> IwaeEstimate:
-        """The IwaeEstimate for one k of the curve. Raises ValueError if k is not in ks."""
-        where = np.flatnonzero(self.ks == k)
-        if where.size == 0:
-            raise ValueError(f"k = {k} is not on this curve (ks = {self.ks.tolist()})")
-        i = int(where[0])
-        return IwaeEstimate(int(k), self.values[i], float(self.means[i]), float(self.ses[i]))
-
-
-def iwae_curve(
-    model, x: Tensor, ks: Sequence[int], num_repeats: int = 8, generator: torch.Generator | None = None
-) -> IwaeCurve:
-    """L_k for several k with error bars from R repeats (Burda et al. 2016, eq. 8).
-
-    Each k gets fresh noise. Averaged over repeats, L_k is non-decreasing in k (their theorem 1).
-
-    Args:
-        model: a VAE. x: float (1, 1, 28, 28). ks: integers in [1, 5000] (sorted, duplicates
-        dropped). num_repeats: R >= 2. generator: optional torch.Generator.
-    Returns:
-        IwaeCurve(ks int (S,), means float (S,), ses float (S,), R, values float (S, R));
-        curve.at(k) gives one k's IwaeEstimate.
-    Raises:
-        ValueError: as for iwae_bound, or R < 2, or an empty ks.
-    """
-    ks = sorted({check_count("k", k, 1, MAX_K) for k in ks})
-    if not ks:
-        raise ValueError("ks must hold at least one k")
-    r = check_count("num_repeats", num_repeats, 2, MAX_NUM_SAMPLES)
-    estimates = [iwae_bound(model, x, k, r, generator) for k in ks]
-    return IwaeCurve(
-        np.array(ks),
-        np.array([e.mean for e in estimates]),
-        np.array([e.se for e in estimates]),
-        r,
-        np.stack([e.values for e in estimates]),
-    )
 
 
 def iwae_bounds(model, images: Tensor, k: int, generator: torch.Generator | None = None) -> Tensor:

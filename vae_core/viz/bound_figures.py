@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..inference.bounds import ElboTerms, IwaeCurve, IwaeEstimate
+from ..inference.bounds import ElboTerms, IwaeEstimate
+from ..inference.iwae_curve import IwaeCurve
 from .maths_style import COLOURS, ERROR_BAR_SE, error_bar, style
 
 __all__ = ["elbo_figure", "iwae_figure"]
@@ -61,10 +62,10 @@ def iwae_figure(
     """L_k against k (log x axis) with +-2 SE error bars from the repeats, and the ELBO as a line.
 
     Args:
-        curve: vae_core.inference.bounds.IwaeCurve. elbo: optional ElboTerms drawn as a horizontal line
-            (the k = 1 value L_1 estimates the same quantity). highlight_k: optional k of the
-            curve to mark. log_px: optional exact log p(x) in nats (a 2-D VAE's quadrature,
-            vae_core.log_marginal_likelihood), the line L_k climbs towards.
+        curve: vae_core.inference.iwae_curve.IwaeCurve. elbo: optional ElboTerms drawn as a horizontal
+            line (curve.elbo: the same draws, so L_1 and the line are two estimates of one number).
+            highlight_k: optional k of the curve to mark. log_px: optional exact log p(x) in nats
+            (a 2-D VAE's quadrature, vae_core.log_marginal_likelihood), the line L_k climbs towards.
     Returns:
         Figure with traces "iwae" (markers+lines, error_y), and "elbo", "log p(x)" and "chosen
         k" when asked for; x axis of type "log".
@@ -90,7 +91,7 @@ def iwae_figure(
                 mode="lines",
                 name="ELBO",
                 line=dict(color=COLOURS["elbo"], dash="dash"),
-                hovertemplate="ELBO %{y:.3f} nats<extra></extra>",
+                hovertemplate=f"ELBO %{{y:.3f}} nats (M = {elbo.num_samples:,})<extra></extra>",
             )
         )
     fig.add_trace(
@@ -118,5 +119,5 @@ def iwae_figure(
         )
     fig.update_xaxes(type="log", title_text="k (importance samples)")
     fig.update_yaxes(title_text="L_k (nats)")
-    title = f"IWAE bound L_k → log p(x) as k grows ({curve.num_repeats} repeats, ±{ERROR_BAR_SE:g} SE)"
+    title = f"IWAE bound L_k → log p(x) ({curve.num_samples:,} draws in groups of k, ±{ERROR_BAR_SE:g} SE)"
     return style(fig, title, height)

@@ -1,6 +1,7 @@
 """The maths lab page: five views of the maths behind a VAE, for the chosen input.
 
-1. ELBO terms and the IWAE bound (vae_core.maths.bounds)            needs a VAE
+1. ELBO terms and the IWAE bound (vae_core.inference.bounds, iwae_curve, marginal; the sentences
+   from bound_text)                                                  needs a VAE
 2. Gradient flow through z = mu + sigma * eps vs .sample()    needs a VAE (vae_core.maths.gradient_flow)
 3. Pathwise vs score-function estimator variance             (vae_core.maths.estimators, variance)
 4. LOTUS: sampling z vs sampling eps and mapping it           (vae_core.maths.lotus)
@@ -19,14 +20,20 @@ import numpy as np
 import streamlit as st
 import torch
 
-from vae_core import gradients, inverse_cdf, log_marginal_likelihood
+from vae_core import gradients, inverse_cdf
 from vae_core.constants import EPS_LIMIT, IMAGE_SHAPE
 from vae_core.inference import bounds
+from vae_core.inference.iwae_curve import IwaeCurve, check_bounds, iwae_curve
+from vae_core.inference.marginal import quadrature
 from vae_core.viz import maths_figures as figures
+
+from . import bound_text
 
 M_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 K_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-IWAE_REPEATS = 8
+IWAE_DRAWS = 40_000
+"""N draws of q(z|x) behind view 1 (vae_core.inference.iwae_curve.DEFAULT_DRAWS): 8 groups of
+k = 5000, 400 of k = 100, and M's largest value, 10,000, for the ELBO's bars."""
 VARIANCE_GRID = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 VARIANCE_REPEATS = 200
 MOMENT_SAMPLES = 1_000_000
@@ -65,21 +72,28 @@ def _vector(values) -> str:
 # --- cached computations (hashable arguments; the model travels as _model with its key) -----------
 
 
+def _draws(latent_dim: int, seed: int) -> torch.Tensor:
+    """The N eps ~ N(0, I) behind every number of view 1, float (N, latent_dim): the ELBO's bars
+    use the first M rows, the L_k curve all N."""
+    return torch.randn(IWAE_DRAWS, latent_dim, generator=torch.Generator().manual_seed(seed))
+
+
 @st.cache_data(show_spinner="Estimating the ELBO…", max_entries=64)
 def _elbo(_model, key: str, x: np.ndarray, num_samples: int, seed: int) -> bounds.ElboTerms:
-    return bounds.elbo_terms(_model, torch.from_numpy(x), num_samples, torch.Generator().manual_seed(seed))
+    eps = _draws(_model.latent_dim, seed)[:num_samples]
+    return bounds.elbo_terms(_model, torch.from_numpy(x), eps=eps)
 
 
-@st.cache_data(max_entries=16, show_spinner="Integrating p(x) = ∫ p(x|z) p(z) dz over the plane…")
-def _log_px(_model, key: str, x: np.ndarray) -> float:
-    """Exact log p(x) in nats of a 2-D VAE (vae_core.log_marginal_likelihood), cached by model key."""
-    return float(log_marginal_likelihood(_model, torch.from_numpy(x))[0])
+@st.cache_data(max_entries=32, show_spinner="Integrating p(x) = ∫ p(x|z) p(z) dz over the plane…")
+def _log_px(_model, key: str, x: np.ndarray) -> tuple[float, float]:
+    """Exact log p(x) of a 2-D VAE and the quadrature's error, nats (vae_core.inference.marginal)."""
+    q = quadrature(_model, torch.from_numpy(x))
+    return q.log_px, q.error
 
 
-@st.cache_data(show_spinner="Computing L_k for k = 1 … 5000…", max_entries=32)
-def _iwae_curve(_model, key: str, x: np.ndarray, seed: int) -> bounds.IwaeCurve:
-    generator = torch.Generator().manual_seed(seed + 1)
-    return bounds.iwae_curve(_model, torch.from_numpy(x), K_OPTIONS, IWAE_REPEATS, generator)
+@st.cache_data(show_spinner=f"Decoding {IWAE_DRAWS:,} draws for L_k, k = 1 … 5000…", max_entries=32)
+def _iwae_curve(_model, key: str, x: np.ndarray, seed: int) -> IwaeCurve:
+    return iwae_curve(_model, torch.from_numpy(x), K_OPTIONS, eps=_draws(_model.latent_dim, seed))
 
 
 @st.cache_data(show_spinner="Measuring estimator variances…", max_entries=64)
@@ -104,9 +118,8 @@ def _icdf_samples(dist: str, params: tuple[tuple[str, float], ...], seed: int) -
 # --- views ------------------------------------------------------------------------------------------
 
 
-@st.fragment
-def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
-    """View 1: reconstruction, KL, ELBO and L_k as bars; L_k against k."""
+def bounds_intro() -> None:
+    """View 1's heading and formulas (static)."""
     st.subheader("1 · ELBO and the importance-weighted bound")
     st.latex(
         r"\mathrm{ELBO}(x) = \mathbb{E}_{q(z\mid x)}\big[\log p(x\mid z)\big]"
@@ -121,33 +134,49 @@ def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
         r"\mathcal{L}_k(x) = \mathbb{E}\Big[\log \frac{1}{k}\sum_{i=1}^{k}"
         r" \frac{p(x, z_i)}{q(z_i\mid x)}\Big], \quad z_i \sim q(z\mid x)"
     )
-    st.markdown(r"equals the ELBO at k = 1 and climbs towards $\log p(x)$ as k grows. All values in nats.")
-    c1, c2 = st.columns(2)
-    m = c1.select_slider("M: samples for E_q[log p(x|z)]", M_OPTIONS, value=100, key="maths_elbo_m")
-    k = c2.select_slider("k: importance samples for L_k", K_OPTIONS, value=100, key="maths_iwae_k")
+    st.markdown(
+        r"equals the ELBO at k = 1 and rises with k towards $\log p(x)$ (their theorem 1). That is said of "
+        "the means: an estimate from finitely many draws is off by Monte Carlo noise, so each number below "
+        "carries its standard error and each sentence says only what the noise allows. All values in nats."
+    )
+
+
+@st.fragment
+def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
+    """View 1, left: reconstruction, KL and ELBO from the first M draws, as bars."""
+    m = st.select_slider("M: samples for E_q[log p(x|z)]", M_OPTIONS, value=100, key="maths_elbo_m")
     try:
         terms = _elbo(model, key, x, m, seed)
+    except (TypeError, ValueError) as exc:
+        st.error(f"Could not compute the ELBO: {exc}")
+        return
+    st.plotly_chart(figures.elbo_figure(terms), width="stretch", key="maths_elbo_chart")
+    st.markdown(
+        f"E_q[log p(x|z)] = **{_fmt(terms.reconstruction, terms.reconstruction_se)} nats** (M = {m}: the "
+        f"first M of the {IWAE_DRAWS:,} draws behind L_k) · KL = **{_fmt(terms.kl)} nats** · "
+        f"ELBO = **{_fmt(terms.elbo, terms.elbo_se)} nats** (± is 1 SE)"
+    )
+
+
+@st.fragment
+def iwae_view(model, key: str, x: np.ndarray, seed: int) -> None:
+    """View 1, right: L_k against k from one set of draws, the exact log p(x) of a 2-D VAE,
+    and sentences that claim only what their standard errors allow (bound_text)."""
+    k = st.select_slider("k: importance samples for L_k", K_OPTIONS, value=100, key="maths_iwae_k")
+    try:
         curve = _iwae_curve(model, key, x, seed)
-        iwae = curve.at(k)
+        log_px, log_px_error = _log_px(model, key, x) if model.latent_dim == 2 else (None, 0.0)
+        checks = check_bounds(curve, log_px, log_px_error, bound_text.Z)
     except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the bounds: {exc}")
         return
-    log_px = _log_px(model, key, x) if model.latent_dim == 2 else None
-    left, right = st.columns(2)
-    left.plotly_chart(figures.elbo_figure(terms, iwae), width="stretch", key="maths_elbo_chart")
-    right.plotly_chart(
-        figures.iwae_figure(curve, terms, highlight_k=k, log_px=log_px), width="stretch", key="maths_iwae_chart"
+    st.plotly_chart(
+        figures.iwae_figure(curve, curve.elbo, highlight_k=k, log_px=log_px), width="stretch", key="maths_iwae_chart"
     )
-    exact = (
-        f" · exact log p(x) = **{log_px:.2f} nats** (quadrature over the 2-D latent plane: both bounds lie below it)"
-        if log_px is not None
-        else ""
-    )
-    st.markdown(
-        f"E_q[log p(x|z)] = **{_fmt(terms.reconstruction, terms.reconstruction_se)} nats** (M = {m}) · "
-        f"KL = **{_fmt(terms.kl)} nats** · ELBO = **{_fmt(terms.elbo, terms.elbo_se)} nats** · "
-        f"L_{k} = **{_fmt(iwae.mean, iwae.se)} nats** (mean of {IWAE_REPEATS} repeats; ± is 1 SE){exact}"
-    )
+    st.markdown(bound_text.chosen_k(curve, k))
+    st.markdown(bound_text.l1_and_elbo(curve, checks))
+    st.markdown(bound_text.rise(curve, checks))
+    st.markdown(bound_text.exact(curve, checks, log_px, log_px_error))
 
 
 @st.fragment
@@ -353,12 +382,17 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
         f"model: {getattr(model, 'name', 'in-memory model')}."
     )
     seed = int(st.number_input("Random seed (all views)", 0, 2**31 - 1, 0, step=1, key="maths_seed"))
+    later = None
     if getattr(model, "kind", None) == "vae":
         if not isinstance(x, torch.Tensor) or tuple(x.shape) != (1, *IMAGE_SHAPE):
             st.error(f"The input must be one 28×28 image, shape (1, 1, 28, 28); got {tuple(getattr(x, 'shape', ()))}.")
         else:
             x = x.detach().float().cpu()
-            elbo_view(model, model_key(model), x.numpy(), seed)
+            key, pixels = model_key(model), x.numpy()
+            bounds_intro()
+            left, later = st.columns(2)  # L_k and log p(x) take longest: the right column is drawn last
+            with left:
+                elbo_view(model, key, pixels, seed)
             st.divider()
             gradient_flow_view(model, x, seed)
     else:
@@ -372,3 +406,6 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
     lotus_view(seed)
     st.divider()
     inverse_cdf_view(seed)
+    if later is not None:
+        with later:
+            iwae_view(model, key, pixels, seed)
