@@ -5,6 +5,7 @@ or decoder, or must know that it is a VAE (vae_core.models.require_vae), is here
 
     codes          encode_images (gallery -> (mu, sigma)), latent_grid (decode a plane of codes)
     bounds         the ELBO and the IWAE bound L_k of one input (Kingma & Welling 2014; Burda et al. 2016)
-    marginal       exact log p(x) and the true posterior p(z|x) of a 2-D VAE, by quadrature
+    iwae_curve     L_k for many k from one set of draws, with standard errors, and what they allow one to say
+    marginal       exact log p(x) (with the quadrature's error) and the true posterior p(z|x) of a 2-D VAE
     gradient_flow  what a backward pass reaches through z = mu + sigma * eps vs .sample()
 """
