@@ -50,8 +50,9 @@ Between actions the probe app's slider (PageUp / PageDown) is timed --reps times
 so probe_settle_ms_p50 (and _p95) sees the same machine load as the actions. Also chromium,
 reps and tour_steps (steps walked), plus commit, dirty, cores and the load average (_meta.py).
 
---tiny: 1 repetition of each action and 2 tour steps; its figures mean
-nothing. Medians of few repetitions on a shared machine: read the ratios to the probe.
+--only NAME ...: time only the actions named (the others' keys stay, null), e.g.
+`--only train_first_point train_pause`. --tiny: 1 repetition of each action and 2 tour steps; its
+figures mean nothing. Medians of few repetitions on a shared machine: read the ratios to the probe.
 """
 
 from __future__ import annotations
@@ -209,85 +210,99 @@ def digit_png(i: int) -> bytes:
     return buffer.getvalue()
 
 
-def explorer_actions(page: Page, reps: int, probe: Callable[[], None]) -> dict[str, list[float]]:
-    """The Explorer's and the sidebar's actions, one tab, in turn; the probe after each."""
+def explorer_actions(
+    page: Page, reps: int, probe: Callable[[], None], only: frozenset[str] = frozenset(NAMES)
+) -> dict[str, list[float]]:
+    """The Explorer's and the sidebar's actions named in `only`, one tab, in turn; the probe after each."""
     t: dict[str, list[float]] = {}
     sidebar = page.locator(SIDEBAR)
     random_image = sidebar.get_by_role("button", name="Random image")
     heat = page.locator(".st-key-pg_heat label").first
 
-    t["beta_step"] = [timed(page, _key_step(page, "β, the KL weight of the VAE", i)) for i in range(reps)]
-    if reps % 2:
-        untimed(page, _key_step(page, "β, the KL weight of the VAE", 1))
-    probe()
+    if "beta_step" in only:
+        t["beta_step"] = [timed(page, _key_step(page, "β, the KL weight of the VAE", i)) for i in range(reps)]
+        if reps % 2:
+            untimed(page, _key_step(page, "β, the KL weight of the VAE", 1))
+        probe()
     model = page.locator(".st-key-pg_model")
-    t["vae_ae_switch"] = _alternating(
-        page, reps, model.get_by_text("Plain autoencoder (AE)", exact=True), model.get_by_text("VAE", exact=True)
-    )
-    probe()
-    t["latent_size_change"] = _alternating(
-        page, reps, sidebar.get_by_text("16-D", exact=True), sidebar.get_by_text("2-D", exact=True)
-    )
-    probe()
-    t["random_image"] = [timed(page, _click(random_image)) for _ in range(reps)]
-    probe()
-    t["samples_k"] = [timed(page, _key_step(page, "Samples K", i)) for i in range(reps)]
-    if reps % 2:
-        untimed(page, _key_step(page, "Samples K", 1))
-    probe()
-    t["resample"] = [
-        timed(page, _click(page.locator(".st-key-pg_vae_resample").get_by_role("button", name="Resample ε")))
-        for _ in range(reps)
-    ]
-    probe()
-    t["posterior_on"] = []
-    for _ in range(reps):
-        untimed(page, _click(random_image))  # a new x: its posterior map is not cached yet
-        t["posterior_on"].append(timed(page, _click(heat)))
-        untimed(page, _click(heat))
-    probe()
-    untimed(page, _click(heat))
-    t["posterior_new_input"] = [timed(page, _click(random_image)) for _ in range(reps)]
-    untimed(page, _click(heat))
-    probe()
-    dataset = page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset")
-    t["dataset_change"] = []
-    for i in range(reps + reps % 2):
-        dataset.click()
-        option = page.get_by_role("option", name=("Fashion-MNIST clothes", "MNIST digits")[i % 2], exact=True)
-        if i < reps:
-            t["dataset_change"].append(timed(page, _click(option)))
-        else:
-            untimed(page, _click(option))
-    probe()
-    nav = page.locator(".st-key-nav")
-    maths, explorer = nav.get_by_text("Maths lab"), nav.get_by_text("Explorer")
-    untimed(page, _click(maths))  # the session's first visit is maths_first_visit's
-    untimed(page, _click(explorer))
-    t["page_switch"] = _alternating(page, reps, maths, explorer)
-    probe()
-    untimed(page, _click(sidebar.get_by_text("Upload a picture", exact=True)))
-    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    t["upload"] = [
-        timed(
-            page,
-            lambda i=i: uploader.set_input_files(
-                files=[{"name": f"digit-{i}.png", "mimeType": "image/png", "buffer": digit_png(i)}]
-            ),
+    if "vae_ae_switch" in only:
+        t["vae_ae_switch"] = _alternating(
+            page, reps, model.get_by_text("Plain autoencoder (AE)", exact=True), model.get_by_text("VAE", exact=True)
         )
-        for i in range(reps)
-    ]
-    probe()
-    untimed(page, _click(sidebar.get_by_text("Draw", exact=True)))
-    page.wait_for_function("() => window.__drawPad && window.__drawPad.keys().length > 0")
-    t["draw_stroke"] = []
-    for i in range(reps):
-        if i and i % len(FIGURE) == 0:
-            untimed(page, _click(page.locator('[data-testid="draw-pad-clear"]')))
-        draw_stroke(page, FIGURE[i % len(FIGURE)])
-        t["draw_stroke"].append(timed(page, page.mouse.up))
-    untimed(page, _click(sidebar.get_by_text("Gallery", exact=True)))
-    probe()
+        probe()
+    if "latent_size_change" in only:
+        t["latent_size_change"] = _alternating(
+            page, reps, sidebar.get_by_text("16-D", exact=True), sidebar.get_by_text("2-D", exact=True)
+        )
+        probe()
+    if "random_image" in only:
+        t["random_image"] = [timed(page, _click(random_image)) for _ in range(reps)]
+        probe()
+    if "samples_k" in only:
+        t["samples_k"] = [timed(page, _key_step(page, "Samples K", i)) for i in range(reps)]
+        if reps % 2:
+            untimed(page, _key_step(page, "Samples K", 1))
+        probe()
+    if "resample" in only:
+        t["resample"] = [
+            timed(page, _click(page.locator(".st-key-pg_vae_resample").get_by_role("button", name="Resample ε")))
+            for _ in range(reps)
+        ]
+        probe()
+    if "posterior_on" in only:
+        t["posterior_on"] = []
+        for _ in range(reps):
+            untimed(page, _click(random_image))  # a new x: its posterior map is not cached yet
+            t["posterior_on"].append(timed(page, _click(heat)))
+            untimed(page, _click(heat))
+        probe()
+    if "posterior_new_input" in only:
+        untimed(page, _click(heat))
+        t["posterior_new_input"] = [timed(page, _click(random_image)) for _ in range(reps)]
+        untimed(page, _click(heat))
+        probe()
+    if "dataset_change" in only:
+        dataset = page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset")
+        t["dataset_change"] = []
+        for i in range(reps + reps % 2):
+            dataset.click()
+            option = page.get_by_role("option", name=("Fashion-MNIST clothes", "MNIST digits")[i % 2], exact=True)
+            if i < reps:
+                t["dataset_change"].append(timed(page, _click(option)))
+            else:
+                untimed(page, _click(option))
+        probe()
+    if "page_switch" in only:
+        nav = page.locator(".st-key-nav")
+        maths, explorer = nav.get_by_text("Maths lab"), nav.get_by_text("Explorer")
+        untimed(page, _click(maths))  # the session's first visit is maths_first_visit's
+        untimed(page, _click(explorer))
+        t["page_switch"] = _alternating(page, reps, maths, explorer)
+        probe()
+    if "upload" in only:
+        untimed(page, _click(sidebar.get_by_text("Upload a picture", exact=True)))
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        t["upload"] = [
+            timed(
+                page,
+                lambda i=i: uploader.set_input_files(
+                    files=[{"name": f"digit-{i}.png", "mimeType": "image/png", "buffer": digit_png(i)}]
+                ),
+            )
+            for i in range(reps)
+        ]
+        probe()
+    if "draw_stroke" in only:
+        untimed(page, _click(sidebar.get_by_text("Draw", exact=True)))
+        page.wait_for_function("() => window.__drawPad && window.__drawPad.keys().length > 0")
+        t["draw_stroke"] = []
+        for i in range(reps):
+            if i and i % len(FIGURE) == 0:
+                untimed(page, _click(page.locator('[data-testid="draw-pad-clear"]')))
+            draw_stroke(page, FIGURE[i % len(FIGURE)])
+            t["draw_stroke"].append(timed(page, page.mouse.up))
+        untimed(page, _click(sidebar.get_by_text("Gallery", exact=True)))
+        probe()
     return t
 
 
@@ -353,7 +368,16 @@ def main(argv: list[str] | None = None) -> int:
     add_server_arguments(parser)
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions of each action (>= 5)")
     parser.add_argument("--tour-steps", type=int, default=None, help="walk only the tour's first N steps")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=NAMES,
+        metavar="NAME",
+        default=None,
+        help="time only these actions (names as in the list above); the others' keys are null",
+    )
     args = parser.parse_args(argv)
+    only = frozenset(args.only or NAMES)
     if args.tiny:
         args.reps, args.tour_steps = 1, 2
     if args.no_baseline:
@@ -371,12 +395,18 @@ def main(argv: list[str] | None = None) -> int:
                 probe_times.append(timed(probe_page, _key_step(probe_page, "probe", i)))
 
         page = new_tab(browser, url)  # the first session loads the models into the server's cache
-        times = explorer_actions(page, args.reps, probe)
+        times = explorer_actions(page, args.reps, probe, only)
         page.close()
-        tour, walked = tour_actions(browser, url, args.reps, args.tour_steps, probe)
-        times.update(tour)
-        times.update(maths_actions(browser, url, args.reps, probe))
-        times.update(train_actions(browser, url, args.reps, probe))
+        walked = None
+        if only & {"tour_next", "tour_reveal"}:
+            tour, walked = tour_actions(browser, url, args.reps, args.tour_steps, probe)
+            times.update(tour)
+        if only & {"maths_first_visit", "maths_seed_change"}:
+            times.update(maths_actions(browser, url, args.reps, probe))
+        if only & {"train_first_point", "train_pause"}:
+            times.update(train_actions(browser, url, args.reps, probe))
+        if not probe_times:
+            probe()
 
         base = statistics.median(probe_times)
         result.update(
@@ -387,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             chromium=browser.version,
         )
         for name in NAMES:
+            if name not in only:
+                continue
             values = times[name]
             result[f"{name}_ms_p50"] = round(statistics.median(values), 1)
             result[f"{name}_ms_p95"] = round(percentile(values, 0.95), 1)

@@ -11,7 +11,15 @@ import pytest
 import torch
 
 import vae_core
-from vae_core.training.live import PROBE_EVERY, LiveData, LiveRun, TrainingSlots, live_config, live_data
+from vae_core.training.live import (
+    POINTS_PER_EPOCH,
+    PROBE_EVERY,
+    LiveData,
+    LiveRun,
+    TrainingSlots,
+    live_config,
+    live_data,
+)
 
 
 def wait_until(condition, timeout: float = 60.0, what: str = "condition") -> float:
@@ -42,15 +50,46 @@ def test_a_step_trains_one_epoch_and_saves_a_checkpoint_the_explorer_can_open(da
     run.step()
     wait_until(lambda: not run.is_working, what="the step to end")
     snap = run.snapshot()
-    assert snap.state == "paused" and len(snap.epochs) == 1
+    assert snap.state == "paused" and snap.epochs_done == 1 and snap.steps == 1280 // 64
+    # a point at the end of each quarter of the epoch: the first after 5 of its 20 steps
+    assert [p.step for p in snap.points] == [5, 10, 15, 20] and len(snap.points) == POINTS_PER_EPOCH
+    assert [p.epoch for p in snap.points] == [0.25, 0.5, 0.75, 1.0]
+    assert all(100 < p.test_neg_elbo < 600 and p.train_neg_elbo > 0 for p in snap.points)
     assert snap.codes.shape == (300, 2) and snap.grid_png.startswith(b"\x89PNG")
     assert len(snap.variance) == 1280 // 64 // PROBE_EVERY and all(v > 0 for _, v in snap.variance)
     entries, problems = vae_core.models.checkpoint.scan_models(tmp_path)
     assert not problems and [e["path"] for e in entries] == [str(snap.checkpoint)]
     model = vae_core.load_model(snap.checkpoint)
-    assert model.metadata["training"]["estimator"] == "pathwise" and model.metadata["training"]["world_size"] == 1
+    training = model.metadata["training"]
+    assert training["estimator"] == "pathwise" and training["world_size"] == 1 and training["epochs_done"] == 1
+    assert training["history_epochs"] == [0.25, 0.5, 0.75, 1.0] and len(training["history"]) == 4
     for got, want in zip(model.state_dict().values(), run.model.state_dict().values(), strict=True):
         assert torch.equal(got, want)
+
+
+def test_pause_stops_within_one_step_with_a_point_there_and_play_resumes_the_same_epoch(data, tmp_path):
+    paused = LiveRun("#1", live_config(), data, checkpoint_dir=tmp_path, slots=TrainingSlots(1))
+    paused.play()
+    wait_until(lambda: paused.snapshot().steps >= 7, what="seven steps")
+    asked_at = paused.snapshot().steps
+    paused.pause(wait_s=30)
+    snap = paused.snapshot()
+    assert not paused.is_working and snap.state == "paused"
+    assert asked_at <= snap.steps <= asked_at + 1  # the step under way, no more
+    assert snap.points[-1].step == snap.steps and snap.checkpoint is not None  # the curve ends where it stopped
+    saved = vae_core.load_model(snap.checkpoint)
+    assert saved.metadata["metrics"]["test"]["neg_elbo"] == snap.points[-1].test_neg_elbo
+    stopped_at = snap.steps
+    paused.step()  # on to the end of the epoch under way, in its own batch order
+    wait_until(lambda: not paused.is_working, what="the rest of the epoch")
+    assert paused.snapshot().steps == 1280 // 64 and paused.snapshot().epochs_done == 1
+    straight = LiveRun("#2", live_config(), data, slots=TrainingSlots(1))
+    straight.step()
+    wait_until(lambda: not straight.is_working, what="one epoch without a pause")
+    # the same draws in the same order: pausing changed nothing but the points
+    for got, want in zip(paused.model.state_dict().values(), straight.model.state_dict().values(), strict=True):
+        assert torch.equal(got, want)
+    assert [p.step for p in paused.snapshot().points] == sorted({5, 10, 15, 20, stopped_at})
 
 
 def test_a_run_cancels_within_one_second(data):
@@ -127,4 +166,5 @@ def test_an_ae_run_and_bad_configs(data):
     run.step()
     wait_until(lambda: not run.is_working, what="the AE epoch")
     snap = run.snapshot()
-    assert len(snap.epochs) == 1 and snap.variance == ()  # an AE draws no z: no estimator variance
+    # an AE draws no z: no estimator variance
+    assert snap.epochs_done == 1 and len(snap.points) == POINTS_PER_EPOCH and snap.variance == ()

@@ -61,7 +61,9 @@ def test_one_epoch_draws_every_figure_and_offers_the_checkpoint(app):
     assert scatter["layout"]["xaxis"]["range"] == [-4, 4]
     race = _chart(app, "tr_race")
     assert [t["name"] for t in race["data"]] == ["#1 pathwise, test", "#1 pathwise, train"]
-    assert 100 < _values(race["data"][0]["y"])[0] < 300
+    # a point at the end of every quarter of the epoch: 4,000 images, 63 steps of 64
+    assert _values(race["data"][0]["x"]) == [round(s / 63, 3) for s in (16, 32, 48, 63)]
+    assert 100 < _values(race["data"][0]["y"])[-1] < 300
     variance = _chart(app, "tr_variance")
     assert variance["layout"]["yaxis"]["type"] == "log" and len(_values(variance["data"][0]["y"])) > 10
     assert len(app.get("image")) == 1  # the decoded grid
@@ -69,6 +71,22 @@ def test_one_epoch_draws_every_figure_and_offers_the_checkpoint(app):
     run = app.session_state["_train_runs"][-1]
     model = vae_core.load_model(run.snapshot().checkpoint)
     assert model.metadata["training"]["epochs_done"] == 1 and download.proto.label == "Download the checkpoint"
+
+
+def test_play_shows_a_point_in_its_own_rerun_and_pause_stops_in_its_own(app):
+    app.button(key="tr_play").click().run()
+    run = app.session_state["_train_runs"][-1]
+    try:
+        assert not app.exception and len(_values(_chart(app, "tr_race")["data"][0]["x"])) >= 1
+        app.button(key="tr_pause").click().run()  # no poll in between: the callback waits for the stop
+        assert not app.exception and not run.is_working
+        snap = run.snapshot()
+        assert snap.state == "paused" and snap.points[-1].step == snap.steps
+        assert any(": paused, epoch" in m.value for m in app.markdown)
+        (download,) = app.get("download_button")
+        assert download.proto.label == "Download the checkpoint"
+    finally:
+        run.cancel(wait_s=10)
 
 
 def test_a_second_estimator_joins_the_race_and_reset_takes_it_off(app):

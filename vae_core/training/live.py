@@ -1,6 +1,6 @@
 """Training you can watch: a run in a worker thread, an epoch at a time, inside a shared server.
 
-The Train page (ui/train_page.py) makes one LiveRun per session and polls its snapshot(); the
+The Train page (ui/pages/train) makes one LiveRun per session and polls its snapshot(); the
 benchmark (benchmarks/training.py) drives the same class. The pieces:
 
 - live_data (vae_core/training/live_data.py): what a run trains and tests on: 4,000 of
@@ -11,10 +11,15 @@ benchmark (benchmarks/training.py) drives the same class. The pieces:
   forms within seconds. Every estimator gets the same settings and the same epoch budget.
 - TrainingSlots (vae_core/training/slots.py): a process-wide cap on runs that train at once (default 1, or
   $VAE_EXPLORER_TRAINING_SLOTS), with a first-come queue whose positions the page shows.
-- LiveRun: play / pause / step (one epoch) / cancel. Its worker thread exists only while there
-  is work; it holds a slot while it trains, checks its cancel flag before every optimizer step
-  (so cancel takes effect within one step, ~10 ms) and stops by itself when `alive()` (the page's
+- LiveRun: play / pause / step (to the end of the epoch) / cancel. Its worker thread exists only
+  while there is work; it holds a slot while it trains, checks its pause and cancel events before
+  every optimizer step (so both take effect within one step, ~10 ms; a paused run resumes in the
+  middle of its epoch, with the same batch order) and stops by itself when `alive()` (the page's
   "is my session still connected?") has been False for `grace_s` seconds.
+- The curves' points: POINTS_PER_EPOCH = 4 a pass over the training images (the first after 16
+  steps, a fraction of a second), and one where a run pauses. Each point is the same measurement
+  as before, only more often: -ELBO (β = 1, one z per image) of the 1,000 test images and of 1,000
+  training images, the test images' codes and the decoded grid.
 
 Threads: torch.set_num_threads is process-wide, so a run cannot own a thread count; the app
 sets 1 intra-op thread for the whole server (app.py) and the slot cap bounds how many cores
@@ -26,22 +31,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from ..constants import IMAGE_SHAPE
 from ..inference.codes import encode_images, latent_grid
 from ..maths.latent import inverse_cdf_axis
-from ..models.checkpoint import save_checkpoint
 from ..models.networks import build_model
 from ..viz.images import tile, to_png
 from .config import TrainConfig
 from .estimators import ESTIMATOR_TITLES, check_estimator, encoder_gradient_variance
 from .evaluate import evaluate_model
 from .live_data import FASHION_DIR, LiveData, live_data
+from .live_state import Control, CurvePoint, RunSnapshot, save_run
 from .slots import SLOTS, TrainingSlots
 from .train import Trainer
 
@@ -51,11 +54,12 @@ __all__ = [
     "live_config",
     "TrainingSlots",
     "SLOTS",
-    "EpochRecord",
+    "CurvePoint",
     "RunSnapshot",
     "LiveRun",
     "FASHION_DIR",
     "MAX_EPOCHS",
+    "POINTS_PER_EPOCH",
 ]
 
 MAX_EPOCHS = 60
@@ -69,6 +73,10 @@ in their first epoch (seed 1 with the baseline: sigma -> 1e-13, |mu| -> 600, tes
 nats: the score (z - mu) / sigma^2 grows as sigma shrinks); the pathwise run is unaffected
 (its test -ELBO after 6 epochs: 170.6 with clipping, 171.0 without)."""
 GRID_SIDE = 10
+POINTS_PER_EPOCH = 4
+"""Points on the curves per epoch (at the ends of its quarters): the first a fraction of a second
+after Play. Each costs ~60 ms (two evaluations of 1,000 images, the codes, the grid): ~10% of an
+epoch's time."""
 """The decoded grid: 10 x 10 codes spaced by the inverse Gaussian CDF (Kingma & Welling 2014, fig. 4)."""
 
 
@@ -96,55 +104,9 @@ def live_config(
     )
 
 
-@dataclass(frozen=True)
-class EpochRecord:
-    """After an epoch: -ELBO (β = 1, nats/image, one z per image) on 1,000 training images and
-    the 1,000 test images, and the run's training time so far (seconds, queue and pauses not
-    counted)."""
-
-    epoch: int
-    train_neg_elbo: float
-    test_neg_elbo: float
-    seconds: float
-
-
-@dataclass(frozen=True)
-class RunSnapshot:
-    """What the page draws, copied under the run's lock.
-
-    state: "new", "queued", "training", "paused", "finished", "cancelled" or "failed".
-    queue_position: k >= 1 while queued, else None. variance: (step, encoder-gradient variance)
-    pairs (VAE only). codes: float32 (1000, 2) encoder means of the test images after the last
-    epoch (None before). grid_png: the decoded grid as PNG bytes. checkpoint: path of the saved
-    model (after the run stops with at least one epoch), else None.
-    """
-
-    name: str
-    state: str
-    queue_position: int | None
-    epochs: tuple[EpochRecord, ...]
-    variance: tuple[tuple[int, float], ...]
-    codes: np.ndarray | None
-    grid_png: bytes | None
-    checkpoint: Path | None
-    error: str | None = None
-
-
-@dataclass
-class _Control:
-    playing: bool = False
-    steps: int = 0  # epochs asked for by "one step"
-    state: str = "new"
-    error: str | None = None
-    records: list[EpochRecord] = field(default_factory=list)
-    variance: list[tuple[int, float]] = field(default_factory=list)
-    codes: np.ndarray | None = None
-    grid_png: bytes | None = None
-    checkpoint: Path | None = None
-
-
 class LiveRun:
-    """One training run that a page can play, pause, step an epoch at a time and cancel.
+    """One training run that a page can play, pause (within one step), step to the end of the
+    epoch and cancel.
 
     Args:
         name: a label for the race chart, e.g. "#1 pathwise".
@@ -179,9 +141,13 @@ class LiveRun:
         self.trainer = Trainer(self.model, data.train, config, generator=generator)
         self._probe_generator = torch.Generator().manual_seed(config.seed + 1)  # the training stream stays the CLI's
         self._eval_train = data.train[:: max(1, data.train.shape[0] // 1000)][:1000]
+        self._steps_per_epoch = self.trainer.steps_per_epoch
+        self._order: torch.Tensor | None = None  # the epoch's batch order, kept across pauses
+        self._position = 0  # the next image of _order
         self._lock = threading.Lock()
-        self._control = _Control()
+        self._control = Control()
         self._cancel = threading.Event()
+        self._pause = threading.Event()  # checked before every optimizer step
         self._thread: threading.Thread | None = None
         self._dead_since: float | None = None
         self._seconds = 0.0
@@ -189,24 +155,47 @@ class LiveRun:
     # --- commands (any thread) -------------------------------------------------------------
 
     def play(self) -> None:
-        """Train epoch after epoch until paused, cancelled or MAX_EPOCHS."""
+        """Train step after step until paused, cancelled or MAX_EPOCHS."""
         with self._lock:
             if self._startable():
+                self._pause.clear()
                 self._control.playing = True
                 self._start_worker()
 
     def step(self) -> None:
-        """Train one more epoch (queued behind an epoch already asked for)."""
+        """Train to the end of the epoch under way (a whole epoch from an epoch's start; queued
+        behind an epoch already asked for)."""
         with self._lock:
             if self._startable():
+                self._pause.clear()
                 self._control.steps += 1
                 self._start_worker()
 
-    def pause(self) -> None:
-        """Stop after the current epoch (and forget asked-for steps)."""
+    def pause(self, wait_s: float | None = None) -> None:
+        """Stop before the next optimizer step (and forget asked-for epochs); the worker then adds
+        a point for where it stopped and saves the checkpoint. Waits up to wait_s seconds for that."""
+        self._pause.set()
         with self._lock:
             self._control.playing = False
             self._control.steps = 0
+            thread = self._thread
+        if thread is not None and wait_s is not None:
+            thread.join(wait_s)
+
+    def wait_for_point(self, timeout_s: float) -> bool:
+        """Block until the run has a point on its curves, is queued behind another run's slot or
+        has stopped, or timeout_s passed. True if it has a point."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with self._lock:
+                c = self._control
+                if c.records:
+                    return True
+                behind = c.state == "queued" and self.slots.busy >= self.slots.capacity  # another run trains
+                if self._thread is None or behind or c.state in ("failed", "cancelled"):
+                    return False
+            time.sleep(0.01)
+        return False
 
     def cancel(self, wait_s: float | None = None) -> None:
         """Stop within one optimizer step, for good; wait up to wait_s for the worker to end."""
@@ -233,6 +222,8 @@ class LiveRun:
                 c.state,
                 position,
                 tuple(c.records),
+                c.done,
+                c.done / self._steps_per_epoch,
                 tuple(c.variance),
                 c.codes,
                 c.grid_png,
@@ -276,7 +267,7 @@ class LiveRun:
 
     def _has_work(self) -> bool:  # under the lock
         c = self._control
-        return (c.playing or c.steps > 0) and len(c.records) < MAX_EPOCHS
+        return (c.playing or c.steps > 0) and c.done < MAX_EPOCHS * self._steps_per_epoch
 
     def _work(self) -> None:
         try:
@@ -285,19 +276,12 @@ class LiveRun:
                     if self._cancel.is_set() or not self._has_work():
                         break
                     self._control.state = "queued"
-                if not self.slots.acquire(self, self._should_stop):
+                if not self.slots.acquire(self, lambda: self._pause.is_set() or self._should_stop()):
                     break
                 try:
                     with self._lock:
                         self._control.state = "training"
-                    while not self._should_stop():
-                        with self._lock:
-                            if not self._has_work():
-                                break
-                        if not self._train_epoch():
-                            break
-                        with self._lock:
-                            self._control.steps = max(0, self._control.steps - 1)
+                    self._train_while_asked()
                 finally:
                     self.slots.release(self)
         except Exception as exc:  # noqa: BLE001 - a failed run reports, the server keeps serving
@@ -307,6 +291,65 @@ class LiveRun:
         finally:
             self._finish()
 
+    def _train_while_asked(self) -> None:
+        """Step while there is work and no pause or cancel (each checked before every step); a
+        point at each quarter of an epoch, and one where it stops (unless cancelled)."""
+        while not self._pause.is_set() and not self._should_stop():
+            with self._lock:
+                if not self._has_work():
+                    break
+            self._one_step()
+            if self._position == 0:  # an epoch ended
+                with self._lock:
+                    self._control.steps = max(0, self._control.steps - 1)
+        with self._lock:
+            recorded = self._control.records[-1].step if self._control.records else 0
+        if not self._cancel.is_set() and self.trainer.steps > recorded:
+            self._record()
+
+    def _one_step(self) -> None:
+        """One optimizer step of the epoch under way (its order drawn at its start, as
+        Trainer.epoch draws it), the variance probe, and a point at the end of a quarter."""
+        started = time.perf_counter()
+        n, size = self.data.train.shape[0], self.config.batch_size
+        if self._position == 0 or self._order is None:
+            self._order = self.trainer.epoch_order()
+        self.model.train()
+        x, _ = self.trainer.train_step(self._order[self._position : self._position + size])
+        self._position = 0 if self._position + size >= n else self._position + size
+        self._probe(self.trainer.steps, x)
+        with self._lock:
+            self._control.done = self.trainer.steps
+        self._seconds += time.perf_counter() - started
+        k = (self.trainer.steps - 1) % self._steps_per_epoch + 1  # the step's place in its epoch, 1..S
+        if (k * POINTS_PER_EPOCH) // self._steps_per_epoch > ((k - 1) * POINTS_PER_EPOCH) // self._steps_per_epoch:
+            self._record()
+
+    def _record(self) -> None:
+        """A point of the curves for the model as it is now (the evaluation counts as training time)."""
+        started = time.perf_counter()
+        self.model.eval()
+        test = evaluate_model(self.model, self.data.test)["neg_elbo"]
+        train = evaluate_model(self.model, self._eval_train)["neg_elbo"]
+        codes, _ = encode_images(self.model, self.data.test)
+        grid = latent_grid(self.model, inverse_cdf_axis(GRID_SIDE), inverse_cdf_axis(GRID_SIDE), "inverse CDF")
+        png = to_png(tile(grid.images.reshape(-1, *IMAGE_SHAPE), GRID_SIDE, pad=1), 2)
+        self._seconds += time.perf_counter() - started
+        step = self.trainer.steps
+        with self._lock:
+            c = self._control
+            c.records.append(CurvePoint(step / self._steps_per_epoch, step, train, test, round(self._seconds, 2)))
+            c.codes, c.grid_png = codes.numpy(), png
+
+    def _train_epoch(self) -> bool:
+        """Train to the end of the epoch under way in the calling thread (benchmarks/training.py
+        times it), with the points of its quarters; False if cancelled before its end."""
+        while not self._cancel.is_set():
+            self._one_step()
+            if self._position == 0:
+                return True
+        return False
+
     def _finish(self) -> None:
         self.slots.release(self)  # a worker that stopped before acquire() must not hold its place
         with self._lock:
@@ -314,7 +357,7 @@ class LiveRun:
             if c.state != "failed":
                 if self._cancel.is_set():
                     c.state = "cancelled"
-                elif len(c.records) >= MAX_EPOCHS:
+                elif c.done >= MAX_EPOCHS * self._steps_per_epoch:
                     c.state = "finished"
                 else:
                     c.state = "paused"
@@ -329,30 +372,6 @@ class LiveRun:
             if (self._control.playing or self._control.steps) and self._startable():  # asked while saving
                 self._start_worker()
 
-    def _train_epoch(self) -> bool:
-        """One epoch; False if it was cancelled before it completed (nothing is recorded)."""
-        started = time.perf_counter()
-        self.model.train()
-        epoch_steps = self.trainer.steps
-        loss = self.trainer.epoch(should_stop=self._should_stop, after_step=self._probe)
-        steps_per_epoch = -(-self.data.train.shape[0] // self.config.batch_size)
-        complete = loss is not None and self.trainer.steps - epoch_steps == steps_per_epoch
-        complete = complete and not self._cancel.is_set()
-        self.model.eval()
-        if not complete:
-            return False
-        test = evaluate_model(self.model, self.data.test)["neg_elbo"]
-        train = evaluate_model(self.model, self._eval_train)["neg_elbo"]
-        codes, _ = encode_images(self.model, self.data.test)
-        grid = latent_grid(self.model, inverse_cdf_axis(GRID_SIDE), inverse_cdf_axis(GRID_SIDE), "inverse CDF")
-        png = to_png(tile(grid.images.reshape(-1, *IMAGE_SHAPE), GRID_SIDE, pad=1), 2)
-        self._seconds += time.perf_counter() - started
-        with self._lock:
-            c = self._control
-            c.records.append(EpochRecord(len(c.records) + 1, train, test, round(self._seconds, 2)))
-            c.codes, c.grid_png = codes.numpy(), png
-        return True
-
     def _probe(self, step: int, x: torch.Tensor) -> None:
         """After a step: the variance of the encoder's gradient estimate on a few of its images."""
         if self.model.kind != "vae" or step % PROBE_EVERY:
@@ -366,24 +385,4 @@ class LiveRun:
     def _save(self) -> Path:
         with self._lock:
             records = list(self._control.records)
-        training = {
-            **self.config.to_dict(),
-            "command": "the Train page of the app (vae_core.training.live)",
-            "data": self.data.describe,
-            "n_train": int(self.data.train.shape[0]),
-            "world_size": 1,
-            "epochs_done": len(records),
-            "history": [r.train_neg_elbo for r in records],
-            "seconds": records[-1].seconds,
-        }
-        metrics = {
-            "test": {"n": int(self.data.test.shape[0]), "neg_elbo": records[-1].test_neg_elbo, "data": "held out"}
-        }
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in self.name).strip("-")
-        return save_checkpoint(
-            self.model,
-            self.checkpoint_dir / f"trained-{safe}",
-            training=training,
-            metrics=metrics,
-            weights_dtype="float32",
-        )
+        return save_run(self.model, self.config, self.data, self.name, records, self.checkpoint_dir)

@@ -46,8 +46,9 @@ __all__ = ["Trainer", "train", "main"]
 class Trainer:
     """The optimizer, learning-rate schedule and generator of one run, stepped an epoch at a time.
 
-    train() runs it for config.epochs; the Train page (vae_core.training.live) runs it an epoch
-    per press of play or step, and stops it between steps when cancelled.
+    train() runs it for config.epochs, an epoch() at a time; the Train page
+    (vae_core.training.live) calls train_step itself, in the same order (epoch_order at each
+    epoch's start), so it can pause between any two steps and resume in the middle of an epoch.
 
     Args:
         model: a VAE or AE built from config.model_config() (on world.device).
@@ -104,13 +105,49 @@ class Trainer:
         eps = torch.randn(x.shape[0], self.model.latent_dim, generator=self.generator)
         return x, eps
 
+    def train_step(self, index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One optimizer step on the global batch images[index] (warps and eps drawn first).
+
+        Args:
+            index: int64 (B,), rows of self.images in the order an epoch visits them.
+        Returns:
+            (x, surrogate): the step's global batch float (B, 1, 28, 28) and this process's
+            per-image surrogate values (-ELBO_β, nats; detached, on the CPU).
+        """
+        x, eps = self._batch(index)
+        rows = shard(x.shape[0], self.world)
+        surrogate, _ = self.objective(x[rows].to(self.world.device), eps[rows].to(self.world.device))
+        # DDP averages the processes' gradients: scale each slice's sum so the average is the
+        # global batch mean (exact also when the slices differ in size).
+        loss = surrogate.mean() if self.world.size == 1 else surrogate.sum() * (self.world.size / x.shape[0])
+        self.optimizer.zero_grad()
+        loss.backward()
+        if self.config.max_grad_norm > 0:  # after DDP's all-reduce: every process decides alike
+            norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
+            if not bool(torch.isfinite(norm)):  # an overflowing estimate: skip it, keep the weights finite
+                self.optimizer.zero_grad()
+                self.skipped_steps += 1
+        self.optimizer.step()
+        self.scheduler.step()
+        self.steps += 1
+        return x, surrogate.detach().cpu()
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Optimizer steps in one pass over the images: ceil(N / batch_size)."""
+        return math.ceil(self.images.shape[0] / self.config.batch_size)
+
+    def epoch_order(self) -> torch.Tensor:
+        """A fresh random order of the images for an epoch (int64 (N,), from the run's generator)."""
+        return torch.randperm(self.images.shape[0], generator=self.generator)
+
     def epoch(
         self,
         max_steps: int | None = None,
         should_stop: Callable[[], bool] | None = None,
         after_step: Callable[[int, torch.Tensor], None] | None = None,
     ) -> float | None:
-        """One pass over the images in a fresh random order.
+        """One pass over the images in a fresh random order (epoch_order, then train_step per batch).
 
         Args:
             max_steps: stop once self.steps (over all epochs) reaches this.
@@ -121,30 +158,14 @@ class Trainer:
             processes), or None if no step was taken.
         """
         n, size = self.images.shape[0], self.config.batch_size
-        order = torch.randperm(n, generator=self.generator)
+        order = self.epoch_order()
         total, count = torch.zeros(()), 0
-        rows = None
         for start in range(0, n, size):
             if (max_steps is not None and self.steps >= max_steps) or (should_stop is not None and should_stop()):
                 break
-            x, eps = self._batch(order[start : start + size])
-            rows = shard(x.shape[0], self.world)
-            surrogate, _ = self.objective(x[rows].to(self.world.device), eps[rows].to(self.world.device))
-            # DDP averages the processes' gradients: scale each slice's sum so the average is the
-            # global batch mean (exact also when the slices differ in size).
-            loss = surrogate.mean() if self.world.size == 1 else surrogate.sum() * (self.world.size / x.shape[0])
-            self.optimizer.zero_grad()
-            loss.backward()
-            if self.config.max_grad_norm > 0:  # after DDP's all-reduce: every process decides alike
-                norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
-                if not bool(torch.isfinite(norm)):  # an overflowing estimate: skip it, keep the weights finite
-                    self.optimizer.zero_grad()
-                    self.skipped_steps += 1
-            self.optimizer.step()
-            self.scheduler.step()
-            total = total + surrogate.detach().sum().cpu()
+            x, surrogate = self.train_step(order[start : start + size])
+            total = total + surrogate.sum()
             count += x.shape[0]
-            self.steps += 1
             if after_step is not None:
                 after_step(self.steps, x)
         if count == 0:

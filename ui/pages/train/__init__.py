@@ -3,7 +3,9 @@
 The learner picks the dataset, the model, β and how the encoder gets the reconstruction term's
 gradient (vae_core.training.estimators), then plays, pauses or steps an epoch at a time. Each
 run is a vae_core.training.live.LiveRun (a worker thread behind the server's cap on concurrent
-runs); this module only lays out widgets and polls the run's snapshot in a fragment. Every run of
+runs, with a point on its curves every quarter of an epoch); this module only lays out widgets
+and polls the run's snapshot in a fragment. Play waits (briefly) for the first point, and Pause
+for the run to stop (within one step) and save, so the rerun each causes already shows it. Every run of
 the session stays on the race chart; one of them (the last) is the session's current run, and
 only it may train. Widget keys start with "tr_".
 """
@@ -27,6 +29,11 @@ RUNS_KEY = "_train_runs"
 MAX_RUNS = 6
 """Runs kept on the race chart; older ones are dropped (their curves and model with them)."""
 POLL_S = 1.0
+FIRST_POINT_WAIT_S = 2.0
+"""Play's callback waits up to this for the run's first point (~16 steps, a fraction of a second;
+not while another session's run holds the training slot)."""
+PAUSE_WAIT_S = 2.0
+"""Pause's callback waits up to this for the run to stop (one step, a last point, the save)."""
 BETAS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
 EXPLORER_URL_PATH = "explorer"  # the Explorer's url_path in app.py
 ESTIMATOR_HELP = {
@@ -122,7 +129,10 @@ def _current(settings: Settings) -> LiveRun:
 
 
 def _play(settings: Settings) -> None:
-    _current(settings).play()
+    run = _current(settings)
+    run.play()
+    if not run.snapshot().points:
+        run.wait_for_point(FIRST_POINT_WAIT_S)
 
 
 def _step(settings: Settings) -> None:
@@ -131,7 +141,7 @@ def _step(settings: Settings) -> None:
 
 def _pause() -> None:
     if _runs():
-        _runs()[-1].pause()
+        _runs()[-1].pause(wait_s=PAUSE_WAIT_S)
 
 
 def _reset() -> None:
@@ -195,7 +205,7 @@ def render() -> None:
     st.markdown(
         "Sampling z ~ q(z|x) blocks the gradient to the encoder; writing z = μ + σ ⊙ ε lets it flow, with "
         "far less noise than the score-function estimator. Train a 2-D model with each and watch: the latent "
-        "codes of 1,000 test images after every epoch, the −ELBO of every run of this session on one chart, "
+        "codes of 1,000 test images every quarter of an epoch, the −ELBO of every run of this session on one chart, "
         "and how noisy each estimator's gradient is."
     )
     settings = _settings()
@@ -236,9 +246,8 @@ def render() -> None:
 
 def _status(run: LiveRun) -> str:
     snap = run.snapshot()
-    done = len(snap.epochs)
-    last = snap.epochs[-1] if snap.epochs else None
-    progress = f"epoch {done}/{MAX_EPOCHS}" + (
+    last = snap.points[-1] if snap.points else None
+    progress = f"epoch {_epochs(snap.epochs_done)}/{MAX_EPOCHS}" + (
         f", test −ELBO {last.test_neg_elbo:.1f} nats after {last.seconds:.1f} s of training" if last else ""
     )
     if snap.state == "queued":
@@ -259,6 +268,11 @@ def _status(run: LiveRun) -> str:
     return f"**{run.name}** — {run.title}: {words.get(snap.state, snap.state)}, {progress}."
 
 
+def _epochs(value: float) -> str:
+    """Epochs done, e.g. "1", "0.25" (two decimals at most)."""
+    return f"{round(value, 2):g}"
+
+
 def _curves(runs: list[LiveRun]) -> list[figures.RunCurves]:
     out = []
     for run in runs:
@@ -268,9 +282,9 @@ def _curves(runs: list[LiveRun]) -> list[figures.RunCurves]:
             figures.RunCurves(
                 run.name,
                 key,
-                [r.epoch for r in snap.epochs],
-                [r.train_neg_elbo for r in snap.epochs],
-                [r.test_neg_elbo for r in snap.epochs],
+                [round(r.epoch, 3) for r in snap.points],
+                [r.train_neg_elbo for r in snap.points],
+                [r.test_neg_elbo for r in snap.points],
                 [s for s, _ in snap.variance],
                 [v for _, v in snap.variance],
             )
@@ -291,11 +305,11 @@ def _live() -> None:
     left, right = st.columns([3, 2])
     with left:
         if snap.codes is None:
-            st.info("The latent codes of the 1,000 test images appear after the first epoch.")
+            st.info("The latent codes of the 1,000 test images appear at the first point, a quarter of an epoch in.")
         else:
             limits = st.session_state.setdefault("_train_axis_limits", {})
             limits[current.name] = figures.axis_limit(snap.codes, limits.get(current.name, 4.0))
-            title = f"μ(x) of the 1,000 test images after epoch {len(snap.epochs)}"
+            title = f"μ(x) of the 1,000 test images after epoch {_epochs(snap.points[-1].epoch)}"
             st.plotly_chart(
                 figures.training_scatter(
                     snap.codes, data.test_labels.numpy(), title, limits[current.name], CLASS_NAMES[data.dataset]
@@ -361,7 +375,7 @@ def _keep() -> None:
             choose(dataset=current.config.dataset, latent_dim=2)
             st.switch_page(st.Page(render, title="Explorer", url_path=EXPLORER_URL_PATH))
     cols[2].caption(
-        f"{Path(snap.checkpoint).name}: a safetensors checkpoint of {len(snap.epochs)} epochs, in a temporary "
-        "folder of this session (deleted when it ends; the shipped models/ are never touched). Load it with "
+        f"{Path(snap.checkpoint).name}: a safetensors checkpoint after {_epochs(snap.epochs_done)} epochs, in a "
+        "temporary folder of this session (deleted when it ends; the shipped models/ are never touched). Load it with "
         "`vae_core.load_model(path)`."
     )
