@@ -5,6 +5,13 @@ and Streamlit calls the event's callback once per listed event, each call readin
 state afresh (every read walks the whole list). A crafted message of 10,000 "commit" events cost
 68 s of server CPU that way. Two rules here keep any message cheap:
 
+- **Small messages, parsed short.** Streamlit parses a message's event list with its trigger
+  deserializer (`deserialize_trigger_list`) before any callback runs, then serialises the parsed
+  list back to JSON to dispatch it: a 1 MB message of 13,696 commits cost ~60 ms of server CPU in
+  Streamlit alone. `guard_trigger_messages` (installed once per process by the first `reopen` of
+  a component) wraps that deserializer: text longer than MAX_MESSAGE_CHARS is dropped unparsed
+  (one line in the server log) and a parsed list is cut to the last event of each kind
+  (`last_of_each_kind`), so everything after the parse sees a few events.
 - **Once per message.** `once_per_message` wraps a callback so that only its first call of a
   dispatch does anything: that call reads the component's state once (where Streamlit keeps the
   *last* event of each kind) and every later call of the same dispatch returns at once. The gate
@@ -15,8 +22,9 @@ state afresh (every read walks the whole list). A crafted message of 10,000 "com
   iterates that same list, so its dispatch loop ends there instead of calling the callback 10,000
   more times, and the list it deep-copies when the component registers, and walks each time its
   state is read, is a few events long. `reopen` trims the list again before the component is drawn
-  (a message whose events have no callback never reaches the gate). The trim reads Streamlit's
-  session-state internals (pinned streamlit==1.67); where they are missing it does nothing.
+  (a message whose events have no callback never reaches the gate). The guard and the trim read
+  Streamlit's internals (pinned streamlit==1.67); where those differ they do nothing, and the
+  other still keeps a message's cost bounded.
 - **A schema with limits.** The value is checked (`commit_event`, `view_event`, `text_event`)
   before any of the app's code sees it: types, array lengths, number ranges. A message outside the
   limits is dropped with one line in the server log (logger ``ui.messages``), never an exception.
@@ -31,7 +39,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Collection
 from typing import Any
 
 import streamlit as st
@@ -41,11 +50,14 @@ __all__ = [
     "MAX_VECTOR",
     "MAX_ABS",
     "MAX_TEXT",
+    "MAX_MESSAGE_CHARS",
     "commit_event",
     "view_event",
     "text_event",
     "once_per_message",
     "reopen",
+    "last_of_each_kind",
+    "guard_trigger_messages",
 ]
 
 LOG = logging.getLogger(__name__)
@@ -57,6 +69,9 @@ MAX_TEXT = 8192
 """Longest text an event may carry (a drawing's code is at most about 4,100 characters)."""
 MAX_NODES = 1024
 """Most list items and object entries an event's value may hold in all (a commit has ~200)."""
+MAX_MESSAGE_CHARS = 8 * MAX_TEXT
+"""Longest event list (JSON text) a component message may carry: eight of its largest events (a
+drawing is at most MAX_TEXT characters, a commit of three 64-number vectors about 5,000)."""
 _GATE = "_message_gate"
 _TRIMMED = None
 """In a component's gate set: its event list was trimmed in this dispatch."""
@@ -141,6 +156,45 @@ def text_event(value: Any, what: str) -> str | None:
     return None
 
 
+_GUARDED = "_ui_messages_guard"
+_GUARD_LOCK = threading.Lock()
+
+
+def guard_trigger_messages() -> bool:
+    """Wrap Streamlit's trigger-list deserializer (streamlit 1.67:
+    streamlit.components.v2.bidi_component.main.deserialize_trigger_list, which every bidi
+    component registers at each run) once per process, thread-safe and idempotent.
+
+    The wrapper returns None (no event, logged) for text longer than MAX_MESSAGE_CHARS, without
+    parsing it, and otherwise Streamlit's list cut by `last_of_each_kind`.
+
+    Returns:
+        True if the guard is in place, False if Streamlit has no such deserializer (nothing done).
+    """
+    try:
+        from streamlit.components.v2.bidi_component import main as bidi
+    except ImportError:
+        return False
+    with _GUARD_LOCK:
+        original = getattr(bidi, "deserialize_trigger_list", None)
+        if not callable(original):
+            return False
+        if getattr(original, _GUARDED, False):
+            return True
+
+        def deserialize_trigger_list(text: str | None) -> list | None:
+            if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS:
+                LOG.warning("dropped a component message of %d characters (at most %d)", len(text), MAX_MESSAGE_CHARS)
+                return None
+            events = original(text)
+            return last_of_each_kind(events)[0] if isinstance(events, list) else events
+
+        setattr(deserialize_trigger_list, _GUARDED, True)
+        deserialize_trigger_list.__wrapped__ = original
+        bidi.deserialize_trigger_list = deserialize_trigger_list
+        return True
+
+
 def reopen(key: str | None = None) -> None:
     """Open the gate of component `key` (every component's if None) for the next message.
 
@@ -153,6 +207,7 @@ def reopen(key: str | None = None) -> None:
     elif gate:
         gate.pop(key, None)
     if key is not None:
+        guard_trigger_messages()
         _trim_events(key)
 
 
@@ -224,9 +279,38 @@ def _stored_events(key: str) -> tuple[list | None, frozenset[str]]:
         return None, frozenset()
 
 
+def last_of_each_kind(events: list, kinds: Collection[str] | None = None) -> tuple[list, int | None]:
+    """The last event of each kind of a component's event list, and where the first one was.
+
+    events: Streamlit's list of {"event": name, "value": ...} payloads (other items are ignored,
+    as Streamlit's dispatch ignores them). kinds: the event names to keep (those with a
+    callback), or None for every name. A kept event whose value fails `_small` (more than
+    MAX_NODES items or MAX_TEXT characters) becomes {"event": name, "value": None} (logged).
+
+    Returns:
+        (kept, first): kept in the order each kind first appears; first the index in events of
+        the first event kept, or None if none was.
+    """
+    last: dict[str, dict] = {}
+    first = None
+    for i, payload in enumerate(events):
+        name = payload.get("event") if isinstance(payload, dict) else None
+        if isinstance(name, str) and (kinds is None or name in kinds):
+            if first is None:
+                first = i
+            last[name] = payload
+    kept = []
+    for name, payload in last.items():
+        if not _small(payload.get("value")):
+            LOG.warning("dropped a %s event: its value is too large", name)
+            payload = {"event": name, "value": None}
+        kept.append(payload)
+    return kept, first
+
+
 def _trim_events(key: str, dispatching: str | None = None) -> None:
     """Trim component `key`'s stored event list in place to the last event of each kind with a
-    callback (values failing `_small` replaced by None).
+    callback (`last_of_each_kind`).
 
     dispatching: the event whose callback is running inside Streamlit's dispatch loop, which is at
     the list's first event with a callback (index k). The list becomes k placeholders (None, which
@@ -236,21 +320,8 @@ def _trim_events(key: str, dispatching: str | None = None) -> None:
     events, kinds = _stored_events(key)
     if not events or not kinds:
         return
-    last: dict[str, dict] = {}
-    first = None
-    for i, payload in enumerate(events):
-        name = payload.get("event") if isinstance(payload, dict) else None
-        if isinstance(name, str) and name in kinds:
-            if first is None:
-                first = i
-            last[name] = payload
-    kept = []
-    for name, payload in last.items():
-        if not _small(payload.get("value")):
-            LOG.warning("dropped a %s event of %s: its value is too large", name, key)
-            payload = {"event": name, "value": None}
-        kept.append(payload)
-    if dispatching is not None and first is not None and dispatching in last:
+    kept, first = last_of_each_kind(events, kinds)
+    if dispatching is not None and first is not None and any(p["event"] == dispatching for p in kept):
         kept.sort(key=lambda p: p["event"] != dispatching)  # its kind first, at index `first`
         kept = [None] * first + kept
     if len(kept) != len(events) or any(a is not b for a, b in zip(kept, events, strict=True)):
