@@ -17,6 +17,7 @@ from ui.views.planes import projection
 from vae_core.classifier import RECOGNISABLE, Classifier, classifiers_dir, find_classifier, judge, load_classifier
 from vae_core.constants import IMAGE_SHAPE
 from vae_core.holes import default_pair, hole_pairs, path_verdict, random_code_report
+from vae_core.holes.stored import read_measures, stored_pair
 from vae_core.inference.codes import latent_grid
 from vae_core.maths.latent import code_box, interpolation_path, inverse_cdf_axis, linear_axis
 
@@ -52,8 +53,12 @@ def _classifier(dataset: str, folder: str) -> Classifier | None:
 def holes_report(path: str) -> dict | None:
     """vae_core.holes.random_code_report of the model at path, seed 0, as a dict (recognisable,
     class_entropy_bits, n, counts, source); None without a classifier. The same numbers as
-    ``python -m vae_core.holes``."""
+    ``python -m vae_core.holes``; read from the record stored beside the model when it is current
+    (vae_core.holes.stored), else computed."""
     model = get_model(path)
+    stored = read_measures(path, model.dataset)  # computed when the model was shipped
+    if stored is not None:
+        return stored["holes_report"]
     classifier = get_classifier(model.dataset)
     if classifier is None:
         return None
@@ -72,8 +77,12 @@ def slerp_centre(path: str) -> torch.Tensor:
 
 @st.cache_data(show_spinner="Measuring paths from a 2 to a 9 under both models…", max_entries=16)
 def measured_default(ae_path: str, vae_path: str) -> dict | None:
-    """The default endpoints (vae_core.holes.default_pair) as a PairScore dict, or None."""
+    """The default endpoints (vae_core.holes.default_pair) as a PairScore dict, or None; read from
+    the VAE's stored record when it is current for both files (vae_core.holes.stored)."""
     ae, vae = get_model(ae_path), get_model(vae_path)
+    found, stored = stored_pair(read_measures(vae_path, vae.dataset), ae_path)  # computed when shipped
+    if found:
+        return stored
     classifier = get_classifier(ae.dataset)
     if classifier is None:
         return None

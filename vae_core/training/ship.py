@@ -11,7 +11,10 @@
    (vae_core.log_marginal_likelihood) on every --exact-every-th test image, with the ELBO and
    L_k of the same images, so the gaps log p(x) - L_k and log p(x) - ELBO can be quoted;
 4. writes --out with the checkpoint's config and training record and these metrics under
-   "test", and prints them as one JSON object.
+   "test", and prints them as one JSON object;
+5. (re)writes the measures stored beside every model of --out's folder (vae_core.holes.stored:
+   the holes measure and the default interpolation endpoints the Explorer shows), so a
+   re-shipped model never keeps another's numbers; --no-measures skips this.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ..cli_checks import (
     output_file,
 )
 from ..data.datasets import load_idx_split
+from ..holes.stored import write_folder
 from ..inference.bounds import iwae_bounds
 from ..inference.marginal import log_marginal_likelihood
 from ..models.checkpoint import SUFFIX, load_model, save_checkpoint
@@ -54,13 +58,15 @@ def ship(
     iwae_every: int = 20,
     seed: int = 0,
     exact_every: int = 100,
+    measures: bool = True,
 ) -> dict:
     """Measure the checkpoint at path on the test split in data_dir and write it to out.
 
     Returns the metrics written: {"test": {n, neg_elbo, recon, kl, data, weights_dtype,
     neg_elbo_float32, float16_delta_nats, iwae_k, neg_iwae, iwae_n, neg_elbo_on_iwae_images, and for
     a 2-D VAE exact_n, neg_log_px, neg_elbo_on_exact_images, neg_iwae_on_exact_images}} (nats per
-    image; the IWAE keys for a VAE only).
+    image; the IWAE keys for a VAE only), plus "measures_written": the measures files rewritten
+    beside the folder's models (none with measures=False or without a classifier).
 
     Raises:
         ValueError: out cannot be written (vae_core.cli_checks.check_output_path: a folder, not a
@@ -121,7 +127,8 @@ def ship(
         metrics={"test": metrics},
         weights_dtype=metrics["weights_dtype"],
     )
-    return {"model": written.name, **metrics}
+    stored = [p.name for p in write_folder(written.parent)] if measures else []
+    return {"model": written.name, **metrics, "measures_written": stored}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"exact log p(x) on every n-th test image (2-D), 0 (none) to {MAX_EVERY:,}",
     )
     parser.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=0, help="0 <= seed < 2**63")
+    parser.add_argument(
+        "--no-measures", action="store_true", help="do not rewrite the measures stored beside the folder's models"
+    )
     args = parser.parse_args(argv)
     try:
         result = ship(
@@ -173,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             args.iwae_every,
             args.seed,
             args.exact_every,
+            not args.no_measures,
         )
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
