@@ -56,7 +56,7 @@ def holes_report(path: str) -> dict | None:
     ``python -m vae_core.holes``; read from the record stored beside the model when it is current
     (vae_core.holes.stored), else computed."""
     model = get_model(path)
-    stored = read_measures(path, model.dataset)  # computed when the model was shipped
+    stored = read_measures(path, model.dataset, len(get_gallery(model.dataset).labels))  # made when shipped
     if stored is not None:
         return stored["holes_report"]
     classifier = get_classifier(model.dataset)
@@ -80,7 +80,8 @@ def measured_default(ae_path: str, vae_path: str) -> dict | None:
     """The default endpoints (vae_core.holes.default_pair) as a PairScore dict, or None; read from
     the VAE's stored record when it is current for both files (vae_core.holes.stored)."""
     ae, vae = get_model(ae_path), get_model(vae_path)
-    found, stored = stored_pair(read_measures(vae_path, vae.dataset), ae_path)  # computed when shipped
+    rows = len(get_gallery(vae.dataset).labels)
+    found, stored = stored_pair(read_measures(vae_path, vae.dataset, rows), ae_path)  # made when shipped
     if found:
         return stored
     classifier = get_classifier(ae.dataset)

@@ -91,10 +91,11 @@ def _gallery_rows(dataset: str) -> int:
     return len(load_gallery(dataset).labels)
 
 
-def read_measures(model_path: str | Path, dataset: str) -> dict | None:
+def read_measures(model_path: str | Path, dataset: str, gallery_rows: int | None = None) -> dict | None:
     """The stored record of the model at model_path, if it is current: its version, the model's
-    and the dataset's classifier's SHA-256 and the gallery's size match; else None (no file, an
-    unreadable or stale one). Never raises for a bad record file."""
+    and the dataset's classifier's SHA-256 and the gallery's size (`gallery_rows`, when the
+    caller has the gallery loaded; else read here) match; else None (no file, an unreadable or
+    stale one). Never raises for a bad record file."""
     path = measures_path(model_path)
     try:
         if path.stat().st_size > MAX_RECORD_BYTES:
@@ -108,7 +109,7 @@ def read_measures(model_path: str | Path, dataset: str) -> dict | None:
         current = (
             record.get("model_sha256") == file_sha256(model_path)
             and record.get("classifier_sha256") == _classifier_sha256(dataset)
-            and record.get("gallery_rows") == _gallery_rows(dataset)
+            and record.get("gallery_rows") == (_gallery_rows(dataset) if gallery_rows is None else gallery_rows)
         )
     except (OSError, ValueError):
         return None
