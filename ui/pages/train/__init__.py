@@ -26,6 +26,8 @@ from vae_core.viz import training_figures as figures
 
 RUNS_KEY = "_train_runs"
 """Session key: the session's LiveRuns, oldest first; the last is the current one."""
+WAS_WORKING_KEY = "_train_was_working"
+"""Session key: a run was working when the page or its fragment last ran."""
 MAX_RUNS = 6
 """Runs kept on the race chart; older ones are dropped (their curves and model with them)."""
 POLL_S = 1.0
@@ -240,6 +242,7 @@ def render() -> None:
         "Clear all runs", icon=":material/delete_sweep:", key="tr_clear", on_click=_clear, width="stretch"
     )
     working = any(run.is_working for run in _runs())
+    st.session_state[WAS_WORKING_KEY] = working  # a full run draws what it sees: no second run for a stop
     st.fragment(_live, run_every=POLL_S if working else None)()
     _keep()
 
@@ -338,10 +341,10 @@ def _live() -> None:
         "∂ reconstruction / ∂(μ, σ) on 8 images of the step's batch, averaged over images and coordinates."
         + (f" Not drawn: {', '.join(blocked)} (blocked: exactly 0, which a log axis cannot show)." if blocked else "")
     )
-    if st.session_state.get("_train_was_working") and not any(r.is_working for r in runs):
-        st.session_state["_train_was_working"] = False
-        st.rerun(scope="app")  # stop polling, and show the download of what just stopped
-    st.session_state["_train_was_working"] = any(r.is_working for r in runs)
+    if st.session_state.get(WAS_WORKING_KEY) and not any(r.is_working for r in runs):
+        st.session_state[WAS_WORKING_KEY] = False
+        st.rerun(scope="app")  # a poll saw the run stop: stop polling, and show the download
+    st.session_state[WAS_WORKING_KEY] = any(r.is_working for r in runs)
 
 
 def _keep() -> None:
