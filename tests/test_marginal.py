@@ -13,7 +13,15 @@ from vae_core.maths.marginal import quadrature_log_marginal
 from vae_core.models import ModelConfig, build_model
 
 
-@pytest.mark.parametrize(("a", "s", "x"), [((2.0, -1.0), 0.1, 0.7), ((0.3, 0.5), 1.0, -2.0), ((5.0, 4.0), 0.05, 3.0)])
+@pytest.mark.parametrize(
+    ("a", "s", "x"),
+    [
+        ((2.0, -1.0), 0.1, 0.7),
+        ((0.3, 0.5), 1.0, -2.0),
+        # a ridge 0.008 wide across the whole box: 130,000 cells, about 1 s
+        pytest.param((5.0, 4.0), 0.05, 3.0, marks=pytest.mark.slow),
+    ],
+)
 def test_a_linear_gaussian_model_matches_its_closed_form(a, s, x):
     """x | z ~ N(a.z, s^2), z ~ N(0, I)  =>  x ~ N(0, |a|^2 + s^2): log p(x) in closed form."""
     a_t = torch.tensor(a, dtype=torch.float64)
