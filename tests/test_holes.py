@@ -1,5 +1,5 @@
 """Holes, measured: the code distributions, the entropy, the report, the CLI's JSON and its seed,
-and the default endpoints chosen by the measure."""
+and the default endpoints chosen by the measure (random paths: tests/test_holes_paths.py)."""
 
 import json
 import math
@@ -28,7 +28,8 @@ from vae_core.inference.codes import encode_images
 from vae_core.maths.latent import interpolate
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"recognisable", "class_entropy_bits", "n"}
+KEYS = {"recognisable", "class_entropy_bits", "classes_reached", "n"}
+CLI_KEYS = KEYS | {"path_hole_frames", "paths_with_a_hole", "pairs"}
 
 
 def _holes_cli(*args):
@@ -89,7 +90,9 @@ def test_cli_json_covers_every_shipped_model(cli_default):
     names = {e["name"] for e in vae_core.list_models()}
     assert set(cli_default) == names
     for record in cli_default.values():
-        assert set(record) == KEYS and record["n"] == 1000
+        assert set(record) == CLI_KEYS and record["n"] == 1000 and record["pairs"] == 200
+        assert 0.0 <= record["path_hole_frames"] <= record["paths_with_a_hole"] <= 1.0
+        assert 1 <= record["classes_reached"] <= 10
         assert 0.0 <= record["recognisable"] <= 1.0
         assert 0.0 <= record["class_entropy_bits"] <= math.log2(10)
         assert record["recognisable"] * 1000 == pytest.approx(round(record["recognisable"] * 1000), abs=1e-6)

@@ -16,8 +16,13 @@ and correlation. Both models draw the same standard normal ε (z = m + L ε, C =
 explicit, seeded torch.Generator, so a report is the same on every run.
 
 Along an interpolation the same classifier gives each frame's confidence; a frame below
-HOLE = 0.5 is counted as a hole. A class is rare among a model's random decodes when it holds
-under RARE = 2 % of them.
+HOLE = 0.5 is counted as a hole (over many random pairs: vae_core.holes.paths). A class is rare
+among a model's random decodes when it holds under RARE = 2 % of them; the others are the
+classes the decodes reach.
+
+Two models' shares (of codes, of paths) are compared with share_difference: the difference and
+its standard error sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b) (independent binomial counts),
+so a sentence can say "within the noise" when the difference is under two standard errors.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ __all__ = [
     "random_code_report",
     "path_verdict",
     "max_entropy_bits",
+    "share_difference",
     "HOLE",
     "RECOGNISABLE",
 ]
@@ -126,9 +132,19 @@ class HolesReport:
     counts: list[int]
     source: str
 
+    @property
+    def classes_reached(self) -> int:
+        """How many classes hold at least RARE of the decodes."""
+        return sum(c >= RARE * self.n for c in self.counts)
+
     def as_json(self) -> dict:
-        """The CLI's record: {"recognisable", "class_entropy_bits", "n"}."""
-        return {"recognisable": self.recognisable, "class_entropy_bits": self.class_entropy_bits, "n": self.n}
+        """The CLI's record: {"recognisable", "class_entropy_bits", "classes_reached", "n"}."""
+        return {
+            "recognisable": self.recognisable,
+            "class_entropy_bits": self.class_entropy_bits,
+            "classes_reached": self.classes_reached,
+            "n": self.n,
+        }
 
 
 @torch.no_grad()
@@ -175,3 +191,16 @@ def path_verdict(
 def max_entropy_bits(classes: int = 10) -> float:
     """log2(classes): the entropy of an even spread (3.32 bits for ten classes)."""
     return math.log2(classes)
+
+
+def share_difference(p_a: float, n_a: int, p_b: float, n_b: int) -> tuple[float, float]:
+    """(p_a - p_b, its standard error) for two shares in [0, 1] of n_a and n_b independent trials.
+
+    SE = sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b), the normal approximation to two
+    binomial counts. Raises ValueError for a share outside [0, 1] or a count below 1.
+    """
+    for p, n in ((p_a, n_a), (p_b, n_b)):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"a share must lie in [0, 1], got {p}")
+        check_count("a number of trials", n, 1, 10**9)
+    return p_a - p_b, math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
