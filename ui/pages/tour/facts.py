@@ -10,18 +10,18 @@ paths and gallery rows), so a step change is quick after the first visit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import streamlit as st
 import torch
 
 from ui.resources import encode_input, gallery_index, get_gallery, get_model
-from ui.views.judged import holes_report, judged_grid, judged_path, measured_default, missing_classes
+from ui.views.judged import get_classifier, holes_report, judged_grid, judged_path, measured_default, missing_classes
 from ui.views.posterior import bounds_for, posterior_map
 from vae_core import gradients
 from vae_core.classifier import HOLE, RECOGNISABLE
-from vae_core.holes import DEFAULT_STEPS
+from vae_core.holes import DEFAULT_STEPS, N_PAIRS, RARE, path_holes_report
 from vae_core.maths import inverse_cdf
 from vae_core.maths.losses import kl_to_standard_normal, negative_elbo
 from vae_core.models.checkpoint import scan_models
@@ -272,14 +272,65 @@ def icdf_facts(ctx: TourContext) -> dict:
     }
 
 
-@st.cache_data(show_spinner="Measuring both models…", max_entries=8)
-def kl_facts(ctx: TourContext) -> dict | None:
-    """Step "What the KL buys": both models' holes on the measured 2 → 9 path and their reports
-    on 1,000 random codes (recognisable share, class entropy in bits, counts)."""
-    pair = _pair(ctx.ae_path, ctx.vae_path)
-    reports = {kind: holes_report(path) for kind, path in (("ae", ctx.ae_path), ("vae", ctx.vae_path))}
-    if pair is None or None in reports.values():
+def _mnist_pair(latent_dim: int) -> tuple[str, str] | None:
+    """(AE path, VAE path) of the shipped MNIST pair with this latent size (the VAE with β = 1)."""
+    entries, _ = scan_models()
+    same = [e for e in entries if e["dataset"] == "mnist" and e["latent_dim"] == latent_dim]
+    vae = next((e for e in same if e["kind"] == "vae" and e["beta"] == 1.0), None)
+    ae = next((e for e in same if e["kind"] == "ae"), None)
+    return None if vae is None or ae is None else (ae["path"], vae["path"])
+
+
+@st.cache_data(show_spinner=f"Walking {N_PAIRS} random paths…", max_entries=16)
+def _path_holes(path: str) -> dict | None:
+    """vae_core.holes.path_holes_report of the model at path (N_PAIRS pairs, seed 0) as a dict,
+    None without a classifier: the numbers ``python -m vae_core.holes`` prints."""
+    model = get_model(path)
+    classifier = get_classifier(model.dataset)
+    if classifier is None:
         return None
+    gallery = get_gallery(model.dataset)
+    return asdict(path_holes_report(model, classifier, gallery.images, gallery.labels, N_PAIRS, 0))
+
+
+def _measures(path: str) -> dict | None:
+    """One model's holes measures: its random codes' report (recognisable, class entropy, counts,
+    classes reached, rare classes, where the codes come from) and its random paths' report."""
+    codes, paths = holes_report(path), _path_holes(path)
+    if codes is None or paths is None:
+        return None
+    n = codes["n"]
+    return {
+        "recognisable": codes["recognisable"],
+        "entropy": codes["class_entropy_bits"],
+        "counts": codes["counts"],
+        "n": n,
+        "classes_reached": sum(c >= RARE * n for c in codes["counts"]),
+        "rare": [k for k, c in enumerate(codes["counts"]) if c < RARE * n],
+        "source": codes["source"],
+        "paths_with_a_hole": paths["paths_with_a_hole"],
+        "hole_frames": paths["hole_frames"],
+        "pairs": paths["pairs"],
+    }
+
+
+@st.cache_data(show_spinner="Measuring both pairs of models…", max_entries=8)
+def kl_facts(ctx: TourContext) -> dict | None:
+    """Step "What the KL buys": both 2-D models' holes on the measured 2 → 9 path (a pair picked
+    to show a hole), and the holes measures (random paths, random codes, classes reached) of the
+    2-D pair and, when shipped, the 16-D MNIST pair, under "measures" {"2-D"/"16-D": {"ae", "vae"}}.
+    The 2-D random codes' counts stay under "counts" for the step's chart."""
+    pair = _pair(ctx.ae_path, ctx.vae_path)
+    measures = {}
+    for label, paths in (("2-D", (ctx.ae_path, ctx.vae_path)), ("16-D", _mnist_pair(16))):
+        if paths is None:
+            continue
+        both = dict(zip(("ae", "vae"), (_measures(p) for p in paths), strict=True))
+        if None not in both.values():
+            measures[label] = both
+    if pair is None or "2-D" not in measures:
+        return None
+    flat = measures["2-D"]
     return {
         "a": pair["a"],
         "b": pair["b"],
@@ -287,12 +338,10 @@ def kl_facts(ctx: TourContext) -> dict | None:
         "vae_holes": len(pair["vae"]["holes"]),
         "ae_weakest_p": pair["ae"]["weakest_p"],
         "vae_weakest_p": pair["vae"]["weakest_p"],
-        "ae_recognisable": reports["ae"]["recognisable"],
-        "vae_recognisable": reports["vae"]["recognisable"],
-        "ae_entropy": reports["ae"]["class_entropy_bits"],
-        "vae_entropy": reports["vae"]["class_entropy_bits"],
-        "counts": {kind: r["counts"] for kind, r in reports.items()},
-        "n": reports["vae"]["n"],
+        "counts": {kind: flat[kind]["counts"] for kind in ("ae", "vae")},
+        "n": flat["vae"]["n"],
+        "measures": measures,
+        "steps": DEFAULT_STEPS,
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.data.galleries import CLASS_NAMES
-from vae_core.holes import RARE, max_entropy_bits
+from vae_core.holes import RARE, max_entropy_bits, share_difference
 
 __all__ = ["vector", "rare_classes", "RARE"] + [
     f"{step}_{part}"
@@ -216,26 +216,125 @@ def icdf_answer(f: dict) -> str:
     )
 
 
+Z = 2.0
+"""Two shares differ in a sentence only when they are more than Z standard errors apart."""
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def compare(share_ae: float, share_vae: float, n: int) -> tuple[str | None, float]:
+    """(which model's share is larger, "AE" or "VAE", or None within Z standard errors; the
+    difference in standard errors) for two shares of n trials each (vae_core.holes.share_difference)."""
+    diff, se = share_difference(share_ae, n, share_vae, n)
+    z = diff / se if se > 0 else (0.0 if diff == 0 else float("inf"))
+    return (None if abs(z) <= Z else "AE" if diff > 0 else "VAE"), z
+
+
+def _table(measures: dict) -> str:
+    labels = list(measures)
+    head = "| measure | " + " | ".join(f"{d} {k.upper()}" for d in labels for k in ("ae", "vae")) + " |"
+    first = measures[labels[0]]["vae"]
+    rows = [
+        (
+            f"straight paths between two random gallery digits that cross a hole ({first['pairs']} paths)",
+            lambda m: _percent(m["paths_with_a_hole"]),
+        ),
+        ("frames of those paths that are holes", lambda m: _percent(m["hole_frames"])),
+        (
+            f"random codes that decode to a confident digit (p ≥ {RECOGNISABLE}; {first['n']:,} codes)",
+            lambda m: _percent(m["recognisable"]),
+        ),
+        (f"classes those decodes reach (each ≥ {RARE:.0%} of them)", lambda m: str(m["classes_reached"])),
+        (
+            f"their spread over the classes (entropy; even = {max_entropy_bits():.2f} bits)",
+            lambda m: f"{m['entropy']:.2f}",
+        ),
+    ]
+    lines = [head, "|---" * (1 + 2 * len(labels)) + "|"]
+    for name, cell in rows:
+        lines.append(f"| {name} | " + " | ".join(cell(measures[d][k]) for d in labels for k in ("ae", "vae")) + " |")
+    return "\n".join(lines)
+
+
+def _paths_sentence(label: str, ae: dict, vae: dict) -> str:
+    larger, z = compare(ae["paths_with_a_hole"], vae["paths_with_a_hole"], ae["pairs"])
+    shares = (
+        f"{_percent(ae['paths_with_a_hole'])} of the AE's paths against {_percent(vae['paths_with_a_hole'])} of the "
+        f"VAE's; {abs(z):.1f} standard errors apart"
+    )
+    if larger is None:
+        return f"At {label} the two meet holes about as often ({shares})."
+    return f"At {label} the **{'VAE' if larger == 'AE' else 'AE'}** meets fewer holes ({shares})."
+
+
+def _codes_sentence(label: str, ae: dict, vae: dict) -> str:
+    larger, z = compare(ae["recognisable"], vae["recognisable"], vae["n"])
+    shares = (
+        f"{_percent(ae['recognisable'])} of the AE's random codes against {_percent(vae['recognisable'])} of the VAE's"
+    )
+    if larger is None:
+        verdict = f"At {label} about as many decode to a confident digit ({shares})"
+    else:
+        verdict = f"At {label} the **{larger}**'s decode to a confident digit more often ({shares})"
+    same = ae["classes_reached"] == vae["classes_reached"]
+    reach = (
+        (
+            f"both reach {ae['classes_reached']} classes"
+            if same
+            else f"they reach {ae['classes_reached']} and {vae['classes_reached']} classes"
+        )
+        + (f"; rare among the AE's: {_listing(ae['rare'])}" if ae["rare"] else "")
+        + (f"; among the VAE's: {_listing(vae['rare'])}" if vae["rare"] else "")
+    )
+    return f"{verdict}; {reach}."
+
+
+def _tally(measures: dict) -> str:
+    """Which model each measure favours, beyond the noise: the sentence the table sums up to."""
+    wins: dict[str | None, list[str]] = {"AE": [], "VAE": [], None: []}
+    for label, m in measures.items():
+        ae, vae = m["ae"], m["vae"]
+        more_holes, _ = compare(ae["paths_with_a_hole"], vae["paths_with_a_hole"], ae["pairs"])
+        wins[{"AE": "VAE", "VAE": "AE", None: None}[more_holes]].append(f"{label} paths")
+        confident, _ = compare(ae["recognisable"], vae["recognisable"], vae["n"])
+        wins[confident].append(f"{label} confident codes")
+        reach = ae["classes_reached"] - vae["classes_reached"]
+        wins["AE" if reach > 0 else "VAE" if reach < 0 else None].append(f"{label} classes reached")
+    parts = [f"the **{k}** does better on {', '.join(v)}" for k, v in wins.items() if k is not None and v]
+    if wins[None]:
+        parts.append(f"neither on {', '.join(wins[None])} (no difference beyond the noise)")
+    return "Measured, " + "; ".join(parts) + "."
+
+
 def kl_body(f: dict) -> str:
-    more = "AE" if f["ae_recognisable"] > f["vae_recognisable"] else "VAE"
-    even = "VAE" if f["vae_entropy"] > f["ae_entropy"] else "AE"
+    measures = f["measures"]
+    ae_2d = measures["2-D"]["ae"]
+    sentences = [_paths_sentence(label, m["ae"], m["vae"]) for label, m in measures.items()]
+    sentences += [_codes_sentence(label, m["ae"], m["vae"]) for label, m in measures.items()]
     return (
         "The KL term pulls every q(z|x) towards $\\mathcal{N}(0, I)$, so the VAE's codes fill the prior's disc; "
-        "β (in the Explorer's sidebar) trades reconstruction for smoothness. Over "
-        f"{f['n']:,} random codes, {100 * f['ae_recognisable']:.1f} % of the AE's and "
-        f"{100 * f['vae_recognisable']:.1f} % of the VAE's decode to a confident digit — the {more} has more — "
-        f"but the {even}'s spread over the classes more evenly: entropy {f['vae_entropy']:.2f} bits for the VAE, "
-        f"{f['ae_entropy']:.2f} for the AE (an even spread is {max_entropy_bits():.2f}). Rare among the AE's "
-        f"(under {RARE:.0%}): {_listing(rare_classes(f['counts']['ae']))}; among the VAE's: "
-        f"{_listing(rare_classes(f['counts']['vae']))}."
+        "β (in the Explorer's sidebar) trades reconstruction for smoothness. Does that leave fewer holes? Three "
+        f"measures, for this 2-D pair{' and the 16-D MNIST pair (both β = 1)' if '16-D' in measures else ''}:\n\n"
+        + _table(measures)
+        + "\n\n"
+        + " ".join(sentences)
+        + f" The VAE's random codes come from its prior N(0, I); an AE has no prior, so its come from {ae_2d['source']}"
+        " — where the AE put its own codes, not where a prior says codes belong. A straight line between two "
+        "different digits must change class somewhere, so some unsure frames are blends rather than holes. "
+        + _tally(measures)
     )
 
 
 def kl_answer(f: dict) -> str:
+    m = f["measures"]["2-D"]
     return (
-        f"On the same line, gallery #{f['a']} → #{f['b']}: the AE crosses **{f['ae_holes']}** "
-        f"hole{'s' if f['ae_holes'] != 1 else ''} (weakest p = {f['ae_weakest_p']:.2f}), the VAE **{f['vae_holes']}** "
-        f"(weakest p = {f['vae_weakest_p']:.2f})."
+        f"On the pair the holes measure picked to show a hole, gallery #{f['a']} → #{f['b']}: the AE crosses "
+        f"**{f['ae_holes']}** hole{'s' if f['ae_holes'] != 1 else ''} (weakest p = {f['ae_weakest_p']:.2f}), the VAE "
+        f"**{f['vae_holes']}** (weakest p = {f['vae_weakest_p']:.2f}). A pair picked for its hole shows what a hole "
+        f"is; the random paths above say how often one is met: {_percent(m['ae']['paths_with_a_hole'])} of the 2-D "
+        f"AE's and {_percent(m['vae']['paths_with_a_hole'])} of the 2-D VAE's."
     )
 
 
