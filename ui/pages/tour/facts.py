@@ -22,6 +22,7 @@ from ui.views.posterior import bounds_for, posterior_map
 from vae_core import gradients
 from vae_core.classifier import HOLE, RECOGNISABLE
 from vae_core.holes import DEFAULT_STEPS, N_PAIRS, RARE, path_holes_report
+from vae_core.holes.stored import read_measures
 from vae_core.maths import inverse_cdf
 from vae_core.maths.losses import kl_to_standard_normal, negative_elbo
 from vae_core.models.checkpoint import scan_models
@@ -284,8 +285,14 @@ def _mnist_pair(latent_dim: int) -> tuple[str, str] | None:
 @st.cache_data(show_spinner=f"Walking {N_PAIRS} random paths…", max_entries=16)
 def _path_holes(path: str) -> dict | None:
     """vae_core.holes.path_holes_report of the model at path (N_PAIRS pairs, seed 0) as a dict,
-    None without a classifier: the numbers ``python -m vae_core.holes`` prints."""
+    None without a classifier: the numbers ``python -m vae_core.holes`` prints. Read from the
+    record stored beside the model (vae_core.holes.stored) when it is current and holds them under
+    "path_holes" (the PathHolesReport's fields), else computed (about 2 s per model: 1,600 frames
+    through the classifier)."""
     model = get_model(path)
+    stored = read_measures(path, model.dataset, len(get_gallery(model.dataset).labels))
+    if stored is not None and isinstance(stored.get("path_holes"), dict):
+        return stored["path_holes"]
     classifier = get_classifier(model.dataset)
     if classifier is None:
         return None
