@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..constants import DIGIT_COLOURS
+from ..constants import DIGIT_COLOURS, DIGIT_SYMBOLS
 
 __all__ = ["DIGIT_COLOURS", "latent_scatter", "posterior_plane", "ellipse_xy"]
 
@@ -75,7 +75,8 @@ def latent_scatter(
         path: optional float (S, latent_dim), an interpolation path drawn as a line with markers.
         highlight: optional {name: z} points drawn as large stars (e.g. the two endpoints).
     Returns:
-        plotly Figure: one Scattergl trace per digit, then "path" and highlight traces.
+        plotly Figure: one Scattergl trace per digit (its colour and marker symbol:
+        vae_core.constants), then "path" and highlight traces.
     """
     codes, labels = np.asarray(codes), np.asarray(labels)
     names = list(class_names) if class_names is not None else [str(d) for d in range(10)]
@@ -91,7 +92,7 @@ def latent_scatter(
                 y=codes[sel, dims[1]],
                 mode="markers",
                 name=names[digit],
-                marker=dict(size=4, color=DIGIT_COLOURS[digit], opacity=opacity),
+                marker=dict(size=5, color=DIGIT_COLOURS[digit], symbol=DIGIT_SYMBOLS[digit], opacity=opacity),
                 hovertemplate=f"{names[digit]}<br>{x_label}=%{{x:.2f}}<br>{y_label}=%{{y:.2f}}<extra></extra>",
             )
         )
@@ -157,7 +158,7 @@ def posterior_plane(
                     name=str(digit),
                     showlegend=False,
                     hoverinfo="skip",
-                    marker=dict(size=3, color=DIGIT_COLOURS[digit], opacity=0.25),
+                    marker=dict(size=3, color=DIGIT_COLOURS[digit], symbol=DIGIT_SYMBOLS[digit], opacity=0.25),
                 )
             )
     for k, dash in ((1, "dash"), (2, "dot")):
