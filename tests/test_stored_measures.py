@@ -22,6 +22,7 @@ def test_every_shipped_model_has_a_current_record(name):
     record = read_measures(entry["path"], entry["dataset"])
     assert record is not None, f"{measures_path(entry['path'])} is missing or stale: python -m vae_core.holes.stored"
     assert record["version"] == VERSION and 0.0 <= record["holes_report"]["recognisable"] <= 1.0
+    assert 0.0 <= record["path_holes"]["paths_with_a_hole"] <= 1.0
     if entry["kind"] == "vae":
         aes = [e for e in ENTRIES.values() if e["kind"] == "ae" and e["dataset"] == entry["dataset"]]
         aes = [e for e in aes if e["latent_dim"] == entry["latent_dim"]]

@@ -1,16 +1,16 @@
 """Measures that depend only on a shipped model, computed when it is shipped and stored beside it.
 
-The Explorer's latent-space section shows, for every model, the holes measure of 1,000 random
-codes (measure.random_code_report, seed 0) and, for every plain autoencoder and VAE of one
+The Explorer's latent-space section and the tour's step 10 show, for every model, the holes
+measure of 1,000 random codes (measure.random_code_report, seed 0) and of random paths between
+gallery digits (paths.path_holes_report, seed 0) and, for every plain autoencoder and VAE of one
 dataset and latent size, the default interpolation endpoints (endpoints.default_pair). Computed on
-first use they cost 2.5 s and 3 s of a cold server's CPU per model, the first time a learner opens
-a model; stored beside the model they cost a file read.
+first use they cost 2-3 s each of a cold server's CPU per model, the first time a learner opens a
+model; stored beside the model they cost a file read.
 
 ``models/<name>.measures.json`` (plain JSON, no pickle) holds::
 
     {"version": 1, "model_sha256": "...", "classifier_sha256": "...", "gallery_rows": 5000,
-     "holes_report": {"recognisable": ..., "class_entropy_bits": ..., "n": ..., "counts": [...],
-                      "source": "..."},
+     "holes_report": {HolesReport fields}, "path_holes": {PathHolesReport fields},
      "default_pairs": {"<AE file name>": {"ae_sha256": "...", "pair": {PairScore fields} | null}}}
 
 A record is used only when its version, the model's and the classifier's SHA-256 (and the AE's,
@@ -40,6 +40,7 @@ from ..inference.codes import encode_images
 from ..models.checkpoint import SUFFIX, load_model, models_dir, scan_models
 from .endpoints import default_pair
 from .measure import random_code_report
+from .paths import path_holes_report
 
 __all__ = [
     "VERSION",
@@ -53,7 +54,7 @@ __all__ = [
     "main",
 ]
 
-VERSION = 1
+VERSION = 2
 """Bumped whenever what a record holds, or how it is computed, changes: older records are ignored."""
 MEASURES_SUFFIX = ".measures.json"
 MAX_RECORD_BYTES = 1 << 20
@@ -146,6 +147,7 @@ def compute_measures(entry: dict, partners: list[dict]) -> dict | None:
         "classifier_sha256": file_sha256(classifier_path),
         "gallery_rows": len(gallery.labels),
         "holes_report": asdict(random_code_report(model, classifier, codes, seed=0)),
+        "path_holes": asdict(path_holes_report(model, classifier, gallery.images, gallery.labels, seed=0)),
         "default_pairs": {},
     }
     if model.kind == "vae":
