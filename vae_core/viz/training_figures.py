@@ -115,7 +115,9 @@ def variance_figure(runs: Sequence[RunCurves], height: int = 340) -> go.Figure:
     """Per step, the variance of each run's estimate of d reconstruction / d(mu, sigma), log y.
 
     Runs without positive values (blocked: exactly 0; an AE: no sampling) get no trace: a log
-    axis cannot show 0. Returns a Figure with one Scattergl trace per run with values.
+    axis cannot show 0. Returns a Figure with one Scatter trace per run with values: SVG lines
+    (a run has at most a few thousand steps), not WebGL, which a browser without a GPU renders in
+    software on every redraw (each point on the race redraws this chart).
     """
     fig = go.Figure()
     for i, run in enumerate(runs):
@@ -124,7 +126,7 @@ def variance_figure(runs: Sequence[RunCurves], height: int = 340) -> go.Figure:
             continue
         steps, values = zip(*points, strict=True)
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=list(steps),
                 y=list(values),
                 mode="lines",
