@@ -288,7 +288,7 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     _pair_statement(selection, st.session_state.get(keys["pair"], measured), (row_a, row_b))
 
     thumb, note = st.columns([0.1, 0.9], vertical_alignment="center")
-    thumb.image(to_png(selection.x[0], 3), output_format="PNG")
+    thumb.image(to_png(selection.x[0], 3), output_format="PNG", alt=f"the input x: {_input_words(selection)}")
     note.caption(
         f"Input x now: {_input_words(selection)}. Click a dot on either scatter to make that gallery image the input "
         "(the sidebar and the playground follow); hovering a dot names its gallery number and class."
@@ -331,9 +331,12 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
             )
             frames = torch.from_numpy(data["frames"])
             holes = [c < HOLE for c in confidence] if confidence is not None else [False] * steps
+            marked = [str(i + 1) for i, hole in enumerate(holes) if hole]
             st.image(
                 strip_png(frames, holes),
                 caption=f"{title}: decoded path, A → B ({METHOD_NAMES[method]})",
+                alt=f"{title}: {len(holes)} decoded frames from A to B"
+                + (f"; frames {', '.join(marked)} are holes (a red bar)" if marked else "; none is a hole"),
                 width="stretch",
                 output_format="PNG",
             )

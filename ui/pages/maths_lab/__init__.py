@@ -20,6 +20,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui.views.keyboard_scroll import keyboard_scrollable
 from vae_core import gradients, inverse_cdf
 from vae_core.constants import EPS_LIMIT, IMAGE_SHAPE
 from vae_core.inference import bounds
@@ -409,3 +410,4 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
     if later is not None:
         with later:
             iwae_view(model, key, pixels, seed)
+    keyboard_scrollable()  # the wide formulas scroll sideways on a phone

@@ -17,6 +17,7 @@ from ui.pages.tour.facts import tour_context
 from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES
 from ui.pages.tour.views import VIEWS, state_prefix
 from ui.view_state import TourView
+from ui.views.keyboard_scroll import keyboard_scrollable
 
 __all__ = ["render", "current_step", "STEP_COUNT", "STEP_KEYS"]
 
@@ -139,3 +140,4 @@ def render(finish_page=None) -> None:
             VIEWS[current.key].render(ctx, facts, revealed)
     st.divider()
     _navigation(step, finish_page)
+    keyboard_scrollable()  # a formula or code wider than its column scrolls sideways

@@ -183,7 +183,13 @@ def _reveal_hole(ctx: TourContext, facts: dict) -> None:
 def _strip(path: str, data: dict, title: str, marked: bool) -> None:
     confidence = data["confidence"]
     holes = [c < HOLE for c in confidence] if marked else [False] * len(confidence)
-    st.image(strip_png(torch.from_numpy(data["frames"]), holes), caption=title, width="stretch", output_format="PNG")
+    marked_frames = [str(i + 1) for i, hole in enumerate(holes) if hole]
+    alt = f"{title}: {len(holes)} decoded frames in a row" + (
+        f"; frames {', '.join(marked_frames)} are holes (a red bar under each)" if marked_frames else ""
+    )
+    st.image(
+        strip_png(torch.from_numpy(data["frames"]), holes), caption=title, width="stretch", output_format="PNG", alt=alt
+    )
 
 
 def _holes(ctx: TourContext, facts: dict, revealed: bool) -> None:

@@ -327,6 +327,8 @@ def _live() -> None:
                 snap.grid_png,
                 caption=f"decoded grid of {current.name}: z on a 10 × 10 grid through the "
                 "inverse Gaussian CDF (5%–95%)",
+                alt=f"a 10 × 10 grid of the images {current.name}'s decoder draws from codes spread over its "
+                "latent plane",
                 width="stretch",
             )
     curves = _curves(runs)

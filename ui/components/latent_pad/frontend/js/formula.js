@@ -3,13 +3,16 @@
 // part as `katex`): static labels (data-tex attributes) once, and the live formula
 // z = μ + σ ⊙ ε with the current numbers on every change, redrawn only when its text changes.
 // ---------------------------------------------------------------------------------------------
-const TEX_COLOURS = { mu: "#d62728", eps: "#1f77b4", z: "#b8860b" };
+// The parts of the live formula carry a class (pad.css colours them from the theme, so they
+// read in the light and the dark theme); KaTeX may emit \htmlClass and nothing else untrusted.
+const TEX_COLOURS = { mu: "lp-c-mu", eps: "lp-c-eps", z: "lp-c-z" };
+const TRUST_CLASSES = (context) => context.command === "\\htmlClass";
 
 function renderTex(el, source, display = false) {
   if (!el || el.__tex === source) return;
   el.__tex = source;
   try {
-    katex.render(source, el, { throwOnError: false, displayMode: display, output: "html" });
+    katex.render(source, el, { throwOnError: false, displayMode: display, output: "html", trust: TRUST_CLASSES });
   } catch (err) {
     el.textContent = source;   // never leave a blank: show the source
   }
@@ -30,7 +33,7 @@ function texVec(values, digits = 2) {
   return `\\left(${values.map((v) => texNum(v, digits)).join(",\\ ")}\\right)`;
 }
 
-const coloured = (colour, body) => `{\\color{${colour}}${body}}`;
+const coloured = (cls, body) => `\\htmlClass{${cls}}{${body}}`;
 
 // "z = μ + σ ⊙ ε = (..) + (..) ⊙ (..) = (..)" for the two shown dimensions (more digits when σ is
 // small, so the sum can be checked by eye), or its plane coordinates on a PCA plane.
