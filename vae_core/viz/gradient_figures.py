@@ -18,13 +18,23 @@ from ..inference.gradient_flow import GradientFlowComparison
 from ..maths.estimators import ESTIMATORS
 from ..maths.lotus import LotusResult
 from ..maths.variance import VarianceCurve
+from .layout import legend_below
 from .maths_style import COLOURS, ESTIMATOR_NAMES, PARAMETER_NAMES, style
 
-__all__ = ["gradient_flow_figure", "variance_figure", "lotus_figure"]
+__all__ = ["gradient_flow_figure", "variance_figure", "lotus_figure", "NO_GRADIENT_NOTE", "GRADIENT_DIGITS"]
 
 
 def _fmt(values) -> list[str]:
     return [f"{float(v):+.3f}" for v in values]
+
+
+GRADIENT_DIGITS = 2
+"""Decimals of the values printed on the gradient bars (the hover gives 3): on a phone's column two
+bars share ~60 px, and "−53.997" twice did not fit side by side."""
+
+NO_GRADIENT_NOTE = "no gradient<br>reaches μ or σ:<br>mu.grad is None,<br>sigma.grad is None"
+"""What the detached panel says where autograd returns no gradient: one note, in short lines that a
+phone's half-column holds, in place of a "None" printed under every bar."""
 
 
 def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) -> go.Figure:
@@ -34,8 +44,10 @@ def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) 
         comparison: vae_core.gradients.GradientFlowComparison.
     Returns:
         Figure with two subplots. Left (reparameterized): Bar traces "∂/∂μ" and "∂/∂σ" with one bar
-        per latent dimension. Right (sampled): bars of height 0 labelled "None" where autograd
-        returned no gradient (or the values, if any), and an annotation saying so.
+        per latent dimension, each value printed on its bar (GRADIENT_DIGITS decimals). Right
+        (sampled): where autograd returned no gradient, bars of height 0 that print nothing (their
+        hover says None) and one note in the middle of the panel (NO_GRADIENT_NOTE); the values,
+        where it returned some. The legend sits below the axes (layout.legend_below).
     """
     rep, smp = comparison
     d = len(rep.z)
@@ -44,13 +56,14 @@ def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) 
         rows=1,
         cols=2,
         shared_yaxes=True,
-        subplot_titles=("z = μ + σ ⊙ ε (reparameterized)", "z = Normal(μ, σ).sample() (detached)"),
+        subplot_titles=("reparameterized:<br>z = μ + σ ⊙ ε", "detached:<br>z = Normal(μ, σ).sample()"),
     )
+    fig.update_annotations(font_size=13)  # the subplot titles: each gets half a (phone's) column
     colours = ("#1f77b4", "#ff7f0e")
     for col, flow in ((1, rep), (2, smp)):
         for i, (name, grad) in enumerate((("∂/∂μ", flow.grad_mu), ("∂/∂σ", flow.grad_sigma))):
             values = [0.0] * d if grad is None else [float(g) for g in grad]
-            text = ["None"] * d if grad is None else _fmt(values)
+            hover = ["None"] * d if grad is None else _fmt(values)
             fig.add_trace(
                 go.Bar(
                     x=dims,
@@ -59,9 +72,11 @@ def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) 
                     legendgroup=name,
                     showlegend=col == 1,
                     marker_color=colours[i],
-                    text=text,
+                    text=[""] * d if grad is None else [f"{v:+.{GRADIENT_DIGITS}f}" for v in values],
                     textposition="outside",
-                    hovertemplate=f"{name} log p(x|z), %{{x}}: %{{text}}<extra>{flow.path}</extra>",
+                    textfont=dict(size=11),
+                    customdata=hover,
+                    hovertemplate=f"{name} log p(x|z), %{{x}}: %{{customdata}}<extra>{flow.path}</extra>",
                 ),
                 row=1,
                 col=col,
@@ -69,18 +84,19 @@ def gradient_flow_figure(comparison: GradientFlowComparison, height: int = 380) 
         if flow.grad_mu is None and flow.grad_sigma is None:
             axis = "" if col == 1 else str(col)
             fig.add_annotation(
-                text="no gradient reaches μ, σ<br>(mu.grad is None, sigma.grad is None)",
+                text=NO_GRADIENT_NOTE,
                 xref=f"x{axis} domain",
                 yref=f"y{axis} domain",
                 x=0.5,
-                y=0.97,
-                yanchor="top",
+                y=0.5,
+                yanchor="middle",
                 showarrow=False,
                 font=dict(size=13, color="#d62728"),
             )
-    fig.update_layout(barmode="group")
+    # A gap between the two bars of a dimension: each bar's value is printed as wide as its bar.
+    fig.update_layout(barmode="group", bargroupgap=0.15)
     fig.update_yaxes(title_text="∂ log p(x|z) (nats per unit)", row=1, col=1)
-    return style(fig, "Gradient of the reconstruction term log p(x|z) w.r.t. μ and σ", height)
+    return legend_below(style(fig, "Gradient of log p(x|z) w.r.t. μ and σ", height))
 
 
 def variance_figure(
@@ -138,11 +154,15 @@ def variance_figure(
     fig.update_xaxes(type="log", dtick=1, title_text="M (samples averaged)")
     fig.update_yaxes(type="log", dtick=1)
     fig.update_yaxes(title_text="variance of the estimate", row=1, col=1)  # once: the second overlapped the first
-    return style(
-        fig,
-        f"Estimator variance for f(z) = {cost_label} ({curve.num_repeats} repeats per M"
-        f"{'; dashed: closed form' if closed_form is not None else ''})",
-        height,
+    # One item a row below the axes: side by side, the long names ran into each other.
+    return legend_below(
+        style(
+            fig,
+            f"Estimator variance for f(z) = {cost_label} ({curve.num_repeats} repeats per M"
+            f"{'; dashed: closed form' if closed_form is not None else ''})",
+            height,
+        ),
+        orientation="v",
     )
 
 

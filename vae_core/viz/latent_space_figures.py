@@ -2,7 +2,8 @@
 call them:
 
 - path_scatter: a gallery's codes by class, each point carrying its gallery row (for clicks),
-  with an interpolation path drawn thick and on top, its hole frames marked, zoomed to the path;
+  with an interpolation path drawn thick and on top, its hole frames marked, the codes near it
+  highlighted, zoomed to a square window around the path;
 - confidence_curve: the classifier's confidence in each frame of an interpolation, with the
   hole threshold;
 - class_spread_bars: how the classifier's verdicts on random decodes spread over the classes;
@@ -19,10 +20,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..classifier import HOLE, RECOGNISABLE
-from ..constants import DIGIT_COLOURS, IMAGE_SHAPE
+from ..constants import DIGIT_COLOURS, DIGIT_SYMBOLS, IMAGE_SHAPE
 from ..maths.latent import LatentGrid
 from .images import tile, to_png
-from .plane_window import MAX_SCATTER_POINTS, shown_codes, zoom_box
+from .layout import fit_title, legend_below
+from .plane_window import NEAR_FRACTION, near_path, zoom_box
 
 __all__ = [
     "path_scatter",
@@ -30,8 +32,8 @@ __all__ = [
     "class_spread_bars",
     "grid_figure",
     "zoom_box",
-    "shown_codes",
-    "MAX_SCATTER_POINTS",
+    "near_path",
+    "NEAR_FRACTION",
     "verdict_colour",
     "tick_every",
     "HOLE_COLOUR",
@@ -61,7 +63,7 @@ def path_scatter(
     height: int = 520,
     current: Sequence[float] | None = None,
 ) -> go.Figure:
-    """Codes on a plane with an interpolation path on top.
+    """Codes on a plane with an interpolation path on top, the codes near the path highlighted.
 
     Args:
         codes: float (N, 2), e.g. the gallery's μ on the plane; labels: int (N,) classes 0-9.
@@ -70,28 +72,34 @@ def path_scatter(
             HOLE are drawn as red crosses ("hole").
         rows: int (N,) each point's gallery row (default 0..N-1), stored as the point's
             customdata so a click can make that image the input.
-        zoom: axes around the path (zoom_box); False shows every code.
+        zoom: axes on the square window zoom_box(path, codes); False shows every code.
         current: optional (2,) code of the current input x on the same plane, drawn as a ring
             "input x" (a clicked point shows where it sits; outside a zoomed window it is not seen).
     Returns:
-        plotly Figure: one Scattergl trace per class (customdata = gallery row) of the codes
-        shown_codes picks (at most MAX_SCATTER_POINTS; the title says when some are left out),
-        then the path (a white casing under a thick black line), "hole" frames, and the stars
-        "A" and "B", all WebGL traces too: WebGL draws above SVG, so only a later WebGL trace is
-        drawn on top. (SVG markers were tried: a new tab drew a little faster, but every later
-        interaction paid for the larger DOM: the pad's drag fell from 60 to 50 fps.)
+        plotly Figure: every one of the N codes, so the window, and wherever the learner pans,
+        has no empty ground (each point's customdata is its gallery row): one Scattergl trace per
+        class of the codes away from the path, then "near the path", the codes within
+        NEAR_FRACTION of the window's side from it (near_path), larger, opaque and outlined in
+        their class's colour and symbol; then the path (a white casing under a thick black line), "hole"
+        frames, and the stars "A" and "B", all WebGL traces too: WebGL draws above SVG, so only a
+        later WebGL trace is drawn on top. Zoomed, both axes keep exactly the window's ranges
+        (constrain="domain"), whatever else the figure shows (a legend that grows on Reveal
+        shrinks the plot, it does not move the ranges). The legend sits at the bottom of the
+        figure (legend_below), below the z₁ title.
     """
     codes, labels, path = np.asarray(codes), np.asarray(labels), np.asarray(path)
     rows = np.arange(len(labels)) if rows is None else np.asarray(rows)
     names = list(class_names) if class_names is not None else [str(d) for d in range(10)]
     x_label, y_label = axis_labels
-    box = zoom_box(path, codes) if zoom else None
-    keep = shown_codes(codes, box)
-    if not keep.all():
-        title += f" ({int(keep.sum()):,} drawn{' near the path' if zoom else ''})"
+    window = zoom_box(path, codes)
+    near = near_path(codes, path, NEAR_FRACTION * (window[0][1] - window[0][0]))
     fig = go.Figure()
+    hover = (
+        "gallery #%{customdata}: %{text}<br>"
+        f"{x_label} = %{{x:.2f}}, {y_label} = %{{y:.2f}}<br><i>click: make it the input</i><extra></extra>"
+    )
     for k in range(10):
-        sel = (labels == k) & keep
+        sel = (labels == k) & ~near
         if not sel.any():
             continue
         fig.add_trace(
@@ -101,11 +109,32 @@ def path_scatter(
                 mode="markers",
                 name=names[k],
                 customdata=rows[sel],
-                marker=dict(size=5, color=DIGIT_COLOURS[k], opacity=0.5),
+                text=[names[k]] * int(sel.sum()),
+                marker=dict(size=5, color=DIGIT_COLOURS[k], symbol=DIGIT_SYMBOLS[k], opacity=0.5),
                 unselected=dict(marker=dict(opacity=0.5)),
                 selected=dict(marker=dict(size=11, opacity=1.0)),
-                hovertemplate=f"gallery #%{{customdata}}: {names[k]}<br>{x_label} = %{{x:.2f}}, "
-                f"{y_label} = %{{y:.2f}}<br><i>click: make it the input</i><extra></extra>",
+                hovertemplate=hover,
+            )
+        )
+    if near.any():
+        classes = labels[near].astype(int)
+        fig.add_trace(
+            go.Scattergl(
+                x=codes[near, 0],
+                y=codes[near, 1],
+                mode="markers",
+                name="near the path",
+                customdata=rows[near],
+                text=[f"{names[k]}, near the path" for k in classes],
+                marker=dict(
+                    size=8,
+                    color=[DIGIT_COLOURS[k] for k in classes],
+                    symbol=[DIGIT_SYMBOLS[k] for k in classes],
+                    line=dict(color="#222", width=1),
+                ),
+                unselected=dict(marker=dict(opacity=0.5)),
+                selected=dict(marker=dict(size=11, opacity=1.0)),
+                hovertemplate=hover,
             )
         )
     frame_text = [f"frame {i + 1}" for i in range(len(path))]
@@ -175,21 +204,22 @@ def path_scatter(
             )
         )
     fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=15)),
         height=height,
-        margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(itemsizing="constant", font=dict(size=11), orientation="h", yanchor="top", y=-0.16, x=0),
+        margin=dict(l=10, r=10, b=10),
+        legend=dict(itemsizing="constant"),
         plot_bgcolor="white",
         hovermode="closest",
         clickmode="event+select",
         dragmode="pan",
         modebar=dict(orientation="v"),  # down the right edge: across the top it covered the title
     )
-    grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
+    fit_title(fig, title)
+    legend_below(fig)
+    grid = dict(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc", constrain="domain")
     fig.update_xaxes(title_text=x_label, **grid)
     fig.update_yaxes(title_text=y_label, scaleanchor="x", scaleratio=1, **grid)
-    if box is not None:
-        x_range, y_range = box
+    if zoom:
+        x_range, y_range = window
         fig.update_xaxes(range=x_range)
         fig.update_yaxes(range=y_range)
     return fig
@@ -237,13 +267,8 @@ def confidence_curve(
         showarrow=False,
         font=dict(size=11, color=HOLE_COLOUR),
     )
-    fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=13)),
-        height=height,
-        margin=dict(l=10, r=10, t=34, b=10),
-        plot_bgcolor="white",
-        showlegend=False,
-    )
+    fig.update_layout(height=height, margin=dict(l=10, r=10, b=10), plot_bgcolor="white", showlegend=False)
+    fit_title(fig, title, size=13)
     fig.update_xaxes(title_text="frame (A → B)", dtick=1, range=[0.5, len(frames) + 0.5], showgrid=False)
     fig.update_yaxes(title_text="confidence", range=[0, 1.3], tickvals=[0, HOLE, RECOGNISABLE], gridcolor="#eee")
     return fig
@@ -269,15 +294,9 @@ def class_spread_bars(
                 hovertemplate=f"{name}: %{{y}} decodes look like %{{x}} (%{{customdata:.1%}})<extra></extra>",
             )
         )
-    fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=13)),
-        barmode="group",
-        height=height,
-        margin=dict(l=10, r=10, t=34, b=10),
-        plot_bgcolor="white",
-        # Below the axis: above it, a phone's narrow column put the legend over the title.
-        legend=dict(orientation="h", yanchor="top", y=-0.32, xanchor="left", x=0),
-    )
+    fig.update_layout(barmode="group", height=height, margin=dict(l=10, r=10, b=10), plot_bgcolor="white")
+    fit_title(fig, title, size=13)
+    legend_below(fig)  # above the axes, a phone's narrow column put the legend over the title
     fig.update_xaxes(type="category", title_text="class the classifier sees")
     fig.update_yaxes(title_text="decodes", gridcolor="#eee")
     return fig
@@ -386,12 +405,11 @@ def grid_figure(
         scaleratio=1,
     )
     fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=14)),
         height=height,
-        margin=dict(l=10, r=10, t=40, b=10),
+        margin=dict(l=10, r=10, b=10),
         plot_bgcolor="white",
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",
     )
-    return fig
+    return fit_title(fig, title, size=14)

@@ -6,6 +6,8 @@ import math
 
 import plotly.graph_objects as go
 
+from .layout import fit_title
+
 __all__ = ["ERROR_BAR_SE", "COLOURS", "ESTIMATOR_NAMES", "PARAMETER_NAMES", "style", "error_bar"]
 
 ERROR_BAR_SE = 2.0
@@ -24,13 +26,12 @@ PARAMETER_NAMES = ("∂/∂μ", "∂/∂σ")
 
 
 def style(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """The maths figures' look: the title wrapped to fit a phone's column with a top margin that
+    holds it and any subplot titles (layout.fit_title), white plot, light grid. In place; returns fig."""
     fig.update_layout(
-        title=dict(text=title, x=0.02, font=dict(size=15)),
-        height=height,
-        margin=dict(l=10, r=10, t=60, b=10),
-        plot_bgcolor="white",
-        legend=dict(font=dict(size=11)),
+        height=height, margin=dict(l=10, r=10, b=10), plot_bgcolor="white", legend=dict(font=dict(size=11))
     )
+    fit_title(fig, title)
     fig.update_xaxes(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
     fig.update_yaxes(showgrid=True, gridcolor="#eee", zeroline=True, zerolinecolor="#ccc")
     return fig

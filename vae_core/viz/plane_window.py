@@ -1,38 +1,48 @@
-"""Which part of a latent plane a scatter shows, and which codes it draws there."""
+"""Which part of a latent plane a scatter shows, and which of its codes lie near a path.
+
+The window is square: the scatter's axes have one scale (scaleanchor) and keep exactly the ranges
+given (constrain="domain"), so a square window fills a square plot and every code inside it is in
+view. (A window narrower in one direction than the plot would be widened by Plotly to keep the
+scale, showing ground beyond the window.)
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["zoom_box", "shown_codes", "MAX_SCATTER_POINTS"]
+__all__ = ["zoom_box", "near_path", "NEAR_FRACTION"]
 
 
 def zoom_box(path: np.ndarray, codes: np.ndarray, margin: float = 0.6) -> tuple[list[float], list[float]]:
-    """x and y ranges around path float (S, 2): its bounding box widened by margin x its size
-    on each side (at least 5 % of the codes' own spread), so the endpoints and nearby codes show."""
+    """A square window around path float (S, 2): centred on the path's bounding box, its side the
+    box's longer side widened by margin x that side on each end (at least 10 % of the codes' own
+    spread, the central 98 % of codes float (N, 2), so a short path still shows its neighbourhood).
+    Returns ([x0, x1], [y0, y1]) with x1 - x0 == y1 - y0."""
     low, high = path.min(0), path.max(0)
-    spread = np.percentile(codes, 99, axis=0) - np.percentile(codes, 1, axis=0)
-    size = np.maximum(high - low, 0.05 * spread)
-    pad = np.maximum(margin * size, 0.05 * spread)
-    return [float(low[0] - pad[0]), float(high[0] + pad[0])], [float(low[1] - pad[1]), float(high[1] + pad[1])]
+    spread = float((np.percentile(codes, 99, axis=0) - np.percentile(codes, 1, axis=0)).max())
+    side = float((high - low).max())
+    side = max(side * (1 + 2 * margin), 0.1 * spread)
+    cx, cy = (low + high) / 2
+    return [float(cx - side / 2), float(cx + side / 2)], [float(cy - side / 2), float(cy + side / 2)]
 
 
-MAX_SCATTER_POINTS = 1500
-"""Most codes path_scatter draws: two scatters of 5,000 took seconds of a new tab's main thread,
-and at this size the classes' shapes still show."""
+NEAR_FRACTION = 0.06
+"""A code is near the path when its distance to the path's polyline is at most this share of the
+window's side (zoom_box): on a ~400 px plot, ~25 px either side of the line."""
 
 
-def shown_codes(codes: np.ndarray, box: tuple[list[float], list[float]] | None, limit: int = MAX_SCATTER_POINTS):
-    """Which codes float (N, 2) a scatter draws: those within box (x and y ranges) widened by half
-    its size on every side (room to pan), or all without a box; then, if more than `limit`, an
-    evenly spaced subset of them (every k-th, so the same codes every time). Bool mask (N,)."""
-    keep = np.ones(len(codes), dtype=bool)
-    if box is not None:
-        for axis, (low, high) in enumerate(box):
-            pad = 0.5 * (high - low)
-            keep &= (codes[:, axis] >= low - pad) & (codes[:, axis] <= high + pad)
-    where = np.flatnonzero(keep)
-    if len(where) > limit:
-        keep[:] = False
-        keep[where[np.linspace(0, len(where) - 1, limit).round().astype(int)]] = True
-    return keep
+def near_path(codes: np.ndarray, path: np.ndarray, width: float) -> np.ndarray:
+    """Which codes float (N, 2) lie within `width` (latent units) of the polyline through the rows
+    of path float (S, 2), S >= 1: the distance to the nearest of its segments (a point for S = 1).
+    Bool mask (N,)."""
+    codes, path = np.asarray(codes, dtype=np.float64), np.asarray(path, dtype=np.float64)
+    if len(path) == 1:
+        return np.linalg.norm(codes - path[0], axis=1) <= width
+    start, end = path[:-1], path[1:]  # (S-1, 2) segments
+    along = end - start
+    length2 = np.maximum((along**2).sum(1), 1e-300)
+    # Projection of each code on each segment, clamped to the segment: t in [0, 1], (N, S-1).
+    t = np.clip(((codes[:, None, :] - start[None]) * along[None]).sum(2) / length2[None], 0.0, 1.0)
+    nearest = start[None] + t[..., None] * along[None]
+    distance = np.linalg.norm(codes[:, None, :] - nearest, axis=2).min(1)
+    return distance <= width

@@ -3,9 +3,10 @@ the plain autoencoder next to the VAE, with the holes measured by a classifier (
 
 Section 2 (here): the holes measure of 1,000 random codes per model; endpoints chosen by the
 measure (a 2 → 9 pair whose AE path crosses a hole) with a button for another such pair;
-linear or spherical paths; both scatters zoomed to the path and clickable (a point becomes the
-input); each strip with its holes marked and the classifier's confidence per frame; the
-animation as a GIF. Section 3 lives in latent_grids.py.
+linear or spherical paths; both scatters zoomed to a square window around the path, every gallery
+code drawn and those near the path highlighted, clickable (a point becomes the input); each strip
+with its holes marked and the classifier's confidence per frame; the animation as a GIF.
+Section 3 lives in latent_grids.py.
 """
 
 from __future__ import annotations
@@ -233,8 +234,9 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     dataset = selection.dataset
     st.subheader("2 · Latent space and interpolation")
     st.markdown(
-        "Each dot is one gallery image's code (μ), coloured by class; **click a dot** to make that image "
-        "the input x. The black line is a path between two codes, A and B; below it, its decoded images. "
+        "Each dot is one gallery image's code (μ), coloured and shaped by class; **click a dot** to make that "
+        "image the input x. The black line is a path between two codes, A and B; below it, its decoded images. "
+        "The codes nearest the path are drawn larger and outlined: the images the path passes. "
         "Nothing asks a plain AE to fill the space between its clusters, so a path can cross codes that "
         "decode to no clear image (a *hole*); the VAE's KL term packs its codes around N(0, I). A "
         f"{noun(dataset)} classifier trained on real images judges every decoded image (models/classifiers/)."

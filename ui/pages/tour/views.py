@@ -32,6 +32,7 @@ from vae_core.data.galleries import CLASS_NAMES
 from vae_core.viz.animation import strip_png
 from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
+from vae_core.viz.layout import legend_below
 from vae_core.viz.sampling_figures import inverse_cdf_figure
 
 __all__ = ["View", "VIEWS", "pad_key", "state_prefix"]
@@ -197,11 +198,11 @@ def _holes(ctx: TourContext, facts: dict, revealed: bool) -> None:
     fig = path_scatter(
         gallery_codes(ctx.ae_path)[0],
         get_gallery("mnist").labels.numpy(),
-        "AE: codes of 5,000 gallery images and the straight line 2 → 9",
+        "AE: codes of 5,000 gallery images<br>and the straight line 2 → 9",
         data["line"],
         data["confidence"] if revealed else None,
         class_names=NAMES,
-        height=380,
+        height=440,
     )
     st.plotly_chart(fig, key="tour_holes_scatter", config=_NO_MODEBAR)
     _strip(ctx.ae_path, data, "AE: the decoded line, frame 1 (the 2) to frame 10 (the 9)", revealed)
@@ -261,9 +262,7 @@ mu.grad                          # ?"""
 def _gradient(ctx: TourContext, facts: dict, revealed: bool) -> None:
     st.code(_BACKWARD, language="python")
     if revealed:
-        fig = gradient_flow_figure(facts["comparison"], height=400)
-        fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0})  # below: the column is narrow
-        fig.update_annotations(font_size=11)
+        fig = gradient_flow_figure(facts["comparison"], height=420)
         st.plotly_chart(fig, key="tour_gradient_flow", config=_NO_MODEBAR)
 
 
@@ -278,8 +277,7 @@ def _reveal_eps(ctx: TourContext, facts: dict) -> None:
 
 
 def _mc(ctx: TourContext, facts: dict, revealed: bool) -> None:
-    fig = variance_figure(facts["curve"], facts["closed"], facts["label"], height=460)
-    fig.update_layout(legend={"orientation": "h", "y": -0.3, "x": 0})  # below: the column is narrow
+    fig = variance_figure(facts["curve"], facts["closed"], facts["label"], height=480)
     st.plotly_chart(
         fig,
         key="tour_mc_variance",
@@ -297,7 +295,7 @@ def _icdf(ctx: TourContext, facts: dict, revealed: bool) -> None:
     fig = inverse_cdf_figure("normal", params, u, facts["draws"], height=400)
     for note, text in zip(fig.layout.annotations, ("CDF F: u → z₁ = F⁻¹(u)", "draws vs density"), strict=False):
         note.text = text  # the column is narrow: the full subplot titles would overlap
-    fig.update_layout(legend={"orientation": "h", "y": -0.25, "x": 0})
+    legend_below(fig)  # the column is narrow: below the axes, not beside them
     st.plotly_chart(fig, key="tour_icdf", config=_NO_MODEBAR)
     st.caption(
         f"q(z₁|x) of this 2: left, its CDF F, with u = {u:.4f} on the vertical axis carried across to "
