@@ -58,6 +58,10 @@ SLOW_FILES = {
 # Single slow tests in otherwise fast files, as {file: {function name}} (every parametrization),
 # with what each measured alone on this 2-core machine.
 SLOW_TESTS = {
+    "test_adaptive_grid.py": {
+        "test_the_heatmap_is_the_quadratures_cells_in_one_decoder_pass",  # a shipped VAE's map, 1.3-2.2 s
+        "test_a_coarse_image_keeps_to_max_pixels_and_the_same_box",  # 2.0 s
+    },
     "test_bounds.py": {
         "test_bounds_sandwich_log_px",  # quadrature log p(x) of the shipped VAE, 3.3 s
         "test_lk_is_non_decreasing_in_k_on_average",  # IWAE up to large k, 1.8 s
