@@ -26,12 +26,9 @@ PRESENTATION_CSS = """<style>
 /* Presentation mode: a projector at 1280x720 to 1920x1080, read from the back of a room. Streamlit
    sizes its text in rem, so a larger root scales every label, caption and widget (14 px -> 19 px). */
 html { font-size: 22px !important; }
-/* Plotly writes its font sizes inline; the charts' ticks, legends and titles become 18 px or more. */
-.js-plotly-plot .main-svg text { font-size: 18px !important; }
-.js-plotly-plot .main-svg .gtitle, .js-plotly-plot .main-svg .g-xtitle text,
-.js-plotly-plot .main-svg .g-ytitle text { font-size: 20px !important; }
 </style>"""
-"""The style presentation mode adds to every page (the pipeline pad scales its own text)."""
+"""The style presentation mode adds to every page. The charts size their own text before Plotly lays
+them out (ui.views.charts), and the pipeline pad its own."""
 
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.components.scroll_sentinel import SENTINEL as _SENTINEL
+from ui.views.charts import plotly_chart
 
 __all__ = ["REACHED_KEY", "MARGIN", "sentinel", "reached", "chart"]
 
@@ -48,12 +49,12 @@ def sentinel(key: str = "below_fold") -> None:
 
 
 def chart(build: Callable[[], go.Figure], *, key: str, height: int, **plotly_kwargs) -> None:
-    """The figure build() returns, `height` pixels tall, as st.plotly_chart(fig, key=key,
+    """The figure build() returns, `height` pixels tall, as plotly_chart(fig, key=key,
     **plotly_kwargs) once reached(); before that, a box of the same height saying it is on its way,
     and build is not called (the server saves the figure too). One height for both, set here.
     The placeholder's element key is f"{key}_later"."""
     if reached():
-        st.plotly_chart(build().update_layout(height=height), key=key, **plotly_kwargs)
+        plotly_chart(build().update_layout(height=height), key=key, **plotly_kwargs)
         return
     with st.container(height=height, border=True, key=f"{key}_later"):
         st.caption("Drawing this chart… (the charts below the first screen come once you scroll to them)")

@@ -20,6 +20,7 @@ import numpy as np
 import streamlit as st
 import torch
 
+from ui.views.charts import plotly_chart
 from ui.views.keyboard_scroll import keyboard_scrollable
 from vae_core import gradients, inverse_cdf
 from vae_core.constants import EPS_LIMIT, IMAGE_SHAPE
@@ -151,7 +152,7 @@ def elbo_view(model, key: str, x: np.ndarray, seed: int) -> None:
     except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the ELBO: {exc}")
         return
-    st.plotly_chart(figures.elbo_figure(terms), width="stretch", key="maths_elbo_chart")
+    plotly_chart(figures.elbo_figure(terms), width="stretch", key="maths_elbo_chart")
     st.markdown(
         f"E_q[log p(x|z)] = **{_fmt(terms.reconstruction, terms.reconstruction_se)} nats** (M = {m}: the "
         f"first M of the {IWAE_DRAWS:,} draws behind L_k) · KL = **{_fmt(terms.kl)} nats** · "
@@ -171,7 +172,7 @@ def iwae_view(model, key: str, x: np.ndarray, seed: int) -> None:
     except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the bounds: {exc}")
         return
-    st.plotly_chart(
+    plotly_chart(
         figures.iwae_figure(curve, curve.elbo, highlight_k=k, log_px=log_px), width="stretch", key="maths_iwae_chart"
     )
     st.markdown(bound_text.chosen_k(curve, k))
@@ -205,7 +206,7 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
     except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the gradients: {exc}")
         return
-    st.plotly_chart(figures.gradient_flow_figure(comparison), width="stretch", key="maths_flow_chart")
+    plotly_chart(figures.gradient_flow_figure(comparison), width="stretch", key="maths_flow_chart")
     rep, smp = comparison
 
     def cell(value) -> str:
@@ -273,7 +274,7 @@ def variance_view(seed: int) -> None:
     except (TypeError, ValueError) as exc:
         st.error(f"Bad parameters: {exc}")
         return
-    st.plotly_chart(figures.variance_figure(curve, closed, f.label), width="stretch", key="maths_var_chart")
+    plotly_chart(figures.variance_figure(curve, closed, f.label), width="stretch", key="maths_var_chart")
     exact = f.gradient(mu, sigma)
     rows = [
         "| estimator | θ | mean of estimates | exact ∂E[f]/∂θ | single-sample variance | closed form |",
@@ -320,7 +321,7 @@ def lotus_view(seed: int) -> None:
     except (TypeError, ValueError) as exc:
         st.error(f"Bad parameters: {exc}")
         return
-    st.plotly_chart(figures.lotus_figure(result, exact, f.label), width="stretch", key="maths_lotus_chart")
+    plotly_chart(figures.lotus_figure(result, exact, f.label), width="stretch", key="maths_lotus_chart")
     st.markdown(
         f"After M = {m:,}: sampling z gives **{_fmt(result.direct[-1], result.direct_se, 4)}**, "
         f"sampling ε gives **{_fmt(result.reparameterized[-1], result.reparameterized_se, 4)}**; "
@@ -356,7 +357,7 @@ def inverse_cdf_view(seed: int) -> None:
         st.error(f"Bad parameters: {exc}")
         return
     st.markdown(f"u = {u:.3f} → z = F⁻¹(u) = **{z:.4f}**")
-    st.plotly_chart(fig, width="stretch", key="maths_icdf_chart")
+    plotly_chart(fig, width="stretch", key="maths_icdf_chart")
     if dist == "normal":
         check = inverse_cdf.normal_check(torch.tensor([u], dtype=torch.float64), params["loc"], params["scale"])
         gap = abs(float(check.z_inverse_cdf[0] - check.z_reparameterized[0]))

@@ -22,6 +22,7 @@ from ui.components.latent_pad.payloads import MAX_CLOUD
 from ui.pages.tour.facts import GRID_N, REVEAL_EPS, TourContext
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, get_model, session_generator
 from ui.view_state import TourPad, TourView
+from ui.views.charts import plotly_chart
 from ui.views.judged import judged_grid, judged_path
 from ui.views.latent_grids import as_latent_grid
 from ui.views.planes import slider_bounds
@@ -204,10 +205,10 @@ def _holes(ctx: TourContext, facts: dict, revealed: bool) -> None:
         class_names=NAMES,
         height=440,
     )
-    st.plotly_chart(fig, key="tour_holes_scatter", config=_NO_MODEBAR)
+    plotly_chart(fig, key="tour_holes_scatter", config=_NO_MODEBAR)
     _strip(ctx.ae_path, data, "AE: the decoded line, frame 1 (the 2) to frame 10 (the 9)", revealed)
     if revealed:
-        st.plotly_chart(
+        plotly_chart(
             confidence_curve(data["confidence"], data["labels"], NAMES, "AE: classifier's confidence per frame"),
             key="tour_holes_confidence",
             config=_NO_MODEBAR,
@@ -263,7 +264,7 @@ def _gradient(ctx: TourContext, facts: dict, revealed: bool) -> None:
     st.code(_BACKWARD, language="python")
     if revealed:
         fig = gradient_flow_figure(facts["comparison"], height=420)
-        st.plotly_chart(fig, key="tour_gradient_flow", config=_NO_MODEBAR)
+        plotly_chart(fig, key="tour_gradient_flow", config=_NO_MODEBAR)
 
 
 def _reparam(ctx: TourContext, facts: dict, revealed: bool) -> None:
@@ -278,7 +279,7 @@ def _reveal_eps(ctx: TourContext, facts: dict) -> None:
 
 def _mc(ctx: TourContext, facts: dict, revealed: bool) -> None:
     fig = variance_figure(facts["curve"], facts["closed"], facts["label"], height=480)
-    st.plotly_chart(
+    plotly_chart(
         fig,
         key="tour_mc_variance",
         config=_NO_MODEBAR,
@@ -296,7 +297,7 @@ def _icdf(ctx: TourContext, facts: dict, revealed: bool) -> None:
     for note, text in zip(fig.layout.annotations, ("CDF F: u → z₁ = F⁻¹(u)", "draws vs density"), strict=False):
         note.text = text  # the column is narrow: the full subplot titles would overlap
     legend_below(fig)  # the column is narrow: below the axes, not beside them
-    st.plotly_chart(fig, key="tour_icdf", config=_NO_MODEBAR)
+    plotly_chart(fig, key="tour_icdf", config=_NO_MODEBAR)
     st.caption(
         f"q(z₁|x) of this 2: left, its CDF F, with u = {u:.4f} on the vertical axis carried across to "
         f"z₁ = F⁻¹(u) below; right, {len(facts['draws']):,} draws F⁻¹(u) with u ∼ U(0, 1) against its density."
@@ -309,7 +310,7 @@ def _kl(ctx: TourContext, facts: dict, revealed: bool) -> None:
         data = judged_path(path, facts["a"], facts["b"], 10, "linear")
         _strip(path, data, f"{MODEL_TITLES[kind]}: the straight line 2 → 9, decoded", True)
     counts = {f"{kind.upper()}": facts["counts"][kind] for kind in ("ae", "vae")}
-    st.plotly_chart(
+    plotly_chart(
         class_spread_bars(counts, NAMES, f"What {facts['n']:,} random codes of each model decode to"),
         key="tour_kl_spread",
         config=_NO_MODEBAR,
@@ -338,7 +339,7 @@ def _generate(ctx: TourContext, facts: dict, revealed: bool) -> None:
             overlay=revealed,
             height=420,
         )
-        st.plotly_chart(fig, key=f"tour_generate_grid_{kind}", config=_NO_MODEBAR)
+        plotly_chart(fig, key=f"tour_generate_grid_{kind}", config=_NO_MODEBAR)
 
 
 VIEWS: dict[str, View] = {

@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.trained import open_in_explorer, session_folder
+from ui.views.charts import plotly_chart
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.data.registry import DATASET_TITLES
 from vae_core.training.estimators import ENCODER_GRADIENTS, ESTIMATOR_TITLES
@@ -313,7 +314,7 @@ def _live() -> None:
             limits = st.session_state.setdefault("_train_axis_limits", {})
             limits[current.name] = figures.axis_limit(snap.codes, limits.get(current.name, 4.0))
             title = f"μ(x) of the 1,000 test images after epoch {_epochs(snap.points[-1].epoch)}"
-            st.plotly_chart(
+            plotly_chart(
                 figures.training_scatter(
                     snap.codes, data.test_labels.numpy(), title, limits[current.name], CLASS_NAMES[data.dataset]
                 ),
@@ -333,10 +334,9 @@ def _live() -> None:
             )
     curves = _curves(runs)
     chart, variance = st.columns(2)
-    chart.plotly_chart(figures.race_figure(curves), key="tr_race", width="stretch", config={"displayModeBar": False})
-    variance.plotly_chart(
-        figures.variance_figure(curves), key="tr_variance", width="stretch", config={"displayModeBar": False}
-    )
+    bare = {"width": "stretch", "config": {"displayModeBar": False}}
+    plotly_chart(figures.race_figure(curves), where=chart, key="tr_race", **bare)
+    plotly_chart(figures.variance_figure(curves), where=variance, key="tr_variance", **bare)
     blocked = [r.name for r in runs if r.config.estimator == "blocked" and r.config.model == "vae"]
     variance.caption(
         "Every 4th step: the variance, over 4 draws of ε, of the single-sample estimate of "

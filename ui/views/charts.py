@@ -1,0 +1,48 @@
+"""Every Plotly chart of the app goes on the page through `plotly_chart`, so presentation mode can
+size its text before Plotly lays it out.
+
+Presentation mode (a sidebar switch, `ExplorerView.choices.presentation`) asks for every label and
+tick at 18 px or more on a projector. Enlarging the drawn text with CSS would come after Plotly has
+placed the legend, the margins and the subplot titles, which then overlap; setting the sizes in the
+figure lets Plotly's automatic margins make room. Sizes: vae_core.viz.layout's PRESENTATION_*_PX.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import keys
+from vae_core.viz.layout import PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
+
+__all__ = ["presenting", "presented", "plotly_chart"]
+
+
+def presenting() -> bool:
+    """Whether this session is in presentation mode (read from the Explorer's state object)."""
+    view = st.session_state.get(keys.EXPLORER)
+    return bool(getattr(getattr(view, "choices", None), "presentation", False))
+
+
+def presented(fig: go.Figure) -> go.Figure:
+    """fig with every text at least PRESENTATION_TEXT_PX (titles PRESENTATION_TITLE_PX): the
+    global font, legend, axis ticks and titles, colour bars, annotations (subplot titles, notes) and
+    trace texts. Changes fig in place and returns it."""
+    text, title = PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
+    fig.update_layout(font_size=text, legend_font_size=text, title_font_size=title, hoverlabel_font_size=text)
+    fig.update_xaxes(tickfont_size=text, title_font_size=text)
+    fig.update_yaxes(tickfont_size=text, title_font_size=text)
+    for annotation in fig.layout.annotations or ():
+        annotation.font.size = max(annotation.font.size or 0, text)
+    for trace in fig.data:
+        if "textfont" in trace and not isinstance(trace.textfont.size, tuple | list):  # (not per point)
+            trace.textfont.size = max(trace.textfont.size or 0, text)
+        if "colorbar" in trace:
+            trace.colorbar.tickfont.size = text
+    return fig
+
+
+def plotly_chart(fig: go.Figure, where=None, **kwargs):
+    """(where or st).plotly_chart(fig, **kwargs), the figure sized for presentation mode when on.
+    Returns what st.plotly_chart returns (the selection state of a chart with on_select)."""
+    return (where or st).plotly_chart(presented(fig) if presenting() else fig, **kwargs)
