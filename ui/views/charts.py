@@ -15,7 +15,11 @@ import streamlit as st
 from ui import keys
 from vae_core.viz.layout import PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
 
-__all__ = ["presenting", "presented", "plotly_chart"]
+__all__ = ["presenting", "presented", "plotly_chart", "PRESENTATION_HEIGHT"]
+
+PRESENTATION_HEIGHT = 1.4
+"""A figure of a set height grows by this factor in presentation mode: its text is ~1.5 times
+larger, and a plot area kept at the old height would shrink behind a taller legend and margins."""
 
 
 def presenting() -> bool:
@@ -27,8 +31,10 @@ def presenting() -> bool:
 def presented(fig: go.Figure) -> go.Figure:
     """fig with every text at least PRESENTATION_TEXT_PX (titles PRESENTATION_TITLE_PX): the
     global font, legend, axis ticks and titles, colour bars, annotations (subplot titles, notes) and
-    trace texts. Changes fig in place and returns it."""
+    trace texts; a set height grows by PRESENTATION_HEIGHT. Changes fig in place and returns it."""
     text, title = PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
+    if fig.layout.height:
+        fig.layout.height = round(fig.layout.height * PRESENTATION_HEIGHT)
     fig.update_layout(font_size=text, legend_font_size=text, title_font_size=title, hoverlabel_font_size=text)
     fig.update_xaxes(tickfont_size=text, title_font_size=text)
     fig.update_yaxes(tickfont_size=text, title_font_size=text)

@@ -31,6 +31,7 @@ def copy_link_button() -> None:
     with st.sidebar:
         _COPY_LINK(key="copy_link")
         st.caption(
-            "The link reopens this view: the page, models, input, μ, σ, ε, zoom, Samples K and the posterior "
-            "(on the Tour: the step, its ε and the answer). An uploaded picture stays here."
+            "The link reopens this view: the page, models, input, μ, σ, ε, zoom, Samples K, the posterior "
+            "and presentation mode (on the Tour: the step, its μ, σ, ε and the answer). An uploaded picture "
+            "stays here."
         )
