@@ -17,6 +17,7 @@ from ui.pages.tour.facts import tour_context
 from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES
 from ui.pages.tour.views import VIEWS, state_prefix
 from ui.view_state import TourView
+from ui.views.charts import presenting
 from ui.views.keyboard_scroll import keyboard_scrollable
 
 __all__ = ["render", "current_step", "STEP_COUNT", "STEP_KEYS"]
@@ -62,11 +63,12 @@ def _reveal(ctx, facts: dict, step: int) -> None:
 
 
 def _header(step: int) -> None:
-    st.title("Guided tour")
-    st.caption(
-        f"From an autoencoder to a VAE in {STEP_COUNT} steps. Each step: read, predict the answer to its "
-        "question, then let the live view show you."
-    )
+    if not presenting():  # on a projector the step's own title heads the page
+        st.title("Guided tour")
+        st.caption(
+            f"From an autoencoder to a VAE in {STEP_COUNT} steps. Each step: read, predict the answer to its "
+            "question, then let the live view show you."
+        )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.progress((step + 1) / STEP_COUNT, text=f"Step {step + 1} of {STEP_COUNT}: {TITLES[step]}")
     st.session_state[_JUMP_KEY] = step
