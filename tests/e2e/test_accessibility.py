@@ -1,10 +1,12 @@
 """axe-core (WCAG 2.1 A and AA rules) on every page, in Chromium: no serious or critical violation.
 
 Checked: the Explorer (with its charts below the fold drawn), the Tour, the Maths lab and the Train
-page at 1440 x 900 and 390 x 844, in the light and the dark theme (a second server started with
-``STREAMLIT_THEME_BASE=dark``, the environment form of ``--theme.base dark``); every Tour step
-after its Reveal; every page with presentation mode on (``?present=1``). axe runs from the copy
-that the axe-playwright-python wheel bundles (axe.min.js), so nothing is fetched.
+page at 1440 x 900 and 390 x 844, in the light and the dark theme; every Tour step after its
+Reveal; every page with presentation mode on (``?present=1``). The app follows the browser's
+colour scheme (.streamlit/config.toml sets [theme.light]; Streamlit then ignores --theme.base and
+picks the light or the dark theme from prefers-color-scheme), so the dark theme is a browser
+context with color_scheme="dark" against the same server. axe runs from the copy that the
+axe-playwright-python wheel bundles (axe.min.js), so nothing is fetched.
 
 A violation inside Streamlit's own widgets may be excluded, only by rule id and a selector, each
 explained at EXCLUDED; the app's own components (ui/components/*/frontend) are never excluded.
@@ -26,15 +28,15 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 PAGES = ("explorer", "tour", "maths", "train")
 VIEWPORTS = {"1440x900": (1440, 900), "390x844": (390, 844)}
-THEMES = {"light": None, "dark": {"STREAMLIT_THEME_BASE": "dark"}}
+THEMES = ("light", "dark")
 EXCLUDED: dict[tuple[str, str], str] = {
     # Streamlit writes a slider's value above its thumb in the theme's primary colour. The dark
     # theme's primary (#cf4250) has 3.9:1 against its background; a colour light enough for 4.5:1
     # there would leave the white text of the primary buttons (Next, Train) under 4.5:1 on it.
     ("color-contrast", '[data-testid="stSliderThumbValue"]'): "Streamlit slider value in the primary colour",
-    # st.code highlights Python with a fixed palette that greys comments (#808495: 3.6:1 on its
-    # light background); the theme has no setting for it. The Tour's code shows what autograd
-    # does, and its comments are part of it, so they stay.
+    # st.code highlights Python with a fixed palette that greys comments (#808495: 3.6:1 on the
+    # light theme's code background, under 4.5:1 in the dark theme too); the theme has no setting
+    # for it. The Tour's code (step 6) shows what autograd does, and its comments are part of it.
     ("color-contrast", '[data-testid="stCode"] .token.comment'): "Streamlit's syntax colours for comments",
 }
 """(axe rule id, CSS selector of the Streamlit element the violating node lies in): why."""
@@ -100,21 +102,35 @@ def _settle(page: Page, below_fold: bool = False) -> None:
         scroll_to_charts(page)
 
 
-@pytest.fixture(scope="module", params=list(THEMES))
-def server(request, streamlit_app) -> tuple[str, str]:
-    """(theme, base URL): one server per theme, shared by the module's tests."""
-    return request.param, streamlit_app("app.py", env=THEMES[request.param])
+@pytest.fixture(scope="module")
+def url(streamlit_app) -> str:
+    return streamlit_app("app.py")
 
 
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_every_page_has_no_serious_violation(browser: Browser, server, viewport):
-    theme, url = server
+def _page(browser: Browser, theme: str, viewport: str) -> Page:
+    """A new page (its own browser context: a new session) in that colour scheme and size."""
     width, height = VIEWPORTS[viewport]
+    return browser.new_page(viewport={"width": width, "height": height}, color_scheme=theme)
+
+
+def _check_theme(page: Page, theme: str) -> None:
+    """The page shows the theme asked for: a dark or a light background."""
+    dark = page.evaluate(
+        """() => { const [r, g, b] = getComputedStyle(document.querySelector('[data-testid="stApp"]'))
+                     .backgroundColor.match(/\\d+/g).map(Number); return r + g + b < 3 * 128; }"""
+    )
+    assert dark == (theme == "dark"), f"the app did not take the {theme} theme"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_page_has_no_serious_violation(browser: Browser, url, theme, viewport):
     failures = []
     for name in PAGES:
-        page = browser.new_page(viewport={"width": width, "height": height})
+        page = _page(browser, theme, viewport)
         try:
             open_app(page, f"{url}/{name}")
+            _check_theme(page, theme)
             _settle(page, below_fold=name == "explorer")
             violations = _violations(page)
             if violations:
@@ -124,14 +140,14 @@ def test_every_page_has_no_serious_violation(browser: Browser, server, viewport)
     assert not failures, "axe-core:\n" + "\n".join(failures)
 
 
-def test_every_tour_step_after_reveal_has_no_serious_violation(browser: Browser, server):
-    """Light at 1440 x 900, dark at 390 x 844: each step, its answer revealed."""
-    theme, url = server
-    width, height = VIEWPORTS["1440x900" if theme == "light" else "390x844"]
-    page = browser.new_page(viewport={"width": width, "height": height})
+@pytest.mark.parametrize(("theme", "viewport"), [("light", "1440x900"), ("dark", "390x844")])
+def test_every_tour_step_after_reveal_has_no_serious_violation(browser: Browser, url, theme, viewport):
+    """Each step, its answer revealed (light on a laptop, dark on a phone)."""
+    page = _page(browser, theme, viewport)
     failures = []
     try:
         open_app(page, f"{url}/tour")
+        _check_theme(page, theme)
         for step in range(STEP_COUNT):
             reveal = page.locator('[class*="st-key-tour_reveal_"] button')
             if reveal.count():
@@ -149,13 +165,11 @@ def test_every_tour_step_after_reveal_has_no_serious_violation(browser: Browser,
     assert not failures, "axe-core on the Tour:\n" + "\n".join(failures)
 
 
-def test_presentation_mode_has_no_serious_violation(browser: Browser, server):
-    theme, url = server
-    if theme != "light":
-        pytest.skip("presentation mode is checked in the light theme (its type sizes do not depend on the theme)")
+def test_presentation_mode_has_no_serious_violation(browser: Browser, url):
+    """At 1440 x 900 in the light theme (presentation mode changes sizes, not colours)."""
     failures = []
     for name in PAGES:
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page = _page(browser, "light", "1440x900")
         try:
             open_app(page, f"{url}/{name}?present=1")
             _settle(page)

@@ -14,6 +14,13 @@ in the page under the spec's content hash, and evaluated in plain JavaScript on 
 frame while the user drags. Python hears about ε, z or μ only when the user lets go (or
 releases an arrow key), and the rest of the page updates then.
 
+Every drag has its keys (frontend/js/input.js): Tab reaches the ε-plane and the z-plane; on the
+focused plane the arrow keys move its point (ε; z, or μ in the "μ" mode) by 1/40 of the window's
+half-width, with Shift five times that, Home sends it back to the centre and Enter commits; on
+the z-plane + and − zoom and M switches between moving z and moving μ. A ring in the theme's
+primary colour marks the point the keys move. After each move an aria-live region says in words
+where z is (and, from the `verdict` Python sends, what the decoded image looks like).
+
 The component is a ``st.components.v2`` component (inline HTML/CSS/JS, no build step); its
 assets live in ui/latent_pad_assets/ (pad.js and its parts in js/, joined into one module) and
 are read once at import. (components.v2 accepts asset
@@ -39,7 +46,8 @@ Test and benchmark hooks (used by tests/e2e/test_latent_pad.py):
   (the ε-plane), ``[data-testid="latent-pad-image"]`` (x̂), ``[data-testid="fit-q"]``,
   ``[data-testid="fit-prior"]``, ``[data-testid="mode-z"]``, ``[data-testid="mode-mu"]``,
   ``[data-testid="pipeline-formula"]``, ``[data-testid="eps-tail"]``,
-  ``[data-testid="posterior-heatmap"]``, ``[data-testid="cloud-images"]``.
+  ``[data-testid="posterior-heatmap"]``, ``[data-testid="cloud-images"]``,
+  ``[data-testid="pad-description"]`` (the planes in words, aria-live).
 - ``window.__latentPad`` (every method takes an optional pad key, default the newest pad):
   ``decode(z, key)`` -> 784 floats in [0, 1] for a full latent vector z;
   ``bench(n, key)`` -> {n, p50, p90, mean, min, max} ms of n decodes of random z;
@@ -73,6 +81,7 @@ from ui.components.latent_pad.payloads import (
     heat_payload,
     points_payload,
     projection_payload,
+    verdict_payload,
     weights_table,
     window_payload,
 )
@@ -165,6 +174,7 @@ def latent_pad(
     class_names: Sequence[str] | None = None,
     eps_limit: float = EPS_LIMIT,
     sliders: bool = True,
+    verdict: dict | None = None,
 ) -> dict | None:
     """Draw the pipeline; return what the user committed in the run their release triggered.
 
@@ -213,6 +223,11 @@ def latent_pad(
         eps_limit: the ε-plane shows and allows [-eps_limit, eps_limit]² (default EPS_LIMIT).
         sliders: whether sliders bound to the same μ, σ, ε sit below (the help line then says
             they follow a release); False where there are none (the tour).
+        verdict: {"z": (latent_dim,) floats, "label": str, "confidence": float in [0, 1]}: what a
+            classifier says decoder(z) shows, for the z = mu + sigma * eps of this run. The pad's
+            description for screen readers (an aria-live region: "z = (…, …), inside q's 1σ
+            ellipse, ε = (…); the decoded image looks like a 2, 93 %") names it while the pad's z
+            is that z; None leaves it out.
     Returns:
         On the run triggered by a commit: {"z": list[float] (latent_dim,), "eps": list[float |
         None] with None where sigma = 0 (or None when sigma = 0 everywhere), "mu": list[float],
@@ -223,8 +238,8 @@ def latent_pad(
         ValueError: a spec without hash/latent_dim, mu/sigma/eps of the wrong length or not
             finite, sigma < 0, dims not two distinct indices below latent_dim, extent not
             positive, a cloud not (K, latent_dim) with K <= 200, a malformed heat box, a mode
-            or default_view not among the choices, malformed points, or a window that is not
-            three finite numbers with a positive half-width.
+            or default_view not among the choices, malformed points, a window that is not
+            three finite numbers with a positive half-width, or a malformed verdict.
     """
     if not isinstance(spec, dict) or "hash" not in spec or "latent_dim" not in spec:
         raise ValueError("spec must be a dict from vae_core.models.export.decoder_spec()")
@@ -304,6 +319,7 @@ def latent_pad(
         "window": window_l,
         "colours": list(DIGIT_COLOURS),
         "names": [str(n) for n in class_names] if class_names is not None else None,
+        "verdict": verdict_payload(verdict, d),
     }
     if weights is not None:
         data["weights"] = weights

@@ -1,6 +1,7 @@
 """What the pipeline component (ui/latent_pad.py) sends and receives, as plain data: checked
 vectors, the plane, the gallery points (base64 float32), the decoder's weights (one binary Arrow
-column), the sample cloud, the heat-map, and the commit it sends back. No Streamlit here."""
+column), the sample cloud, the heat-map, the classifier's verdict on x̂, and the commit it sends
+back. No Streamlit here."""
 
 from __future__ import annotations
 
@@ -112,6 +113,22 @@ def cloud_payload(cloud: Any, latent_dim: int) -> tuple[dict, pa.Table] | None:
     flat = np.ascontiguousarray(np.round(array, 4).reshape(-1), dtype="<f8")
     digest = hashlib.sha256(flat.tobytes() + str(array.shape).encode()).hexdigest()
     return {"hash": digest, "k": int(array.shape[0]), "d": latent_dim}, pa.table({"eps": pa.array(flat)})
+
+
+def verdict_payload(verdict: Any, latent_dim: int) -> dict | None:
+    """The classifier's verdict on the decoded image of one z, for the pad's spoken description:
+    {"z": latent_dim floats, "label": the class name, "confidence": in [0, 1]} checked, or None.
+
+    Raises:
+        ValueError: z not latent_dim finite numbers, an empty label, or a confidence outside [0, 1].
+    """
+    if verdict is None:
+        return None
+    label = str(verdict["label"])
+    confidence = float(verdict["confidence"])
+    if not label or not (0.0 <= confidence <= 1.0):
+        raise ValueError(f"verdict needs a class name and a confidence in [0, 1], got {label!r}, {confidence!r}")
+    return {"z": floats("verdict z", verdict["z"], latent_dim), "label": label, "confidence": confidence}
 
 
 def heat_payload(heat: Any) -> dict | None:

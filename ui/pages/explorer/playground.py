@@ -25,8 +25,10 @@ from ui.selection import Selection
 from ui.text import escape_markdown
 from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
 from ui.views import posterior
+from ui.views.judged import get_classifier
 from ui.views.planes import plane_choice, projection, slider_bounds
 from vae_core import reparameterize
+from vae_core.classifier import judge
 from vae_core.constants import EPS_LIMIT
 from vae_core.maths.losses import negative_elbo
 from vae_core.maths.projection import Projection
@@ -135,6 +137,18 @@ def _fit(kind: str, entry: dict, d: int, enc_mu: list[float], enc_sigma: list[fl
     if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
         refits = 0 if old is None else old.refits + 1
         _store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
+
+
+def _verdict(selection: Selection, z: torch.Tensor, logits: torch.Tensor) -> dict | None:
+    """What the dataset's classifier says decoder(z) shows, for the pad's words for screen readers:
+    {"z", "label", "confidence"} (latent_pad's verdict), or None when there is no classifier.
+    z float (1, latent_dim); logits float (1, 1, 28, 28), the decoder's at z."""
+    classifier = get_classifier(selection.dataset)
+    if classifier is None:
+        return None
+    verdict = judge(classifier, torch.sigmoid(logits))
+    label = int(verdict.labels[0])
+    return {"z": z[0].tolist(), "label": str(selection.class_names[label]), "confidence": float(verdict.confidence[0])}
 
 
 def _slider(column, label: str, low: float, high: float, step: float, kind: str, what: str, j: int, bounds, **kw):
@@ -275,6 +289,11 @@ def _live_playground(
     heat = None
     if show_heat and exact:
         heat = posterior.posterior_map(path, selection.input_id, selection.x.numpy())
+    mu_t = torch.tensor([mu], dtype=torch.float32)
+    sigma_t = torch.tensor([sigma], dtype=torch.float32)
+    z = reparameterize(mu_t, sigma_t, torch.tensor([eps], dtype=torch.float32))
+    with torch.no_grad():
+        logits = model.decode_logits(z)
 
     latent_pad(
         spec,
@@ -296,14 +315,12 @@ def _live_playground(
         window=None if state.window is None else list(state.window),
         on_view=partial(_keep_window, kind),
         class_names=selection.class_names,
+        verdict=_verdict(selection, z, logits),
     )
     links.share("explorer")  # a rerun of this fragment alone: the URL follows the slider or the drag
 
-    mu_t = torch.tensor([mu], dtype=torch.float32)
-    sigma_t = torch.tensor([sigma], dtype=torch.float32)
-    z = reparameterize(mu_t, sigma_t, torch.tensor([eps], dtype=torch.float32))
     with torch.no_grad():
-        terms = negative_elbo(selection.x, model.decode_logits(z), mu_t, sigma_t if vae else None)
+        terms = negative_elbo(selection.x, logits, mu_t, sigma_t if vae else None)
     recon, kl = float(terms.reconstruction[0]), float(terms.kl[0])
     if vae:
         st.markdown(

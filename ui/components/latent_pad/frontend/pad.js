@@ -24,7 +24,20 @@ const FIT_Q_SIGMAS = 3.15;       // "fit q(z|x)": the window's half-width in q's
 const FIT_AE_HALF = 0.5;         // "fit q(z|x)" for σ = 0: a window this wide around μ
 const STRIP_MAX = 10;            // decoded samples shown in the strip
 const STRIP_HEIGHT = 30;         // CSS px
+const DESCRIBE_WAIT_MS = 1500;   // after a commit, wait this long for the server's verdict before describing
+const VERDICT_TOLERANCE = 1e-4;  // the server's z (float32) and the page's (float64) agree to this, relative
 let padCounter = 0;
+
+// Where z lies among q's contours, r = its Mahalanobis distance on the plane.
+function ellipseWords(r) {
+  if (r <= 1) return "inside q's 1σ ellipse";
+  if (r <= 2) return "between q's 1σ and 2σ ellipses";
+  if (r <= 3) return "between q's 2σ and 3σ ellipses";
+  return `outside q's 3σ ellipse, ${r.toFixed(1)}σ from μ`;
+}
+
+// "a 2", "an 8", "an Ankle boot".
+const withArticle = (name) => `${/^[aeiou8]/i.test(name) ? "an" : "a"} ${name}`;
 
 class Pad {
   constructor(parentElement) {
@@ -38,7 +51,7 @@ class Pad {
       clip: q(".lp-clip"), clipRect: q(".lp-clip-rect"), bg: q(".lp-plane .lp-bg"),
       grid: q(".lp-grid"), axes: q(".lp-plane .lp-axes"), prior: q(".lp-prior"), clipped: q(".lp-clipped"),
       q: [q(".lp-q1"), q(".lp-q2"), q(".lp-q3")], sigmaEps: q(".lp-sigma-eps"), mu: q(".lp-mu"),
-      z: q(".lp-z"), star: q(".lp-z-star"), legendStar: q(".lg-z"), image: q(".lp-image"),
+      z: q(".lp-z"), star: q(".lp-z-star"), legendStar: q(".lg-z"), image: q(".lp-image"), muRing: q(".lp-mu-ring"),
       heat: q(".lp-heat"), cloud: q(".lp-cloud"), scaleBar: q(".lp-scalebar"),
       aeNote: q(".lp-ae-note"), held: q(".lp-held"), readout: q(".lp-readout"), tail: q(".lp-tail"),
       digits: q(".lp-digits"), x: q(".lp-x"), muTex: q(".lp-mu-tex"), sigmaTex: q(".lp-sigma-tex"),
@@ -49,6 +62,7 @@ class Pad {
       epsCloud: q(".lp-eps-cloud"), epsDimsLabel: q(".lp-eps-dims"), inert: q(".lp-inert"),
       cloudOut: q(".lp-cloud-out"), strip: q(".lp-strip"), mean: q(".lp-mean"), k: q(".lp-k"),
       cloudCaption: q(".lp-cloud-caption"), legendHeat: q(".lp-legend-heat"), modes: q(".lp-modes"),
+      describe: q(".lp-describe"),
     };
     // Clip each plot to its square (ids are per pad, in case styles are not isolated).
     for (const [clip, clipped, name] of [[this.el.clip, this.el.clipped, "z"], [this.el.epsClip, this.el.epsClipped, "e"]]) {
@@ -81,6 +95,8 @@ class Pad {
     this.dragSource = null;
     this.dirty = false;          // something moved since the last render
     this.cloudDirty = true;      // the cloud's decoded images are stale
+    this.verdict = null;         // the server's classifier on decoder(z) for the z it holds: {z, label, confidence}
+    this.describeTimer = 0;
 
     this.geometry = new PlaneGeometry(4);
     this.epsGeometry = new PlaneGeometry(4);
@@ -96,6 +112,7 @@ class Pad {
       move: (a, b) => this.moveOnZPlane(a, b),
       home: () => this.projection.toPlane(this.mode === "mu" ? this.encMu : this.mu),
       zoom: (factor, a, b) => { this.geometry.zoomAt(factor, a, b); this.redrawView(); this.messaging.viewChanged(); },
+      key: (e) => this.zPlaneKey(e),
     });
     this.epsInput = new PlaneInput(this, this.el.epsSvg, this.el.epsPlane, this.epsGeometry, {
       source: () => "eps",
@@ -121,6 +138,7 @@ class Pad {
     this.modeInputs.forEach((input) => input.removeEventListener("change", this.modeChange));
     this.resizeObserver.disconnect();
     clearTimeout(this.messaging.viewTimer);
+    clearTimeout(this.describeTimer);
     if (PADS.get(this.key) === this) PADS.delete(this.key);
     INSTANCES.delete(this.parent);
   }
@@ -156,6 +174,7 @@ class Pad {
     else if (redrawPoints) this.drawing.points(this.pointSet, this.colours);
     this.drawing.heat(this.heat);
     this.render();
+    this.describe();
     this.root.dataset.ready = String(Boolean(this.decoder));
     if (this.decoder && this.readyAt === undefined) this.readyAt = performance.now();
   }
@@ -220,6 +239,23 @@ class Pad {
       this.redrawView();
     } else return;
     this.messaging.viewChanged();
+  }
+
+  // The z-plane's own keys: + and − zoom about the window's centre, M switches the drag mode.
+  zPlaneKey(e) {
+    const g = this.geometry;
+    if (e.key === "+" || e.key === "=" || e.key === "-" || e.key === "_" || e.key === "−") {
+      if (!g.box) return true;
+      g.zoomAt(e.key === "+" || e.key === "=" ? 0.5 : 2, g.cx, g.cy);
+      this.redrawView();
+      this.messaging.viewChanged();
+      return true;
+    }
+    if (e.key === "m" || e.key === "M") {
+      if (!this.sigmaZero()) { this.setMode(this.mode === "mu" ? "z" : "mu", true); this.describe(); }
+      return true;
+    }
+    return false;
   }
 
   setMode(mode, byUser) {
@@ -383,6 +419,38 @@ class Pad {
   commit(source, how) {
     this.meter.committed();
     this.messaging.commit(source, how);
+    // Python answers with the classifier's verdict on the new z: describe once it is here, or
+    // without it if no answer comes (the next update() describes at once and cancels this).
+    clearTimeout(this.describeTimer);
+    this.describeTimer = setTimeout(() => this.describe(), DESCRIBE_WAIT_MS);
+  }
+
+  // The planes in words, for screen readers (an aria-live region): where z is, how far from μ in
+  // q's ellipses, ε, and what the decoded image looks like when the server has judged this z.
+  describe() {
+    clearTimeout(this.describeTimer);
+    const proj = this.projection, el = this.el.describe;
+    if (!proj || !el) return;
+    const show = proj.dims || [0, 1];
+    const vec = (v) => `(${v.map(fmt).join(", ")})`;
+    const zText = proj.dims ? `z = ${vec(show.map((d) => this.z[d]))}` :
+      `z on the ${proj.labels.join("–")} plane = ${vec(proj.toPlane(this.z))}`;
+    const parts = [];
+    if (this.sigmaZero()) parts.push(`${zText}, which is μ: a plain autoencoder adds no noise`);
+    else {
+      const r = proj.distance(this.z, this.mu, this.sigma);
+      parts.push(zText);
+      if (r !== null) parts.push(ellipseWords(r));
+      parts.push(`ε = ${vec(show.map((d) => this.epsVec[d]))}`);
+      if (this.mode === "mu") parts.push(`μ = ${vec(show.map((d) => this.mu[d]))} (the arrow keys move μ)`);
+    }
+    let text = parts.join(", ");
+    const v = this.verdict;
+    if (v && v.z.length === this.z.length && v.z.every((value, d) => Math.abs(value - this.z[d]) <= VERDICT_TOLERANCE * Math.max(1, Math.abs(value)))) {
+      text += `; the decoded image looks like ${withArticle(v.label)}, ${Math.round(100 * v.confidence)} %`;
+    }
+    text += ".";
+    if (el.textContent !== text) el.textContent = text;
   }
 }
 

@@ -176,6 +176,8 @@ class PadDrawing {
       el.setAttribute("transform", `rotate(${degrees.toFixed(3)} ${cx} ${cy})`);
     });
     this.el.mu.setAttribute("transform", `translate(${cx},${cy})`);
+    this.el.muRing.setAttribute("cx", cx);
+    this.el.muRing.setAttribute("cy", cy);
     this.el.sigmaEps.setAttribute("x1", cx);
     this.el.sigmaEps.setAttribute("y1", cy);
   }

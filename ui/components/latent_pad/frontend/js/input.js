@@ -4,11 +4,19 @@
 // arrow keys move it in steps; releasing the pointer or the key commits once to Python. The
 // wheel zooms the z-plane about the pointer.
 //
+// Keys (documented in pad.html's help line and each plane's aria-label), on the focused plane:
+//   ← → ↑ ↓       move the point by (window half-width) / 40; with Shift five times that
+//   Home          the point back to the centre (ε = 0; z to μ; μ to the encoder's μ(x))
+//   Enter         commit now
+//   + −, M        (z-plane, its owner's key handler) zoom in and out; switch moving z / moving μ
+// Tab moves between the planes (and the buttons between them), as between any controls.
+//
 // A PlaneInput is told, by its owner, how to read and set the point:
 //   point()        -> [a, b] the point's plane coordinates now
 //   move(a, b)     set it (the owner clamps, and marks the pad dirty)
 //   home()         -> [a, b] where Home sends it
 //   source         the commit's "source" prefix ("eps" or "z")
+//   key(e)         optional: handle another key; true if it did
 // ---------------------------------------------------------------------------------------------
 const KEY_STEPS = 40;          // an arrow key moves the point by (window width / 2) / 40
 const BIG_STEP = 5;            // Shift + arrow: five steps
@@ -112,6 +120,7 @@ class PlaneInput {
 
   onKeyDown(e) {
     const pad = this.pad;
+    if (this.h.key && !e.ctrlKey && !e.metaKey && !e.altKey && this.h.key(e)) { e.preventDefault(); return; }
     if (this.h.enabled && !this.h.enabled()) return;
     const step = (this.geo.half / KEY_STEPS) * (e.shiftKey ? BIG_STEP : 1);
     let da = 0, db = 0;

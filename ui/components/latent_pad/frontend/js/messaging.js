@@ -46,6 +46,7 @@ class PadMessaging {
     pad.encMu = data.enc_mu.slice();
     pad.encSigma = data.enc_sigma.slice();
     pad.heat = data.heat || null;
+    pad.verdict = data.verdict || null;
     pad.cloudEps = null;
     if (data.cloud) {
       pad.cloudEps = cloudFor(data.cloud, data.cloud_table);
