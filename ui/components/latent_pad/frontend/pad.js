@@ -171,7 +171,7 @@ class Pad {
     if (refit && window) this.showWindow(window);
     else if (refit) this.fit(defaultView, false);
     if (redrawStatic || refit) this.layout();
-    else if (redrawPoints) this.drawing.points(this.pointSet, this.colours);
+    else if (redrawPoints) this.drawing.points(this.pointSet, this.colours, this.names);
     this.drawing.heat(this.heat);
     this.render();
     this.describe();
@@ -201,7 +201,7 @@ class Pad {
   redrawView() {
     if (!this.geometry.box || !this.projection) return;
     this.drawing.grid(this.projection);
-    this.drawing.points(this.pointSet, this.colours);
+    this.drawing.points(this.pointSet, this.colours, this.names);
     this.drawing.heat(this.heat);
     this.render();
     this.root.dataset.window = JSON.stringify(this.geometry.window());

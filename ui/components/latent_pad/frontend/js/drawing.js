@@ -15,6 +15,21 @@ const EPS_RADII = [1, 2, 3];    // the ε-plane's contours of N(0, I)
 const CLOUD_RADIUS = 2.6;       // px, one sample
 const SCALE_BAR_FRACTION = 0.22; // the scale bar is about this share of the plot's width
 const DEFAULT_IMAGE_SIDE = 140; // px, before CSS has sized the image canvas
+const CLASS_LABEL_FONT = "600 12px sans-serif";   // the class names at their codes' medians
+const CENTRES = new WeakMap();  // point set -> each class's median code [x, y] (or null)
+
+// Each class's median code on the plane (coordinate-wise), once per point set.
+function classCentres(pointSet, classes) {
+  if (CENTRES.has(pointSet)) return CENTRES.get(pointSet);
+  const byClass = Array.from({ length: classes }, () => [[], []]);
+  for (let p = 0; p < pointSet.n; p++) {
+    const d = pointSet.labels[p];
+    if (d < classes) { byClass[d][0].push(pointSet.xy[2 * p]); byClass[d][1].push(pointSet.xy[2 * p + 1]); }
+  }
+  const centres = byClass.map(([xs, ys]) => (xs.length ? [median(xs), median(ys)] : null));
+  CENTRES.set(pointSet, centres);
+  return centres;
+}
 
 // Digits enough to tell grid lines `step` apart.
 function tickLabel(v, step) {
@@ -110,8 +125,10 @@ class PadDrawing {
     this.el.scaleBar.dataset.px = px.toFixed(2);
   }
 
-  // The gallery's codes, one translucent dot each, coloured by class (one path per class).
-  points(pointSet, colours) {
+  // The gallery's codes, one translucent dot each, coloured by class (one path per class), and
+  // each class's name at the median of its codes, so the class is read without telling colours
+  // apart (names: the legend's; default the digits).
+  points(pointSet, colours, names = []) {
     const geo = this.geo, g = geo.box;
     if (!g) return;
     const ctx = clearedCanvas(this.el.points, g);
@@ -134,7 +151,29 @@ class PadDrawing {
       ctx.fillStyle = colours[d];
       ctx.fill();
     }
+    this.classLabels(ctx, classCentres(pointSet, colours.length), names);
     ctx.restore();
+  }
+
+  // Names drawn in the theme's text colour on a halo of its background, over the dots.
+  classLabels(ctx, centres, names) {
+    const geo = this.geo, g = geo.box, style = getComputedStyle(this.el.plane);
+    ctx.globalAlpha = 1;
+    ctx.font = CLASS_LABEL_FONT;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = style.getPropertyValue("--lp-bg").trim() || "#fff";
+    ctx.fillStyle = style.color;
+    centres.forEach((c, d) => {
+      if (!c) return;
+      const x = geo.sx(c[0]), y = geo.sy(c[1]);
+      if (x < g.x0 || x > g.x0 + g.size || y < g.y0 || y > g.y0 + g.size) return;
+      const name = names[d] || String(d);
+      ctx.strokeText(name, x, y);
+      ctx.fillText(name, x, y);
+    });
   }
 
   legend(colours, names) {
