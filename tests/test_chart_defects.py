@@ -15,9 +15,6 @@ Chromium draws them):
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -39,8 +36,6 @@ from vae_core.viz.layout import (
     wrap_title,
 )
 from vae_core.viz.plane_window import NEAR_FRACTION, near_path, zoom_box
-
-SIDEBAR = Path(__file__).resolve().parents[1] / "ui" / "sidebar.py"
 
 # Titles that were cut off: Tour step 2's scatter and step 8's variance chart (at 513 px and on a phone).
 CUT_TITLES = (
@@ -137,15 +132,6 @@ def test_zoom_box_is_square_and_holds_the_path():
 
 
 # --- 2. titles that fit -------------------------------------------------------------------------------
-
-
-def test_presentation_sizes_are_the_sidebar_s():
-    """The margins leave room for the sizes presentation mode sets with CSS (ui.sidebar)."""
-    css = SIDEBAR.read_text(encoding="utf-8")  # its PRESENTATION_CSS (read, not imported: no Streamlit here)
-    title = re.search(r"\.gtitle[^{]*\{\s*font-size:\s*(\d+)px", css)
-    text = re.search(r"\.main-svg text\s*\{\s*font-size:\s*(\d+)px", css)
-    assert title and text, "ui.sidebar.PRESENTATION_CSS no longer sets the chart text sizes this module reads"
-    assert int(title.group(1)) <= PRESENTATION_TITLE_PX and int(text.group(1)) <= PRESENTATION_TEXT_PX
 
 
 @pytest.mark.parametrize("title", CUT_TITLES)

@@ -30,6 +30,7 @@ html { font-size: 22px !important; }
 """The style presentation mode adds to every page. The charts size their own text before Plotly lays
 them out (ui.views.charts), and the pipeline pad its own."""
 
+UPLOAD_ALT = "the input x: your uploaded picture, framed as a 28×28 digit"
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
 
@@ -167,12 +168,14 @@ def sidebar() -> Selection | None:
             else:
                 # The uploader forgets its file on another page: keep the picture for the session.
                 st.session_state[KEPT_UPLOAD] = (digest, name, x.numpy())
-                st.sidebar.image(to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG")
+                st.sidebar.image(
+                    to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG", alt=UPLOAD_ALT
+                )
                 return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
         elif KEPT_UPLOAD in st.session_state:
             digest, name, array = st.session_state[KEPT_UPLOAD]
             x = torch.from_numpy(array)
-            st.sidebar.image(to_png(x[0], 4), caption=f"{name}, uploaded earlier", output_format="PNG")
+            st.sidebar.image(to_png(x[0], 4), caption=f"{name}, uploaded earlier", output_format="PNG", alt=UPLOAD_ALT)
             st.sidebar.button("Forget this picture", on_click=st.session_state.pop, args=(KEPT_UPLOAD, None))
             return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
     # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
@@ -209,7 +212,7 @@ def sidebar() -> Selection | None:
         choose(row=row)
     x = get_gallery(dataset).images[row : row + 1]
     caption = f"gallery #{row}: a {names[digit]}"
-    st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG")
+    st.sidebar.image(to_png(x[0], 5), caption=caption, output_format="PNG", alt=f"the input x: {caption}")
     return Selection(vae, ae, x, digit, f"{dataset}-gallery-{row}", caption, dataset)
 
 

@@ -32,8 +32,8 @@ line averages ~6.6 px per character, ~8.8 px at the 20 px of presentation mode, 
 (~265 px, ~350 px) fit a phone's ~358 px column either way."""
 
 PRESENTATION_TITLE_PX = 20
-"""A chart title's size in presentation mode (ui.sidebar.PRESENTATION_CSS sets it with CSS, after
-Plotly has laid the figure out): the top margin leaves room for lines this tall."""
+"""A chart title's size in presentation mode (ui.views.charts.presented sets it in the figure before
+Plotly lays it out): the top margin leaves room for lines this tall."""
 
 PRESENTATION_TEXT_PX = 18
 """Every other chart text's size in presentation mode (subplot titles, annotations, legends)."""

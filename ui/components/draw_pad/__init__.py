@@ -171,7 +171,8 @@ def _sidebar_part(encode: Encode | None, model_name: str) -> None:
         st.info("Draw a digit on the black square. Until then the input is a gallery image.")
     else:
         image, readout = st.columns([1, 2], vertical_alignment="center")
-        image.image(to_png(torch.from_numpy(x)[0], 3), caption="28×28 input", output_format="PNG")
+        picture = to_png(torch.from_numpy(x)[0], 3)
+        image.image(picture, caption="28×28 input", output_format="PNG", alt="your drawing as the 28×28 input x")
         with readout.container(key=READOUT_KEY):
             strokes = f"{count} stroke{'s' if count != 1 else ''}"
             if encode is None:
