@@ -21,6 +21,10 @@ the z-plane + and − zoom and M switches between moving z and moving μ. A ring
 primary colour marks the point the keys move. After each move an aria-live region says in words
 where z is (and, from the `verdict` Python sends, what the decoded image looks like).
 
+The row fits one screen and its planes grow with the width it is given (frontend/layout.css: one
+row from 760 px, two columns in the Tour's narrower column, stacked on a phone); in presentation
+mode its text is 18 px or more.
+
 The component is a ``st.components.v2`` component (inline HTML/CSS/JS, no build step); its
 assets live in ui/latent_pad_assets/ (pad.js and its parts in js/, joined into one module) and
 are read once at import. (components.v2 accepts asset
@@ -134,7 +138,7 @@ _COMPONENT = inline_component(
     COMPONENT_NAME,
     _ASSETS,
     html="pad.html",
-    css=["pad.css"],
+    css=["pad.css", "layout.css"],
     js=[*(f"js/{part}.js" for part in _JS_PARTS), "pad.js"],
     css_before=_FONT_FACE.sub("", _asset("vendor/katex/katex.min.css")),
     js_before=_katex(),
@@ -175,6 +179,7 @@ def latent_pad(
     eps_limit: float = EPS_LIMIT,
     sliders: bool = True,
     verdict: dict | None = None,
+    presentation: bool = False,
 ) -> dict | None:
     """Draw the pipeline; return what the user committed in the run their release triggered.
 
@@ -228,6 +233,8 @@ def latent_pad(
             description for screen readers (an aria-live region: "z = (…, …), inside q's 1σ
             ellipse, ε = (…); the decoded image looks like a 2, 93 %") names it while the pad's z
             is that z; None leaves it out.
+        presentation: the page is in presentation mode (ui.views.charts.presenting(), read by the
+            caller): every label, tick and number of the pad at 18 px or more (frontend/layout.css).
     Returns:
         On the run triggered by a commit: {"z": list[float] (latent_dim,), "eps": list[float |
         None] with None where sigma = 0 (or None when sigma = 0 everywhere), "mu": list[float],
@@ -320,6 +327,7 @@ def latent_pad(
         "colours": list(DIGIT_COLOURS),
         "names": [str(n) for n in class_names] if class_names is not None else None,
         "verdict": verdict_payload(verdict, d),
+        "presentation": bool(presentation),
     }
     if weights is not None:
         data["weights"] = weights

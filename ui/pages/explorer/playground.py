@@ -25,6 +25,7 @@ from ui.selection import Selection
 from ui.text import escape_markdown
 from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
 from ui.views import posterior
+from ui.views.charts import presenting
 from ui.views.judged import get_classifier
 from ui.views.planes import plane_choice, projection, slider_bounds
 from vae_core import reparameterize
@@ -316,6 +317,7 @@ def _live_playground(
         on_view=partial(_keep_window, kind),
         class_names=selection.class_names,
         verdict=_verdict(selection, z, logits),
+        presentation=presenting(),
     )
     links.share("explorer")  # a rerun of this fragment alone: the URL follows the slider or the drag
 

@@ -102,13 +102,15 @@ def render(finish_page=None) -> None:
     view_state = tour_view()
     step = view_state.step
     _header(step)
+    # Back / Next above the step, where they stay on screen with the step's view (a projector's
+    # 1280 x 720, a laptop's 1440 x 900) however long its text.
+    _navigation(step, finish_page)
     ctx = tour_context()
     if ctx is None:
         st.error(
             "The tour needs the shipped 2-D MNIST VAE (β = 1) and plain autoencoder in models/: restore them with "
             "`git checkout -- models` (see models/README.md)."
         )
-        _navigation(step, finish_page)
         return
     current = STEPS[step]
     facts = current.facts(ctx)
@@ -140,6 +142,4 @@ def render(finish_page=None) -> None:
     with view:
         if facts is not None:
             VIEWS[current.key].render(ctx, facts, revealed)
-    st.divider()
-    _navigation(step, finish_page)
     keyboard_scrollable()  # a formula or code wider than its column scrolls sideways

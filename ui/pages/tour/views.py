@@ -22,7 +22,7 @@ from ui.components.latent_pad.payloads import MAX_CLOUD
 from ui.pages.tour.facts import GRID_N, REVEAL_EPS, TourContext
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, get_model, session_generator
 from ui.view_state import TourPad, TourView
-from ui.views.charts import plotly_chart
+from ui.views.charts import plotly_chart, presenting
 from ui.views.judged import judged_grid, judged_path
 from ui.views.latent_grids import as_latent_grid
 from ui.views.planes import slider_bounds
@@ -145,6 +145,7 @@ def _pad(
         view_key=f"{step_key}|{state.views}",
         class_names=NAMES,
         sliders=False,
+        presentation=presenting(),
     )
 
 

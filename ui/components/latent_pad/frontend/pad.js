@@ -62,7 +62,7 @@ class Pad {
       epsCloud: q(".lp-eps-cloud"), epsDimsLabel: q(".lp-eps-dims"), inert: q(".lp-inert"),
       cloudOut: q(".lp-cloud-out"), strip: q(".lp-strip"), mean: q(".lp-mean"), k: q(".lp-k"),
       cloudCaption: q(".lp-cloud-caption"), legendHeat: q(".lp-legend-heat"), modes: q(".lp-modes"),
-      describe: q(".lp-describe"),
+      describe: q(".lp-describe"), dimsNote: q(".lp-dims-note"), edgeMarker: q(".lp-edge-marker"),
     };
     // Clip each plot to its square (ids are per pad, in case styles are not isolated).
     for (const [clip, clipped, name] of [[this.el.clip, this.el.clipped, "z"], [this.el.epsClip, this.el.epsClipped, "e"]]) {
@@ -162,7 +162,7 @@ class Pad {
     this.drawing.sigmaZero(sigmaZero);
     this.el.inert.hidden = !sigmaZero;
     this.el.legendHeat.hidden = !this.heat;
-    this.el.epsDimsLabel.textContent = this.projection.dims ? "" : "(dims 1, 2)";
+    this.labelCoordinates();
     this.epsGeometry.limit = this.epsLimit;
     this.epsGeometry.setView(0, 0, this.epsLimit);
     const cloudKey = JSON.stringify([Array.from(this.mu), Array.from(this.sigma), this.cloudEps]);
@@ -177,6 +177,16 @@ class Pad {
     this.describe();
     this.root.dataset.ready = String(Boolean(this.decoder));
     if (this.decoder && this.readyAt === undefined) this.readyAt = performance.now();
+  }
+
+  // Past two latent dimensions, the ε-plane and the μ, σ readout show two coordinates of many:
+  // say which, and, on a plane of principal components, that the z-plane's axes are others.
+  labelCoordinates() {
+    const d = this.mu.length, [i, j] = this.epsDims(), proj = this.projection;
+    const which = d > 2 ? `coordinates ${i + 1}, ${j + 1} of ${d}` : "";
+    this.el.epsDimsLabel.textContent = which;
+    this.el.dimsNote.hidden = !which;
+    this.el.dimsNote.textContent = which && !proj.dims ? `${which}; the z-plane shows ${proj.labels.join("–")}` : which;
   }
 
   setDecoder(decoder) {

@@ -15,6 +15,15 @@ const EPS_RADII = [1, 2, 3];    // the ε-plane's contours of N(0, I)
 const CLOUD_RADIUS = 2.6;       // px, one sample
 const SCALE_BAR_FRACTION = 0.22; // the scale bar is about this share of the plot's width
 const DEFAULT_IMAGE_SIDE = 140; // px, before CSS has sized the image canvas
+const EDGE_INSET = 16;          // px inside the plot's edge for the arrow to the posterior's peak
+const EDGE_ARROW = 11;          // px, the arrow's half-length
+const HEAT_VISIBLE_PX = 6;      // a heat-map narrower than this on screen gets a ring round its peak
+
+function placeText(el, x, y, anchor, text) {
+  el.setAttribute("x", x.toFixed(1)); el.setAttribute("y", y.toFixed(1));
+  el.setAttribute("text-anchor", anchor);
+  el.textContent = text;
+}
 const CLASS_LABEL_FONT = "600 12px sans-serif";   // the class names at their codes' medians
 const CENTRES = new WeakMap();  // point set -> each class's median code [x, y] (or null)
 
@@ -67,24 +76,24 @@ function drawFrame(parts, geo, labels) {
     el.setAttribute("width", g.size); el.setAttribute("height", g.size);
   }
   grid.replaceChildren(); axes.replaceChildren();
-  const step = geo.tickStep();
+  const step = geo.tickStep(), k = geo.textScale;
   const bottom = g.y0 + g.size, right = g.x0 + g.size;
   const [xmin, xmax, ymin, ymax] = geo.window();
   for (let v = Math.ceil(xmin / step) * step; v <= xmax + step * 1e-6; v += step) {
     const x = Math.round(geo.sx(v)) + 0.5;
     svg("line", { x1: x, x2: x, y1: g.y0, y2: bottom, class: Math.abs(v) < step / 1e6 ? "lp-zero" : "" }, grid);
-    svg("text", { x, y: bottom + AXIS_LABEL_GAP, "text-anchor": "middle" }, axes).textContent = tickLabel(v, step);
+    svg("text", { x, y: bottom + AXIS_LABEL_GAP * k, "text-anchor": "middle" }, axes).textContent = tickLabel(v, step);
   }
   for (let v = Math.ceil(ymin / step) * step; v <= ymax + step * 1e-6; v += step) {
     const y = Math.round(geo.sy(v)) + 0.5;
     svg("line", { x1: g.x0, x2: right, y1: y, y2: y, class: Math.abs(v) < step / 1e6 ? "lp-zero" : "" }, grid);
-    svg("text", { x: g.x0 - 4, y: y + 4, "text-anchor": "end" }, axes).textContent = tickLabel(v, step);
+    svg("text", { x: g.x0 - 4, y: y + 4 * k, "text-anchor": "end" }, axes).textContent = tickLabel(v, step);
   }
   const [xLabel, yLabel] = labels;
-  svg("text", { x: g.x0 + g.size / 2, y: bottom + AXIS_TITLE_GAP, "text-anchor": "middle",
+  svg("text", { x: g.x0 + g.size / 2, y: bottom + AXIS_TITLE_GAP * k, "text-anchor": "middle",
     class: "lp-axis-title" }, axes).textContent = xLabel;
   svg("text", { x: 0, y: 0, "text-anchor": "middle", class: "lp-axis-title",
-    transform: `translate(${g.x0 - Y_TITLE_OFFSET},${g.y0 + g.size / 2}) rotate(-90)` }, axes).textContent = yLabel;
+    transform: `translate(${g.x0 - Y_TITLE_OFFSET * k},${g.y0 + g.size / 2}) rotate(-90)` }, axes).textContent = yLabel;
 }
 
 class PadDrawing {
@@ -159,7 +168,7 @@ class PadDrawing {
   classLabels(ctx, centres, names) {
     const geo = this.geo, g = geo.box, style = getComputedStyle(this.el.plane);
     ctx.globalAlpha = 1;
-    ctx.font = CLASS_LABEL_FONT;
+    ctx.font = CLASS_LABEL_FONT.replace("12px", `${Math.max(12, Math.round(11 * geo.textScale))}px`);
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
@@ -190,12 +199,54 @@ class PadDrawing {
   // The true posterior p(z|x) as an image placed at its box [x0, x1] x [y0, y1] in latent units.
   heat(heat) {
     const el = this.el.heat, geo = this.geo;
-    if (!heat || !geo.box) { el.setAttribute("display", "none"); return; }
+    if (!heat || !geo.box) { el.setAttribute("display", "none"); this.pointer(null); return; }
     const [x0, x1, y0, y1] = heat.box;
     el.setAttribute("display", "inline");
     if (el.getAttribute("href") !== heat.src) el.setAttribute("href", heat.src);
     el.setAttribute("x", geo.sx(x0)); el.setAttribute("y", geo.sy(y1));
     el.setAttribute("width", (x1 - x0) * geo.box.scale); el.setAttribute("height", (y1 - y0) * geo.box.scale);
+    this.pointer(heat);
+  }
+
+  // Where the true posterior is when the window does not show it: an arrow on the plot's edge,
+  // on the line from the window's centre to p(z|x)'s peak, labelled with the peak; or a ring
+  // round the peak when the heat-map is in view but too small to see (under "fit prior").
+  pointer(heat) {
+    const group = this.el.edgeMarker, geo = this.geo, g = geo.box;
+    const hide = () => { group.setAttribute("display", "none"); group.dataset.state = "none"; };
+    if (!heat || !heat.peak || !g) return hide();
+    const [px, py] = heat.peak, [xmin, xmax, ymin, ymax] = geo.window();
+    const [arrow, ring, text] = group.children;
+    const label = `p(z|x) peak (${fmt(px)}, ${fmt(py)})`;
+    const inside = px >= xmin && px <= xmax && py >= ymin && py <= ymax;
+    const k = geo.textScale, pad = EDGE_INSET * k;
+    if (inside) {
+      const [x0, x1, y0, y1] = heat.box;
+      if (Math.max(x1 - x0, y1 - y0) * g.scale >= HEAT_VISIBLE_PX) return hide();
+      const x = geo.sx(px), y = geo.sy(py);
+      ring.setAttribute("display", "inline"); arrow.setAttribute("display", "none");
+      ring.setAttribute("cx", x); ring.setAttribute("cy", y);
+      const right = x > g.x0 + g.size / 2;
+      placeText(text, x + (right ? -14 : 14) * k, y - 12 * k, right ? "end" : "start", label);
+      group.dataset.state = "small";
+    } else {
+      // From the window's centre towards the peak, stopped `pad` px inside the plot's edge.
+      const cx = g.x0 + g.size / 2, cy = g.y0 + g.size / 2;
+      const dx = geo.sx(px) - cx, dy = geo.sy(py) - cy;
+      const reach = (g.size / 2 - pad) / Math.max(Math.abs(dx), Math.abs(dy));
+      const x = cx + dx * reach, y = cy + dy * reach, angle = (Math.atan2(dy, dx) * 180) / Math.PI;
+      const s = EDGE_ARROW * k;
+      arrow.setAttribute("display", "inline"); ring.setAttribute("display", "none");
+      arrow.setAttribute("d", `M${s},0L${-s * 0.6},${-s * 0.7}L${-s * 0.25},0L${-s * 0.6},${s * 0.7}Z`);
+      arrow.setAttribute("transform", `translate(${x.toFixed(2)},${y.toFixed(2)}) rotate(${angle.toFixed(1)})`);
+      // The label inside the plot, on the arrow's near side.
+      const ux = dx * reach, uy = dy * reach, len = Math.hypot(ux, uy) || 1;
+      const tx = x - (ux / len) * (s + 6 * k), ty = y - (uy / len) * (s + 6 * k) + 5 * k;
+      placeText(text, tx, ty, Math.abs(ux) < g.size / 4 ? "middle" : ux > 0 ? "end" : "start", label);
+      group.dataset.state = "outside";
+    }
+    group.setAttribute("display", "inline");
+    group.dataset.peak = JSON.stringify([px, py]);
   }
 
   // q(z|x) = N(mu, diag(sigma^2)) seen on the plane: its projected ellipses at 1, 2 and 3 sigma

@@ -21,13 +21,15 @@ class PlaneGeometry {
     this.limit = limit;          // values are clamped to [-limit, limit]
     this.cx = 0; this.cy = 0; this.half = limit;
     this.box = null;             // {w, h, x0, y0, size, scale} in CSS px, null until laid out
+    this.textScale = 1;          // the tick labels' size over 11 px (presentation mode: 18/11)
   }
 
   // Fit the square to a plane of w x h CSS px; false if the plane has no size yet.
   layout(w, h) {
     if (!w || !h) return false;
-    const size = Math.max(MIN_PLOT_SIZE, Math.min(w - MARGIN.left - MARGIN.right, h - MARGIN.top - MARGIN.bottom));
-    this.box = { w, h, x0: MARGIN.left, y0: MARGIN.top, size, scale: size / (2 * this.half) };
+    const k = this.textScale, left = MARGIN.left * k, top = MARGIN.top * k;
+    const size = Math.max(MIN_PLOT_SIZE, Math.min(w - left - MARGIN.right * k, h - top - MARGIN.bottom * k));
+    this.box = { w, h, x0: left, y0: top, size, scale: size / (2 * this.half) };
     return true;
   }
 

@@ -7,6 +7,7 @@
 // ---------------------------------------------------------------------------------------------
 const VIEW_REPORT_MS = 400;      // a zoom is reported to Python once the wheel has been still this long
 const NEED_RETRY_MS = 3000;      // at most one "need" per hash this often, so a lost reply cannot loop
+const PRESENT_TEXT_SCALE = 18 / 11;  // presentation mode: tick labels 11 px -> 18 px, margins alike
 const REQUESTED = new Map();     // hash -> performance.now() of our last "need" request
 
 class PadMessaging {
@@ -36,7 +37,14 @@ class PadMessaging {
     const projection = new PlaneProjection(data.projection);
     const newPlane = !pad.projection || projection.key !== pad.projection.key ||
       !sameArray(projection.labels, pad.projection.labels);
-    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.limit || newPlane;
+    // Presentation mode: the pad's text at 18 px or more (layout.css), the planes' margins and
+    // label gaps grown with it (the frame is redrawn when the mode changes).
+    const present = Boolean(data.presentation);
+    const presentChanged = present !== pad.present;
+    pad.present = present;
+    pad.root.classList.toggle("lp-present", present);
+    pad.geometry.textScale = pad.epsGeometry.textScale = present ? PRESENT_TEXT_SCALE : 1;
+    const redrawStatic = !pad.geometry.box || data.extent !== pad.geometry.limit || newPlane || presentChanged;
     const redrawPoints = redrawStatic || pointSet !== pad.pointSet || !sameArray(data.colours, pad.colours);
     if (newPlane || !pad.projection) pad.projection = projection;
     pad.geometry.limit = data.extent;
