@@ -4,6 +4,8 @@ Explorer section at a time."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("playwright")
@@ -73,4 +75,49 @@ def test_a_presentation_link_opens_in_presentation_mode_on_every_page(browser: B
     expect(_switch(page)).not_to_be_checked()
     assert "present=" not in page.url
     expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
+    page.close()
+
+
+# The pad's text in the browser: every element with text of its own, and every SVG label (tick
+# labels, axis titles, ring labels, the scale bar), that is drawn (not hidden, not the words for
+# screen readers or KaTeX's MathML copy).
+_PAD_SMALLEST_TEXT = """root => {
+  const sizes = [...root.querySelectorAll('*')]
+    .filter(e => e.getClientRects().length
+      && !e.closest('[hidden], .lp-sr-only, .katex-mathml, [display="none"]')
+      && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent.trim().slice(0, 30)]);
+  sizes.sort((a, b) => a[0] - b[0]);
+  return sizes[0];
+}"""
+
+
+def test_in_presentation_mode_the_pads_smallest_text_is_18_px(browser: Browser, app_url):
+    """Ticks, legend, μ/σ readout, scale bar, buttons and heads of the pipeline at 1920 x 1080:
+    11-13 px without presentation mode, 18 px or more with it."""
+    pad = '[data-testid="latent-pad"][data-pad-key="pg_vae_pad"]'
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    open_app(page, app_url)
+    expect(page.locator(pad)).to_have_attribute("data-ready", "true")
+    size_before, _ = page.locator(pad).evaluate(_PAD_SMALLEST_TEXT)
+    open_app(page, f"{app_url}/?present=1")
+    expect(page.locator(pad)).to_have_attribute("data-ready", "true")
+    expect(page.locator(pad)).to_have_class(re.compile(r"\blp-present\b"))
+    size, text = page.locator(pad).evaluate(_PAD_SMALLEST_TEXT)
+    assert size >= MIN_PX > size_before, (size_before, size, text)
+    page.close()
+
+
+def test_the_maths_lab_in_presentation_mode_shows_one_view_at_a_time(browser: Browser, app_url):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    open_app(page, f"{app_url}/maths?present=1")
+    views = page.locator(".st-key-present_maths_view")
+    expect(views).to_be_visible()
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    expect(charts).to_have_count(2, timeout=60_000)  # view 1: the ELBO's terms and L_k against log p(x)
+    with expect_rerun(page):
+        views.get_by_text("5 · Inverse-CDF sampling").click()
+    expect(charts).to_have_count(1, timeout=60_000)
+    assert _smallest_font(page, ".js-plotly-plot .main-svg text") >= MIN_PX
+    expect(page.locator(EXCEPTION)).to_have_count(0)
     page.close()

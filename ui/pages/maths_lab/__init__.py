@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ui.views.charts import plotly_chart
+from ui.views.charts import plotly_chart, presenting
 from ui.views.keyboard_scroll import keyboard_scrollable
 from vae_core import gradients, inverse_cdf
 from vae_core.constants import EPS_LIMIT, IMAGE_SHAPE
@@ -368,6 +368,22 @@ def inverse_cdf_view(seed: int) -> None:
         )
 
 
+VIEWS = (
+    "1 · ELBO and IWAE",
+    "2 · Where the gradient flows",
+    "3 · Estimator variance",
+    "4 · LOTUS",
+    "5 · Inverse-CDF sampling",
+)
+"""The lab's five views; presentation mode shows one at a time."""
+
+
+def _one_view(vae: bool) -> str:
+    """Presentation mode's picker: the view to show (views 1-2 need a VAE)."""
+    options = VIEWS if vae else VIEWS[2:]
+    return st.segmented_control("View", options, default=options[0], key="present_maths_view") or options[0]
+
+
 def render(model, x: torch.Tensor, label: int | str | None) -> None:
     """The maths lab page for one model and one input.
 
@@ -377,37 +393,42 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
         label: how the input is described (e.g. "gallery #1: a Pullover"), its digit, or None
             (an upload).
     """
-    st.title("Maths lab")
+    presentation = presenting()
+    if not presentation:
+        st.title("Maths lab")
     what = label if isinstance(label, str) else (f"a {label}" if label is not None else "the uploaded image")
     st.caption(
         f"The maths behind the VAE, with numbers you can check. Input x: {what}; "
         f"model: {getattr(model, 'name', 'in-memory model')}."
     )
     seed = int(st.number_input("Random seed (all views)", 0, 2**31 - 1, 0, step=1, key="maths_seed"))
+    is_vae = getattr(model, "kind", None) == "vae"
+    vae = is_vae and isinstance(x, torch.Tensor) and tuple(x.shape) == (1, *IMAGE_SHAPE)
+    if is_vae and not vae:
+        st.error(f"The input must be one 28×28 image, shape (1, 1, 28, 28); got {tuple(getattr(x, 'shape', ()))}.")
+    if vae:
+        x = x.detach().float().cpu()
+        key, pixels = model_key(model), x.numpy()
+    shown = _one_view(vae) if presentation else None  # presentation mode: one view at a time
     later = None
-    if getattr(model, "kind", None) == "vae":
-        if not isinstance(x, torch.Tensor) or tuple(x.shape) != (1, *IMAGE_SHAPE):
-            st.error(f"The input must be one 28×28 image, shape (1, 1, 28, 28); got {tuple(getattr(x, 'shape', ()))}.")
-        else:
-            x = x.detach().float().cpu()
-            key, pixels = model_key(model), x.numpy()
-            bounds_intro()
-            left, later = st.columns(2)  # L_k and log p(x) take longest: the right column is drawn last
-            with left:
-                elbo_view(model, key, pixels, seed)
-            st.divider()
-            gradient_flow_view(model, x, seed)
-    else:
+    if vae and shown in (None, VIEWS[0]):
+        bounds_intro()
+        left, later = st.columns(2)  # L_k and log p(x) take longest: the right column is drawn last
+        with left:
+            elbo_view(model, key, pixels, seed)
+        st.divider()
+    if vae and shown in (None, VIEWS[1]):
+        gradient_flow_view(model, x, seed)
+    elif not is_vae and shown is None:
         st.info(
             "This model is a plain autoencoder: it has no posterior q(z|x) (σ = 0), so the ELBO "
             "and gradient-flow views need a VAE. Views 3–5 below do not depend on the model."
         )
-    st.divider()
-    variance_view(seed)
-    st.divider()
-    lotus_view(seed)
-    st.divider()
-    inverse_cdf_view(seed)
+    for view, draw in zip(VIEWS[2:], (variance_view, lotus_view, inverse_cdf_view), strict=True):
+        if shown in (None, view):
+            if shown is None:
+                st.divider()
+            draw(seed)
     if later is not None:
         with later:
             iwae_view(model, key, pixels, seed)
