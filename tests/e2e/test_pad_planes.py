@@ -48,3 +48,27 @@ def test_a_pca_plane_of_the_16d_vae_moves_z_on_the_plane_and_keeps_the_rest(page
     with torch.no_grad():
         expected = vae_core.load_model(entry["path"]).decode(z[None].float()).reshape(-1).numpy()
     assert np.abs(shown - expected).max() <= TOLERANCE
+
+
+def test_on_a_pca_plane_the_eps_plane_and_the_readout_say_which_coordinates_they_show(page: Page, streamlit_app):
+    """16-D: the z-plane shows PC1-PC2, while the ε-plane and the μ, σ readout show coordinates 1
+    and 2 of z; each says so."""
+    entry = next(e for e in vae_core.list_models() if e["name"] == "mnist-vae-16d")
+    env = {"PAD_TEST_CHECKPOINT": entry["path"], "PAD_TEST_INDEX": "0", "PAD_TEST_PLANE": "pca"}
+    open_pad(page, streamlit_app, {"env": env})
+    pad = page.locator(PAD)
+    expect(pad.locator(".lp-plane .lp-axes")).to_contain_text("PC1")
+    expect(pad.locator('[data-testid="eps-dims"]')).to_have_text("coordinates 1, 2 of 16")
+    expect(pad.locator(".lp-eps-plane .lp-axes")).to_contain_text("ε₁")
+    note = pad.locator('[data-testid="mu-sigma-dims"]')
+    expect(note).to_be_visible()
+    expect(note).to_have_text("coordinates 1, 2 of 16; the z-plane shows PC1–PC2")
+    expect(pad.locator('[data-testid="pipeline-formula"]')).to_contain_text("coordinates 1 and 2 of 16")
+
+
+def test_on_a_2d_plane_no_coordinates_note_is_shown(page: Page, streamlit_app):
+    entry = next(e for e in vae_core.list_models() if e["kind"] == "vae" and e["latent_dim"] == 2)
+    open_pad(page, streamlit_app, {"env": {"PAD_TEST_CHECKPOINT": entry["path"]}})
+    pad = page.locator(PAD)
+    expect(pad.locator('[data-testid="mu-sigma-dims"]')).to_be_hidden()
+    expect(pad.locator('[data-testid="eps-dims"]')).to_have_text("")

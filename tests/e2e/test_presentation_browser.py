@@ -100,6 +100,8 @@ def test_in_presentation_mode_the_pads_smallest_text_is_18_px(browser: Browser, 
     open_app(page, app_url)
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
     size_before, _ = page.locator(pad).evaluate(_PAD_SMALLEST_TEXT)
+    page.close()
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, f"{app_url}/?present=1")
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
     expect(page.locator(pad)).to_have_class(re.compile(r"\blp-present\b"))

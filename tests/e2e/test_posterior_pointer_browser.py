@@ -1,0 +1,79 @@
+"""The true posterior out of view (issue: the lesson in front of a class), in Chromium on the
+Explorer: when p(z|x)'s peak lies outside the z-plane's window, an arrow on the plane's edge points
+to it and names it; in view, no arrow."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+pytest.importorskip("playwright")
+
+from pad_helpers import APP_PAD, APP_PAD_SELECTOR, app_stats  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from e2e_harness import expect_rerun, open_app  # noqa: E402
+
+POINTER = f'{APP_PAD_SELECTOR} [data-testid="posterior-pointer"]'
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_app):
+    return streamlit_app("app.py")
+
+
+def _client(page: Page, a: float, b: float) -> tuple[float, float]:
+    p = page.evaluate("([a, b, k]) => window.__latentPad.clientPoint(a, b, k)", [a, b, APP_PAD])
+    return p["x"], p["y"]
+
+
+def test_an_arrow_on_the_edge_points_to_the_posterior_when_q_is_moved_away(page: Page, app_url):
+    open_app(page, app_url)
+    with expect_rerun(page):
+        page.locator(".st-key-pg_heat").get_by_text("True posterior p(z|x)").click()
+    page.wait_for_function("k => window.__latentPad.stats(k).heat !== null", arg=APP_PAD, timeout=60_000)
+    pad = page.locator(APP_PAD_SELECTOR)
+    pointer = page.locator(POINTER)
+    # The default input's posterior peaks inside q's window: nothing to point at.
+    expect(pointer).to_have_attribute("data-state", "none")
+    peak = app_stats(page)["heat"]["peak"]
+
+    # Move q(z|x) far from the posterior: "μ" mode, drag μ to (2, 2) on the prior's view, then fit q.
+    pad.locator('[data-testid="fit-prior"]').click()
+    pad.locator('[data-testid="mode-mu"]').check()
+    mu = app_stats(page)["mu"]
+    pad.scroll_into_view_if_needed()
+    page.mouse.move(*_client(page, mu[0], mu[1]))
+    page.mouse.down()
+    page.mouse.move(*_client(page, 2.0, 2.0), steps=8)
+    with expect_rerun(page):
+        page.mouse.up()
+    moved = app_stats(page)["mu"]
+    assert abs(moved[0] - 2.0) < 0.1 and abs(moved[1] - 2.0) < 0.1, moved
+    pad.locator('[data-testid="fit-q"]').click()
+    xmin, xmax, ymin, ymax = json.loads(pad.get_attribute("data-window"))
+    assert not (xmin <= peak[0] <= xmax and ymin <= peak[1] <= ymax)  # the peak is out of view
+
+    expect(pointer).to_have_attribute("data-state", "outside")
+    expect(pointer).to_be_visible()
+    expect(pointer).to_contain_text("p(z|x) peak")
+    # The arrow sits on the side of the window the peak lies: left and below the centre here.
+    plane = pad.locator('[data-testid="latent-pad-plane"]').bounding_box()
+    arrow = pad.locator(".lp-edge-arrow").bounding_box()
+    centre = _client(page, (xmin + xmax) / 2, (ymin + ymax) / 2)
+    ax, ay = arrow["x"] + arrow["width"] / 2, arrow["y"] + arrow["height"] / 2
+    assert (ax - centre[0]) * (peak[0] - (xmin + xmax) / 2) > 0  # screen x grows with z1
+    assert (ay - centre[1]) * (peak[1] - (ymin + ymax) / 2) < 0  # screen y grows downwards
+    assert plane["x"] <= ax <= plane["x"] + plane["width"] and plane["y"] <= ay <= plane["y"] + plane["height"]
+    # Towards the peak: the arrow lies on the line from the window's centre to it (within 3°).
+    peak_px = _client(page, *peak)
+    bearing = math.atan2(peak_px[1] - centre[1], peak_px[0] - centre[0])
+    placed = math.atan2(ay - centre[1], ax - centre[0])
+    assert abs(math.remainder(bearing - placed, 2 * math.pi)) < math.radians(3), (bearing, placed)
+
+    # Back on the prior's view the peak is in view again: no arrow.
+    pad.locator('[data-testid="fit-prior"]').click()
+    expect(pointer).not_to_have_attribute("data-state", "outside")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
