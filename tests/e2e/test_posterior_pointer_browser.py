@@ -73,7 +73,12 @@ def test_an_arrow_on_the_edge_points_to_the_posterior_when_q_is_moved_away(page:
     placed = math.atan2(ay - centre[1], ax - centre[0])
     assert abs(math.remainder(bearing - placed, 2 * math.pi)) < math.radians(3), (bearing, placed)
 
-    # Back on the prior's view the peak is in view again: no arrow.
+    # Back on the prior's view the peak is in view again, but q (σ ≈ 0.05) and a posterior of its
+    # size are specks there: no arrow, a ring round the peak, named.
     pad.locator('[data-testid="fit-prior"]').click()
-    expect(pointer).not_to_have_attribute("data-state", "outside")
+    expect(pointer).to_have_attribute("data-state", "small")
+    expect(pad.locator(".lp-edge-arrow")).to_be_hidden()
+    ring = pad.locator(".lp-edge-ring").bounding_box()
+    peak_px = _client(page, *peak)
+    assert abs(ring["x"] + ring["width"] / 2 - peak_px[0]) < 2 and abs(ring["y"] + ring["height"] / 2 - peak_px[1]) < 2
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)

@@ -17,7 +17,8 @@ const SCALE_BAR_FRACTION = 0.22; // the scale bar is about this share of the plo
 const DEFAULT_IMAGE_SIDE = 140; // px, before CSS has sized the image canvas
 const EDGE_INSET = 16;          // px inside the plot's edge for the arrow to the posterior's peak
 const EDGE_ARROW = 11;          // px, the arrow's half-length
-const HEAT_VISIBLE_PX = 6;      // a heat-map narrower than this on screen gets a ring round its peak
+const EDGE_BOTTOM = 36;         // px above the plot's bottom edge (the scale bar's place)
+const SPECK_PX = 12;            // q's largest 1σ radius below this on screen: ring the posterior's peak
 
 function placeText(el, x, y, anchor, text) {
   el.setAttribute("x", x.toFixed(1)); el.setAttribute("y", y.toFixed(1));
@@ -199,19 +200,22 @@ class PadDrawing {
   // The true posterior p(z|x) as an image placed at its box [x0, x1] x [y0, y1] in latent units.
   heat(heat) {
     const el = this.el.heat, geo = this.geo;
-    if (!heat || !geo.box) { el.setAttribute("display", "none"); this.pointer(null); return; }
+    this.heatData = heat;
+    if (!heat || !geo.box) { el.setAttribute("display", "none"); this.pointer(); return; }
     const [x0, x1, y0, y1] = heat.box;
     el.setAttribute("display", "inline");
     if (el.getAttribute("href") !== heat.src) el.setAttribute("href", heat.src);
     el.setAttribute("x", geo.sx(x0)); el.setAttribute("y", geo.sy(y1));
     el.setAttribute("width", (x1 - x0) * geo.box.scale); el.setAttribute("height", (y1 - y0) * geo.box.scale);
-    this.pointer(heat);
+    this.pointer();
   }
 
   // Where the true posterior is when the window does not show it: an arrow on the plot's edge,
   // on the line from the window's centre to p(z|x)'s peak, labelled with the peak; or a ring
-  // round the peak when the heat-map is in view but too small to see (under "fit prior").
-  pointer(heat) {
+  // round the peak when it is in view but q(z|x) is a speck there (under "fit prior"), where a
+  // posterior of q's size would be one too.
+  pointer() {
+    const heat = this.heatData;
     const group = this.el.edgeMarker, geo = this.geo, g = geo.box;
     const hide = () => { group.setAttribute("display", "none"); group.dataset.state = "none"; };
     if (!heat || !heat.peak || !g) return hide();
@@ -221,8 +225,7 @@ class PadDrawing {
     const inside = px >= xmin && px <= xmax && py >= ymin && py <= ymax;
     const k = geo.textScale, pad = EDGE_INSET * k;
     if (inside) {
-      const [x0, x1, y0, y1] = heat.box;
-      if (Math.max(x1 - x0, y1 - y0) * g.scale >= HEAT_VISIBLE_PX) return hide();
+      if (!(this.qRadius * g.scale < SPECK_PX)) return hide();
       const x = geo.sx(px), y = geo.sy(py);
       ring.setAttribute("display", "inline"); arrow.setAttribute("display", "none");
       ring.setAttribute("cx", x); ring.setAttribute("cy", y);
@@ -230,19 +233,23 @@ class PadDrawing {
       placeText(text, x + (right ? -14 : 14) * k, y - 12 * k, right ? "end" : "start", label);
       group.dataset.state = "small";
     } else {
-      // From the window's centre towards the peak, stopped `pad` px inside the plot's edge.
+      // From the window's centre towards the peak, stopped `pad` px inside the plot's edge (above
+      // the scale bar at the bottom).
       const cx = g.x0 + g.size / 2, cy = g.y0 + g.size / 2;
       const dx = geo.sx(px) - cx, dy = geo.sy(py) - cy;
-      const reach = (g.size / 2 - pad) / Math.max(Math.abs(dx), Math.abs(dy));
+      const half = g.size / 2;
+      const reach = Math.min((half - pad) / Math.abs(dx || 1e-9), (half - (dy > 0 ? EDGE_BOTTOM * k : pad)) / Math.abs(dy || 1e-9));
       const x = cx + dx * reach, y = cy + dy * reach, angle = (Math.atan2(dy, dx) * 180) / Math.PI;
       const s = EDGE_ARROW * k;
       arrow.setAttribute("display", "inline"); ring.setAttribute("display", "none");
       arrow.setAttribute("d", `M${s},0L${-s * 0.6},${-s * 0.7}L${-s * 0.25},0L${-s * 0.6},${s * 0.7}Z`);
       arrow.setAttribute("transform", `translate(${x.toFixed(2)},${y.toFixed(2)}) rotate(${angle.toFixed(1)})`);
-      // The label inside the plot, on the arrow's near side.
-      const ux = dx * reach, uy = dy * reach, len = Math.hypot(ux, uy) || 1;
-      const tx = x - (ux / len) * (s + 6 * k), ty = y - (uy / len) * (s + 6 * k) + 5 * k;
-      placeText(text, tx, ty, Math.abs(ux) < g.size / 4 ? "middle" : ux > 0 ? "end" : "start", label);
+      // The label inside the plot beside the arrow: above it in the plot's lower half, below it
+      // in the upper; from its side towards the middle.
+      const ux = x - cx, uy = y - cy;
+      const anchor = Math.abs(ux) < g.size / 4 ? "middle" : ux > 0 ? "end" : "start";
+      const tx = anchor === "middle" ? x : x + (ux > 0 ? s : -s);
+      placeText(text, tx, uy > 0 ? y - s - 6 * k : y + s + 14 * k, anchor, label);
       group.dataset.state = "outside";
     }
     group.setAttribute("display", "inline");
@@ -270,6 +277,8 @@ class PadDrawing {
     this.el.muRing.setAttribute("cy", cy);
     this.el.sigmaEps.setAttribute("x1", cx);
     this.el.sigmaEps.setAttribute("y1", cy);
+    this.qRadius = Math.max(rx, ry);
+    this.pointer();
   }
 
   // The z star and the arrow sigma ⊙ eps from mu to z.

@@ -8,6 +8,8 @@
 const MARGIN = { left: 36, right: 8, top: 8, bottom: 32 };     // room for tick labels, px
 const MIN_PLOT_SIZE = 50;                                       // px: never collapse the square
 const TICKS_ACROSS = 6;                                         // about this many grid lines
+const MIN_TICKS_ACROSS = 3;                                     // and never fewer than this
+const TICK_LABEL_ROOM = 40;                                     // px along an axis per 11 px tick label
 const MIN_HALF = 1e-3;                                          // deepest zoom, latent units
 
 // 1, 2 or 5 times a power of ten, near `rough`.
@@ -68,7 +70,11 @@ class PlaneGeometry {
   clamp(v) { return Math.max(-this.limit, Math.min(this.limit, v)); }
 
   // Grid spacing: a round number giving about TICKS_ACROSS lines across the window.
-  tickStep() { return niceStep((2 * this.half) / TICKS_ACROSS); }
+  // Fewer on a small plot or in presentation mode's larger type, so tick labels never touch.
+  tickStep() {
+    const room = this.box ? this.box.size / (TICK_LABEL_ROOM * this.textScale) : TICKS_ACROSS;
+    return niceStep((2 * this.half) / Math.max(MIN_TICKS_ACROSS, Math.min(TICKS_ACROSS, room)));
+  }
 
   // The window, for tests: [xmin, xmax, ymin, ymax].
   window() { return [this.cx - this.half, this.cx + this.half, this.cy - this.half, this.cy + this.half]; }
