@@ -51,7 +51,11 @@ Test and benchmark hooks (used by tests/e2e/test_latent_pad.py):
   ``[data-testid="fit-prior"]``, ``[data-testid="mode-z"]``, ``[data-testid="mode-mu"]``,
   ``[data-testid="pipeline-formula"]``, ``[data-testid="eps-tail"]``,
   ``[data-testid="posterior-heatmap"]``, ``[data-testid="cloud-images"]``,
-  ``[data-testid="pad-description"]`` (the planes in words, aria-live).
+  ``[data-testid="pad-description"]`` (the planes in words, aria-live),
+  ``[data-testid="posterior-pointer"]`` (the arrow to p(z|x)'s peak out of view, or the ring round
+  it when q is a speck: ``data-state`` "outside" | "small" | "none", ``data-peak``),
+  ``[data-testid="eps-dims"]`` and ``[data-testid="mu-sigma-dims"]`` (which coordinates of a
+  latent_dim > 2 the ε-plane and the μ, σ readout show).
 - ``window.__latentPad`` (every method takes an optional pad key, default the newest pad):
   ``decode(z, key)`` -> 784 floats in [0, 1] for a full latent vector z;
   ``bench(n, key)`` -> {n, p50, p90, mean, min, max} ms of n decodes of random z;
@@ -110,6 +114,7 @@ _JS_PARTS = (
     "geometry",
     "formula",
     "drawing",
+    "pointer",
     "input",
     "messaging",
     "instrumentation",

@@ -16,7 +16,7 @@
 // drag on the z-plane moves μ.
 //
 // The code is split by job into js/*.js (util, weights, projection, geometry, formula, drawing,
-// input, messaging, instrumentation), which ui/latent_pad.py joins, in that order and after
+// pointer, input, messaging, instrumentation), which ui/latent_pad.py joins, in that order and after
 // vendor/katex, before this file, into one module: plain JavaScript, no build step.
 
 const INSTANCES = new WeakMap(); // parentElement -> Pad
