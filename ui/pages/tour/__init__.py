@@ -86,7 +86,6 @@ def _navigation(step: int, finish_page) -> None:
     row.button(
         "Back", icon=":material/arrow_back:", key="tour_back", on_click=_go, args=(step - 1,), disabled=step == 0
     )
-    row.caption(f"Step {step + 1} of {STEP_COUNT}")
     if step < STEP_COUNT - 1:
         row.button(
             "Next", icon=":material/arrow_forward:", key="tour_next", type="primary", on_click=_go, args=(step + 1,)
