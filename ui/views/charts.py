@@ -15,7 +15,11 @@ import streamlit as st
 from ui import keys
 from vae_core.viz.layout import PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
 
-__all__ = ["presenting", "presented", "plotly_chart", "PRESENTATION_HEIGHT"]
+__all__ = ["presenting", "presented", "plotly_chart", "PRESENTATION_HEIGHT", "TITLE_ROOM_PX"]
+
+TITLE_ROOM_PX = 16
+"""Extra top margin of a titled figure in presentation mode (measured: a two-line title at 20 px
+touched the plot in the dark theme's layout)."""
 
 PRESENTATION_HEIGHT = 1.4
 """A figure of a set height grows by this factor in presentation mode: its text is ~1.5 times
@@ -35,6 +39,8 @@ def presented(fig: go.Figure) -> go.Figure:
     text, title = PRESENTATION_TEXT_PX, PRESENTATION_TITLE_PX
     if fig.layout.height:
         fig.layout.height = round(fig.layout.height * PRESENTATION_HEIGHT)
+    if fig.layout.title.text:  # a title's lines grow with its font: room for them above the plot
+        fig.layout.margin.t = (fig.layout.margin.t if fig.layout.margin.t is not None else 80) + TITLE_ROOM_PX
     fig.update_layout(font_size=text, legend_font_size=text, title_font_size=title, hoverlabel_font_size=text)
     fig.update_xaxes(tickfont_size=text, title_font_size=text)
     fig.update_yaxes(tickfont_size=text, title_font_size=text)
