@@ -1,12 +1,16 @@
 """Cached resources shared by every page: models, decoders for the browser, galleries and their
 codes, the session's random generator, and loading a model with a message where it fails.
 
-The process's start-up heap (every module app.py imports, torch's above all: ~230,000 objects
-the garbage collector tracks) is frozen once, when the first model loads (`freeze_startup_heap`),
-so a full collection no longer walks it: each took ~120 ms of server CPU, all sessions waiting."""
+When the first model loads, two settings are made once per process (docs/BENCHMARKS.md, "Memory
+over five classes"): the start-up heap (every module app.py imports, torch's above all: ~240,000
+objects the garbage collector tracks) is frozen (`freeze_startup_heap`), so a full collection no
+longer walks it (each took ~120 ms of server CPU, all sessions waiting); and glibc's malloc is
+capped at MALLOC_ARENAS arenas (`cap_malloc_arenas`): with one arena per script thread (up to 16
+on 2 cores), memory freed after a class left stayed with the process."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import secrets
 
@@ -43,12 +47,38 @@ def freeze_startup_heap() -> int:
     return gc.get_freeze_count()
 
 
+M_ARENA_MAX = -8
+"""mallopt's parameter number for the arena cap (glibc malloc.h)."""
+MALLOC_ARENAS = 2
+"""glibc malloc arenas the server process may use, as MALLOC_ARENA_MAX=2 would set."""
+
+
+@st.cache_resource(show_spinner=False)
+def cap_malloc_arenas() -> bool:
+    """Once per server process: cap glibc's malloc at MALLOC_ARENAS arenas (mallopt(M_ARENA_MAX),
+    glibc >= 2.10), as the environment variable MALLOC_ARENA_MAX would at start-up, which
+    `streamlit run app.py` cannot set. Arenas made before the call stay (a few, at the first
+    script run); new threads share them instead of making more.
+
+    Returns:
+        True if glibc took the setting, False elsewhere (another C library: nothing done).
+    """
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt(M_ARENA_MAX, MALLOC_ARENAS) == 1
+
+
 @st.cache_resource(show_spinner="Loading model…")
 def get_model(path: str):
     """The checkpoint at path, loaded once per server process (eval mode). The first load
-    freezes the start-up heap (`freeze_startup_heap`): app.py has imported every page by then."""
+    freezes the start-up heap (`freeze_startup_heap`; app.py has imported every page by then)
+    and caps malloc's arenas (`cap_malloc_arenas`)."""
     model = vae_core.load_model(path)
     freeze_startup_heap()
+    cap_malloc_arenas()
     return model
 
 
