@@ -38,6 +38,20 @@ def as_latent_grid(data: dict) -> LatentGrid:
     )
 
 
+def _grid_png(
+    path: str, n: int, spacing: str, choice: tuple, base: tuple, title: str, overlay: bool, names: tuple
+) -> bytes:
+    """The PNG of one model's grid, made when the download is asked for, from judged_grid's cache.
+
+    The download button's callable holds only these small arguments: a closure over the grid kept
+    each closed session's copy of both grids (~1.4 MB) alive for Streamlit's 120 s reconnect window,
+    which made a class's server grow by ~100 MB over five classes (benchmarks/load.py --cycles 5)."""
+    data = judged_grid(path, n, spacing, choice, base)
+    grid = as_latent_grid(data)
+    labels, confidence = (data["labels"], data["confidence"]) if overlay else (None, None)
+    return grid_png(grid, f"{title}: {n}x{n} grid, {grid.spacing}", labels, confidence, names)
+
+
 @st.fragment
 def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
     """Decoded n x n grids over the latent plane, AE next to VAE."""
@@ -109,13 +123,7 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
                 st.markdown(f"{recognised} of {n * n} cells recognisable (p ≥ {RECOGNISABLE}).")
             st.download_button(
                 f"Download the {kind.upper()} grid (PNG)",
-                data=lambda grid=grid, title=title, labels=labels, confidence=confidence: grid_png(
-                    grid,
-                    f"{title}: {n}x{n} grid, {grid.spacing}",
-                    labels if overlay else None,
-                    confidence if overlay else None,
-                    names,
-                ),
+                data=partial(_grid_png, entry["path"], n, spacing, choice, base, title, overlay, names),
                 file_name=f"{entry['name']}-grid-{n}x{n}-{spacing}.png",
                 mime="image/png",
                 icon=":material/download:",
