@@ -52,7 +52,10 @@ def test_an_arrow_on_the_edge_points_to_the_posterior_when_q_is_moved_away(page:
         page.mouse.up()
     moved = app_stats(page)["mu"]
     assert abs(moved[0] - 2.0) < 0.1 and abs(moved[1] - 2.0) < 0.1, moved
+    before = pad.get_attribute("data-window")
     pad.locator('[data-testid="fit-q"]').click()
+    # the zoom lands on a later animation frame: wait for it (a poll, not a fixed time)
+    expect(pad).not_to_have_attribute("data-window", before, timeout=30_000)
     xmin, xmax, ymin, ymax = json.loads(pad.get_attribute("data-window"))
     assert not (xmin <= peak[0] <= xmax and ymin <= peak[1] <= ymax)  # the peak is out of view
 
