@@ -41,13 +41,13 @@ RUN_TIMEOUT_S = 300
 FIRST_RUN_TIMEOUT_S = 120
 
 # Imports each benchmark module in a fresh interpreter (its imports, e.g. `from _meta import`,
-# expect benchmarks/ on sys.path, as when it runs as a script) and prints its documented keys.
+# expect benchmarks/ on the path, as when it runs as a script: PYTHONPATH names it) and prints its
+# documented keys.
 KEYS_SCRIPT = """
 import json, sys
-sys.path.insert(0, sys.argv[1])
 import _meta
 keys = {"_meta": list(_meta.META_KEYS)}
-for name in sys.argv[2:]:
+for name in sys.argv[1:]:
     keys[name] = list(__import__(name).KEYS)
 print(json.dumps(keys))
 """
@@ -91,9 +91,11 @@ def app_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def documented() -> dict[str, list[str]]:
+    inherited = os.environ.get("PYTHONPATH")
     done = subprocess.run(
-        [sys.executable, "-c", KEYS_SCRIPT, str(BENCHMARKS), *NAMES],
+        [sys.executable, "-c", KEYS_SCRIPT, *NAMES],
         cwd=REPO,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCHMARKS), str(REPO), inherited]))},
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,
