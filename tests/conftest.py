@@ -187,6 +187,19 @@ def tiny_ae():
     return build_model(ModelConfig(kind="ae", latent_dim=2, hidden=[32])).eval()
 
 
+@pytest.fixture(scope="module")
+def binary_x() -> torch.Tensor:
+    """A binary 28x28 input, float (1, 1, 28, 28) (so Bernoulli log-probabilities are proper)."""
+    return (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(1)) > 0.8).float()
+
+
+@pytest.fixture(scope="module")
+def small_vae2():
+    """An untrained 2-D VAE with one hidden layer of 32, built from a fixed seed, in eval mode."""
+    config = ModelConfig(kind="vae", latent_dim=2, hidden=[32])
+    return build_model(config, generator=torch.Generator().manual_seed(0)).eval()
+
+
 @pytest.fixture(scope="session")
 def shipped():
     """{kind: list_models() entry} of the shipped 2-D MNIST models."""

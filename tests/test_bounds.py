@@ -26,17 +26,13 @@ Z_TOL = 5.0
 
 
 @pytest.fixture(scope="module")
-def x() -> torch.Tensor:
-    """A binary 28x28 input (so Bernoulli log-probabilities are proper)."""
-    return (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(1)) > 0.8).float()
+def x(binary_x) -> torch.Tensor:
+    return binary_x  # conftest: one binary 28x28 input
 
 
 @pytest.fixture(scope="module")
-def vae():
-    from vae_core.models import ModelConfig, build_model
-
-    torch.manual_seed(0)
-    return build_model(ModelConfig(kind="vae", latent_dim=2, hidden=[32])).eval()
+def vae(small_vae2):
+    return small_vae2  # conftest: an untrained 2-D VAE from a fixed seed
 
 
 @pytest.fixture(scope="module")

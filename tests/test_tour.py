@@ -205,6 +205,12 @@ def test_inverse_cdf_step_quotes_u_and_z_true_of_the_gaussian(ctx, shipped):
     assert f"mean {float(draws.mean()):.3f}, standard deviation {float(draws.std()):.4f}" in text
 
 
+def _shares_z(p1: float, p2: float, n: int) -> float:
+    """(p1 - p2) in standard errors of two independent shares of n each, computed here, apart from
+    the page's own code, as the oracle of its sentences."""
+    return (p1 - p2) / math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
+
+
 def test_kl_step_compares_the_models_truthfully(ctx, shipped):
     """Step 10 quotes the holes measures of the 2-D and 16-D pairs, recomputed here from vae_core
     (random paths, random codes, classes reached), and each comparison says what the numbers
@@ -241,15 +247,13 @@ def test_kl_step_compares_the_models_truthfully(ctx, shipped):
             got[kind] = (report, paths)
         (ae_r, ae_p), (vae_r, vae_p) = got["ae"], got["vae"]
         # paths: a model "meets fewer holes" only beyond 2 standard errors of the two shares
-        p1, p2, n = ae_p.paths_with_a_hole, vae_p.paths_with_a_hole, ae_p.pairs
-        z = (p1 - p2) / math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
+        z = _shares_z(ae_p.paths_with_a_hole, vae_p.paths_with_a_hole, ae_p.pairs)
         if abs(z) <= 2:
             assert f"At {label} the two meet holes about as often" in text
         else:
             assert f"At {label} the **{'AE' if z < 0 else 'VAE'}** meets fewer holes" in text
         assert f"{abs(z):.1f} standard errors apart" in text
-        q1, q2, n = ae_r.recognisable, vae_r.recognisable, ae_r.n
-        z = (q1 - q2) / math.sqrt(q1 * (1 - q1) / n + q2 * (1 - q2) / n)
+        z = _shares_z(ae_r.recognisable, vae_r.recognisable, ae_r.n)
         if abs(z) <= 2:
             assert f"At {label} about as many decode to a confident digit" in text
         else:
