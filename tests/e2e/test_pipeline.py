@@ -15,7 +15,7 @@ pytest.importorskip("playwright")
 from pad_helpers import APP_PAD, APP_PAD_SELECTOR, app_stats, eps_client  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from e2e_harness import expect_rerun, open_app  # noqa: E402
+from e2e_harness import expect_rerun, open_app, wait_for_app_idle  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 KEY = APP_PAD
@@ -152,3 +152,42 @@ def test_a_cloud_follows_a_change_of_latent_size(page: Page, app_url, first, the
         "([k, d]) => { const s = window.__latentPad.stats(k); return s.cloudDecoded === 50 && s.z.length === d; }",
         arg=[KEY, dims],
     )
+
+
+def test_a_drag_of_mu_just_after_fit_prior_stays_where_it_was_dropped(page: Page, app_url):
+    """With the true posterior on: "fit prior", then a drag of μ released before the zoom is
+    reported to Python (0.4 s after it). μ stays where it was dropped, in the pad, the sliders and
+    the link. The report once went out while the drag's run was still on its way to the page, with
+    the μ sliders' old values, and their callbacks moved μ back (3 runs in 3)."""
+    page.clock.install()  # the page's timers run on, and the test can bring the report forward
+    open_app(page, app_url)
+    with expect_rerun(page):
+        page.locator(".st-key-pg_heat").get_by_text("True posterior p(z|x)").click()
+    page.wait_for_function("k => window.__latentPad.stats(k).heat !== null", arg=KEY, timeout=60_000)
+    pad = page.locator(PAD)
+    pad.locator('[data-testid="mode-mu"]').check()
+    pad.scroll_into_view_if_needed()
+    pad.locator('[data-testid="fit-prior"]').click()  # the prior's window, reported to Python 0.4 s later
+
+    def client(a: float, b: float) -> tuple[float, float]:
+        p = page.evaluate("([k, a, b]) => window.__latentPad.clientPoint(a, b, k)", [KEY, a, b])
+        return p["x"], p["y"]
+
+    page.mouse.move(*client(*app_stats(page)["mu"]))
+    page.mouse.down()
+    page.mouse.move(*client(2.0, 2.0), steps=4)
+    page.wait_for_function("k => Math.abs(window.__latentPad.stats(k).mu[0] - 2) < 0.02", arg=KEY)
+    with expect_rerun(page):
+        page.mouse.up()  # the commit: its run starts
+        page.clock.run_for(400)  # the zoom's report falls due at once, while that run is on its way
+    # The report reaches Python (the link carries the prior's window) ...
+    page.wait_for_function("() => new URLSearchParams(location.search).get('zoom') === '0,0,6'")
+    wait_for_app_idle(page)
+    # ... and μ is where it was dropped: in the pad, in the sliders and in the link.
+    assert app_stats(page)["mu"] == pytest.approx([2.0, 2.0], abs=0.02)
+    for label in ("μ1", "μ2"):
+        value = page.locator(f'input[type="range"][aria-label="{label}"]').get_attribute("aria-valuetext")
+        assert float(value) == pytest.approx(2.0, abs=0.02), label
+    mu_link = page.evaluate("() => new URLSearchParams(location.search).get('mu')")
+    assert [float(v) for v in mu_link.split(",")] == pytest.approx([2.0, 2.0], abs=0.02)
+    expect(page.locator(EXCEPTION)).to_have_count(0)

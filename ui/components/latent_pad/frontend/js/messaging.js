@@ -6,6 +6,8 @@
 // release) and "need" (resend weights or points this page lacks).
 // ---------------------------------------------------------------------------------------------
 const VIEW_REPORT_MS = 400;      // a zoom is reported to Python once the wheel has been still this long
+const VIEW_POLL_MS = 100;        // ... and then once no run the pad started is on its way (polled this often)
+const VIEW_WAIT_MAX_MS = 10000;  // ... or at the latest this long after the zoom, whatever is on its way
 const NEED_RETRY_MS = 3000;      // at most one "need" per hash this often, so a lost reply cannot loop
 const PRESENT_TEXT_SCALE = 18 / 11;  // presentation mode: tick labels 11 px -> 18 px, margins alike
 const REQUESTED = new Map();     // hash -> performance.now() of our last "need" request
@@ -17,12 +19,15 @@ class PadMessaging {
     this.lastState = null;       // μ, σ, ε Python sent last time (we follow Python only when they change)
     this.lastViewKey = null;
     this.viewTimer = null;
+    this.viewAskedAt = 0;        // performance.now() of the zoom waiting to be reported
+    this.awaitingAnswer = false; // a commit was sent and no payload has come back since
   }
 
   // Apply one message from Python; returns what needs redrawing.
   receive(data, setTriggerValue) {
     const pad = this.pad;
     this.setTriggerValue = setTriggerValue;
+    this.awaitingAnswer = false;
     const missing = [];
     // Weights and points: parse once per hash, then reuse from the module cache.
     pad.setDecoder(decoderFor(data.spec, data.weights));
@@ -98,21 +103,42 @@ class PadMessaging {
   }
 
   // The user zoomed or pressed a fit button: tell Python the window once it has settled (so a
-  // link can carry it), not on every wheel event.
+  // link can carry it), not on every wheel event, and not while a run the pad started is on its
+  // way. Streamlit sends every widget's value with a message: sent before the run a commit started
+  // has reached the page, the report would carry the sliders' old μ and ε, and their callbacks
+  // would undo the commit (a drag of μ released just after "fit prior" snapped back).
   viewChanged() {
     clearTimeout(this.viewTimer);
-    this.viewTimer = setTimeout(() => {
-      const g = this.pad.geometry;
-      if (this.setTriggerValue) this.setTriggerValue("view", { window: [g.cx, g.cy, g.half] });
-    }, VIEW_REPORT_MS);
+    this.viewAskedAt = performance.now();
+    this.viewTimer = setTimeout(() => this.reportView(), VIEW_REPORT_MS);
+  }
+
+  reportView() {
+    const waited = performance.now() - this.viewAskedAt;
+    if ((this.awaitingAnswer || appRunning()) && waited < VIEW_WAIT_MAX_MS) {
+      this.viewTimer = setTimeout(() => this.reportView(), VIEW_POLL_MS);
+      return;
+    }
+    const g = this.pad.geometry;
+    if (this.setTriggerValue) this.setTriggerValue("view", { window: [g.cx, g.cy, g.half] });
   }
 
   commit(source, how) {
     const pad = this.pad;
     if (!this.setTriggerValue) return;
     const dims = pad.projection.dims || [0, 1];
+    this.awaitingAnswer = true;
     this.setTriggerValue("commit", {
       z: Array.from(pad.z), eps: pad.eps(), mu: Array.from(pad.mu), dims, source, input: how, mode: pad.mode,
     });
   }
+}
+
+// Whether the app has asked for a run or is running one (a script or a fragment): the page has
+// not yet received all of it, its sliders included. Read from the attribute Streamlit keeps on its
+// root element (data-test-script-state: "rerunRequested", "running", "notRunning", ...); without
+// it (another Streamlit), never.
+function appRunning() {
+  const state = document.querySelector('[data-testid="stApp"]')?.getAttribute("data-test-script-state");
+  return state === "running" || state === "rerunRequested";
 }
