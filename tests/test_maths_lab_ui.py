@@ -12,6 +12,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from ui.views.below_fold import REACHED_KEY
+
 SCRIPT = str(Path(__file__).resolve().parent / "apps" / "maths_lab_app.py")
 CHARTS = [
     "maths_elbo_chart",
@@ -50,7 +52,9 @@ def _number(text: str, pattern: str) -> float:
 
 @pytest.fixture
 def app() -> AppTest:
+    """The page as drawn once the learner has scrolled to its charts (AppTest runs no JavaScript)."""
     at = AppTest.from_file(SCRIPT, default_timeout=60)
+    at.session_state[REACHED_KEY] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -63,6 +67,43 @@ def test_all_five_views_render(app):
         assert _chart(app, key)["data"]
     widget_keys = [w.key for kind in ("slider", "select_slider", "selectbox", "number_input") for w in app.get(kind)]
     assert widget_keys and all(k.startswith("maths_") for k in widget_keys)
+
+
+def test_view_1_numbers_come_first_and_the_rest_once_scrolled_to():
+    """A new session sees view 1's numbers at once; view 1's charts and views 2-5 (their numbers,
+    charts and controls) wait in boxes under their headings until the learner scrolls down (the
+    sentinel sets REACHED_KEY), and then come with the numbers of the same draws."""
+    at = AppTest.from_file(SCRIPT, default_timeout=60)
+    at.run()
+    assert not at.exception and not at.error
+    assert [h.value[0] for h in at.subheader] == ["1", "2", "3", "4", "5"]
+    assert not at.get("plotly_chart")
+    first = [_markdown(at, start) for start in ("E_q[log p(x|z)]", "L_100 = ", "Exact log p(x)")]
+    assert not _hits(at, "| | z = μ + σ ⊙ ε") and not _hits(at, "| estimator |")
+    assert {w.key for w in at.select_slider} == {"maths_elbo_m", "maths_iwae_k"}
+    assert sum("once you scroll down to it" in c.value for c in at.caption) == 4
+    at.session_state[REACHED_KEY] = True
+    at.run()
+    assert not at.exception
+    for key in CHARTS:
+        assert _chart(at, key)["data"]
+    assert _markdown(at, "| | z = μ + σ ⊙ ε") and _markdown(at, "| estimator |")
+    assert [_markdown(at, start) for start in ("E_q[log p(x|z)]", "L_100 = ", "Exact log p(x)")] == first
+
+
+def test_the_views_below_keep_their_settings_while_in_their_boxes(app):
+    """Scrolled back up (REACHED_KEY False), views 2-5 become boxes again; what the learner set in
+    them comes back with them, without a warning about a value set twice."""
+    app.selectbox(key="maths_var_f").set_value("cosine").run()
+    app.slider(key="maths_icdf_u").set_value(0.3).run()
+    app.session_state[REACHED_KEY] = False
+    app.run()
+    assert not app.exception and not app.get("selectbox")
+    app.session_state[REACHED_KEY] = True
+    app.run()
+    assert not app.exception and not app.warning
+    assert app.selectbox(key="maths_var_f").value == "cosine" and app.slider(key="maths_icdf_u").value == 0.3
+    assert _markdown(app, "u = ").startswith("u = 0.300")
 
 
 def test_m_and_k_sliders_change_the_numbers(app):

@@ -92,14 +92,34 @@ def _assert_clean(page: Page, where: str) -> None:
     assert not violations, f"axe-core on {where}:\n{_report(violations)}"
 
 
-def _settle(page: Page, below_fold: bool = False) -> None:
+MATHS_CHARTS = 6
+"""Plotly charts on the Maths lab with a VAE: two in view 1, one in each of views 2-5."""
+
+
+def _scroll_maths(page: Page) -> None:
+    """On the Maths lab: scroll to view 2's box, which asks the server for the charts and views 2-5
+    (ui/pages/maths_lab/later.py), and wait until all MATHS_CHARTS are drawn."""
+    box = page.locator(".st-key-maths_view_2_later")
+    if box.count():
+        with expect_rerun(page):
+            box.scroll_into_view_if_needed()
+    page.wait_for_function(
+        """n => { const g = [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')];
+                  return g.length >= n && g.every(e => e._fullLayout); }""",
+        arg=MATHS_CHARTS,
+    )
+
+
+def _settle(page: Page, name: str = "") -> None:
     """Wait for what a page draws in the browser after its script has run: every pipeline's
-    decoder, and (below_fold, on the Explorer) the charts below the first screen."""
+    decoder, and on the Explorer and the Maths lab what comes below the first screen."""
     pads = page.locator('[data-testid="latent-pad"]').count()
     if pads:
         expect(page.locator('[data-testid="latent-pad"][data-ready="true"]')).to_have_count(pads)
-    if below_fold:
+    if name == "explorer":
         scroll_to_charts(page)
+    elif name == "maths":
+        _scroll_maths(page)
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +151,7 @@ def test_every_page_has_no_serious_violation(browser: Browser, url, theme, viewp
         try:
             open_app(page, f"{url}/{name}")
             _check_theme(page, theme)
-            _settle(page, below_fold=name == "explorer")
+            _settle(page, name)
             violations = _violations(page)
             if violations:
                 failures.append(f"{name} ({theme}, {viewport}):\n{_report(violations)}")

@@ -135,10 +135,16 @@ def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
 
 
 def test_maths_lab_page_loads(page: Page, app_url):
+    """View 1's numbers come first, with no chart; scrolling down brings the charts and views 2-5."""
     open_app(page, f"{app_url}/maths")
     expect(page.get_by_role("heading", name="Maths lab")).to_be_visible()
+    expect(page.get_by_text("Exact log p(x) =")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    with expect_rerun(page):
+        page.locator(".st-key-maths_view_2_later").scroll_into_view_if_needed()
+    expect(page.locator(".js-plotly-plot")).to_have_count(6, timeout=60_000)
+    expect(page.get_by_role("heading", name="5 · Inverse-CDF sampling")).to_be_visible()
     expect(page.locator(EXCEPTION)).to_have_count(0)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
 
 
 def _pad_point(page: Page, key: str, zi: float, zj: float) -> tuple[float, float]:

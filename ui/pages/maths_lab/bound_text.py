@@ -28,6 +28,12 @@ def error_text(error: float) -> str:
     return f"{digit * 10**exponent:.{max(0, -exponent)}f}"
 
 
+def fmt(value: float, se: float | None = None, digits: int = 2) -> str:
+    """value with `digits` decimals, and "± se" when se is a finite number."""
+    text = f"{value:.{digits}f}"
+    return text if se is None or not math.isfinite(se) else f"{text} ± {se:.{digits}f}"
+
+
 def _pm(value: float, se: float) -> str:
     return f"{value:.3f} ± {se:.3f}"
 
