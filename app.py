@@ -10,6 +10,7 @@ from ui import links
 from ui.pages import explorer, maths_lab, tour, train
 from ui.resources import app_icon, load_or_explain
 from ui.sidebar import presentation_switch, sidebar
+from ui.views import below_fold
 
 # The server decodes one 28x28 image per slider move: intra-op threads only add wake-ups.
 torch.set_num_threads(1)
@@ -60,6 +61,7 @@ HOME = st.Page(explorer_page, title="Explorer", icon=":material/explore:", url_p
 page = st.navigation([HOME, *PAGES.values()], position="hidden")
 path = next((name for name, p in PAGES.items() if p is page), "explorer")
 links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)  # before any widget is drawn from the state
+below_fold.page_opened(path)
 with st.sidebar.container(key="nav"):
     for entry in PAGES.values():
         st.page_link(entry)

@@ -265,13 +265,14 @@ def expect_rerun(page: Page, timeout: float = APP_TIMEOUT_MS) -> Iterator[None]:
 
 EXPLORER_CHARTS = 7
 """Plotly charts in the Explorer's sections 2-3 (the holes bars; per model a scatter, a confidence
-curve and a grid), drawn once the learner scrolls down to them (ui/views/below_fold.py)."""
+curve and a grid), drawn while the learner is near them (ui/views/below_fold.py)."""
 
 
 def scroll_to_charts(page: Page, timeout: float = APP_TIMEOUT_MS) -> None:
-    """On the Explorer: scroll section 2 into view, which asks the server for the charts below the
-    first screen, and wait until all EXPLORER_CHARTS are drawn (already there: no rerun)."""
-    first = page.locator(".st-key-holes_spread_later")
+    """On the Explorer: scroll section 2 into view, which asks the server for the sections below the
+    first screen (their placeholder, or in presentation mode the chart's), and wait until all
+    EXPLORER_CHARTS are drawn (already there: no rerun)."""
+    first = page.locator(".st-key-section_paths_later, .st-key-holes_spread_later").first
     if first.count():
         with expect_rerun(page, timeout):
             first.scroll_into_view_if_needed()

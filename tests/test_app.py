@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.views.below_fold import IN_VIEW_KEY
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 120  # torch import and the first encoding of the gallery on a loaded 2-core machine
 
@@ -37,7 +39,10 @@ def _reconstruction(at) -> float:
 
 @pytest.fixture
 def app():
+    """The app as a learner who has scrolled down to sections 2-3 sees it (they are drawn while the
+    learner is near them; AppTest runs no JavaScript, so the sentinel's flag is set here)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[IN_VIEW_KEY] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -50,6 +55,26 @@ def test_app_runs_and_shows_decoded_images(app):
     assert len(_images(app, "decoded path")) == 2  # AE and VAE strips
     grids = [c.value for c in app.caption if "x15 grid, " in c.value]  # the grids' captions (the Plotly
     assert len(grids) == 2 and any("Φ⁻¹" in c for c in grids)  # figures wait for a scroll: ui/views/below_fold.py
+
+
+def test_sections_2_and_3_wait_in_placeholders_above_them_and_keep_their_settings():
+    """Above sections 2-3 they are placeholders (no strips, no grids); drawn when the learner is
+    near, with a value set in them kept across a scroll back up."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert not _images(at, "decoded path") and not [c for c in at.caption if "x15 grid, " in c.value]
+    assert {"2 · Latent space and interpolation", "3 · Latent grids"} <= {h.value for h in at.subheader}
+    at.session_state[IN_VIEW_KEY] = True
+    at.run()
+    assert len(_images(at, "decoded path")) == 2
+    at.slider(key="grid_n").set_value(9).run()
+    at.session_state[IN_VIEW_KEY] = False  # scrolled back up
+    at.run()
+    assert not [c for c in at.caption if "x9 grid, " in c.value]
+    at.session_state[IN_VIEW_KEY] = True
+    at.run()
+    assert not at.exception and at.slider(key="grid_n").value == 9
+    assert len([c for c in at.caption if "x9 grid, " in c.value]) == 2
 
 
 def test_vae_eps_slider_changes_the_reconstruction(app):

@@ -70,8 +70,8 @@ def test_page_loads_and_shows_the_pipeline(page: Page, app_url):
     page.wait_for_function("img => img.complete && img.naturalWidth === 28 * 3", arg=x.element_handle())
     assert max(_pixels(page)) > 0.5  # the decoder drew something
     expect(page.locator('[data-testid="pipeline-formula"] .katex')).to_be_visible()  # typeset by KaTeX
+    scroll_to_charts(page)  # the sections below the first screen come on scrolling (ui/views/below_fold.py)
     assert len(_loaded_pngs(page, "decoded path")) == 2
-    scroll_to_charts(page)  # the charts below the first screen come on scrolling (ui/views/below_fold.py)
     for kind in ("ae", "vae"):  # the grids are Plotly figures (axes in z; see test_latent_space_browser)
         expect(page.locator(f".st-key-grid_{kind}_0 .js-plotly-plot")).to_be_visible()
 

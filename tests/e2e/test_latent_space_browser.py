@@ -13,7 +13,7 @@ pytest.importorskip("playwright")
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from e2e_harness import EXPLORER_CHARTS, expect_rerun, open_app, scroll_to_charts, wait_for_app_idle  # noqa: E402
+from e2e_harness import expect_rerun, open_app, scroll_to_charts, wait_for_app_idle  # noqa: E402
 
 EXCEPTION = '[data-testid="stException"]'
 
@@ -104,9 +104,9 @@ def test_a_grid_cell_click_makes_the_nearest_gallery_image_the_input(page: Page,
 
 def test_the_grid_overlay_shows_each_cell_s_class_and_the_callout_names_missing_digits(page: Page, app_url):
     open_app(page, app_url)
+    _chart(page, "grid_ae_0")
     callout = page.get_by_text("Digits missing from the AE grid:")
     expect(callout).to_be_visible()
-    _chart(page, "grid_ae_0")
     expect(page.locator(".st-key-grid_ae_0 .annotation")).to_have_count(0)
     with expect_rerun(page):
         page.get_by_text("Show what the classifier sees").click()
@@ -142,27 +142,41 @@ CHARTS_JS = "() => document.querySelectorAll('[data-testid=\"stMain\"] .js-plotl
 PLACEHOLDERS = '[data-testid="stMain"] [class*="_later"]'
 
 
-def test_the_charts_wait_for_a_scroll_and_a_jump_past_them_still_draws_them(page: Page, app_url):
+SCROLLER_JS = """where => { const el = [...document.querySelectorAll('*')]
+                   .find(e => e.scrollHeight > e.clientHeight + 500
+                              && /auto|scroll/.test(getComputedStyle(e).overflowY));
+                 el.scrollTop = where === 'end' ? el.scrollHeight : 0; }"""
+
+
+def test_the_sections_wait_for_a_scroll_a_jump_past_them_draws_them_and_they_wait_again_above(page: Page, app_url):
     open_app(page, app_url)
     page.wait_for_function("() => window.__latentPad && window.__latentPad.stats().ready")
     assert page.evaluate(CHARTS_JS) == 0
     assert page.evaluate("typeof window.Plotly") == "undefined"  # the first screen did not even load Plotly
-    expect(page.locator(PLACEHOLDERS)).to_have_count(EXPLORER_CHARTS)
+    expect(page.locator(PLACEHOLDERS)).to_have_count(2)  # sections 2 and 3
+    expect(page.get_by_text("Frames", exact=True)).to_have_count(0)  # not even their widgets
     with expect_rerun(page):  # jump straight to the end: the sentinel is skipped over, not crossed
-        page.evaluate(
-            """() => { const el = [...document.querySelectorAll('*')].find(e => e.scrollHeight > e.clientHeight + 500
-                         && /auto|scroll/.test(getComputedStyle(e).overflowY));
-                       el.scrollTop = el.scrollHeight; }"""
-        )
+        page.evaluate(SCROLLER_JS, "end")
     scroll_to_charts(page)
     expect(page.locator(PLACEHOLDERS)).to_have_count(0)
     for key in ("holes_spread", "interp_ae_scatter_0", "interp_vae_confidence", "grid_vae_0"):
         expect(page.locator(f".st-key-{key} .js-plotly-plot")).to_be_attached()
-    with expect_rerun(page):  # the session stays scrolled: back from the Maths lab, the charts come at once
+    frames = page.locator(".st-key-interp_steps").get_by_role("slider")
+    frames.focus()
+    with expect_rerun(page):
+        page.keyboard.press("ArrowRight")  # 10 -> 11 frames
+    expect(page.locator(".st-key-interp_steps")).to_contain_text("11")
+    with expect_rerun(page):  # back up to the pipeline: the sections wait again, so its clicks rerun less
+        page.evaluate(SCROLLER_JS, "top")
+    wait_for_app_idle(page)
+    expect(page.locator(PLACEHOLDERS)).to_have_count(2)
+    assert page.evaluate(CHARTS_JS) == 0
+    scroll_to_charts(page)  # and down again: the value set is kept
+    expect(page.locator(".st-key-interp_steps")).to_contain_text("11")
+    with expect_rerun(page):  # another page opens at its top; back here, so does the Explorer
         page.get_by_role("link", name="Maths lab").click()
     with expect_rerun(page):
         page.get_by_role("link", name="Explorer").click()
     wait_for_app_idle(page)
-    expect(page.locator(PLACEHOLDERS)).to_have_count(0)
-    page.wait_for_function(f"() => ({CHARTS_JS})() === {EXPLORER_CHARTS}")
+    expect(page.locator(PLACEHOLDERS)).to_have_count(2)
     expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -20,10 +20,13 @@ from vae_core.maths.latent import LatentGrid
 from vae_core.viz.animation import grid_png
 from vae_core.viz.latent_space_figures import grid_figure
 
-__all__ = ["grid_section", "as_latent_grid"]
+__all__ = ["grid_section", "as_latent_grid", "GRID_WIDGET_KEYS", "GRIDS_TITLE"]
 
 GRID_MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 GRID_HEIGHT = 580
+GRIDS_TITLE = "3 · Latent grids"
+GRID_WIDGET_KEYS = ("grid_n", "grid_spacing", "grid_overlay")
+"""Section 3's widgets with a value: kept while the section waits below the first screen."""
 """A grid figure's height in pixels (its placeholder keeps the same room)."""
 
 
@@ -56,7 +59,7 @@ def _grid_png(
 def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
     """Decoded n x n grids over the latent plane, AE next to VAE."""
     rerun_if_picked()
-    st.subheader("3 · Latent grids")
+    st.subheader(GRIDS_TITLE)
     st.markdown(
         "Decode a regular grid of z values. The VAE's grid uses the prior's own scale: Kingma & Welling "
         "(2014, fig. 4) space points through the inverse Gaussian CDF, so each cell holds equal prior mass. "
@@ -64,12 +67,12 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
         "row's z; **click a cell** to make the gallery image whose code is nearest that z the input."
     )
     c1, c2, c3 = st.columns([1, 1.6, 1.1])
-    n = c1.slider("Grid size n", 5, 25, 15, key="grid_n")
+    n = c1.slider("Grid size n", 5, 25, 15, key=GRID_WIDGET_KEYS[0])
     vae_spacing = c2.radio(
         "VAE spacing",
         ["inverse-cdf", "linear"],
         horizontal=True,
-        key="grid_spacing",
+        key=GRID_WIDGET_KEYS[1],
         format_func={
             "inverse-cdf": "Φ⁻¹ of an even grid (Kingma & Welling)",
             "linear": "linear over the codes' box",
@@ -77,7 +80,7 @@ def grid_section(selection: Selection, choice: tuple = ("dims", 0, 1)) -> None:
     )
     overlay = c3.toggle(
         "Show what the classifier sees",
-        key="grid_overlay",
+        key=GRID_WIDGET_KEYS[2],
         help="Each cell's predicted class in its corner: green if the classifier is ≥ 90 % sure, orange if "
         "50–90 %, red below 50 % (a hole).",
     )

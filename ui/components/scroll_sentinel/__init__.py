@@ -1,9 +1,12 @@
-"""A one-pixel browser component that tells the server the learner has scrolled near it.
+"""A one-pixel browser component that tells the server the learner has scrolled near it, or away.
 
-API: ``SENTINEL(key=..., data={"armed": bool, "margin": px}, on_reached_change=callback)``; once
-the element lies within `margin` CSS pixels below the viewport (or above it: a fast jump can skip
-a one-pixel element), it sends the trigger "reached" = true, once. ui.views.below_fold uses it to
-draw the Explorer's charts only when the learner scrolls to them. Frontend: frontend/sentinel.*.
+API: ``SENTINEL(key=..., data={"near": bool, "margin": px}, on_near_change=callback)``. `near` is
+what the server drew with. Once the element lies within `margin` CSS pixels below the viewport (or
+above it: a fast jump can skip a one-pixel element) while `near` is false, it sends the trigger
+"near" = "near"; once it lies more than `margin` + 100 px below the viewport while `near` is true,
+"near" = "far" (a string: a trigger of false is not delivered). ui.views.below_fold uses it to draw
+the sections below a page's first screen only while the learner is near them. Frontend:
+frontend/sentinel.*.
 """
 
 from __future__ import annotations

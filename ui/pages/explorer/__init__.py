@@ -2,23 +2,29 @@
 
 Follow one input: the sidebar picks x; the encoder gives mu(x), sigma(x); the sliders set
 mu, sigma and eps; z = mu + sigma * eps is drawn on the plane and decoded. Below, the VAE's
-latent space is laid next to the plain autoencoder's; its charts are drawn once the learner
-scrolls down to them (ui/below_fold.py), so the pipeline is ready first.
+latent space is laid next to the plain autoencoder's; those sections are drawn while the learner
+is near them (ui/views/below_fold.py), so every click above reruns a light page.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ui.kept import choices
-from ui.pages.explorer.latent_space import grid_section, interpolation_section
+from ui.pages.explorer.latent_space import PATHS_TITLE, grid_section, interpolation_section, path_widget_keys
 from ui.pages.explorer.playground import playground
 from ui.selection import Selection
 from ui.views import below_fold
+from ui.views.latent_grids import GRID_WIDGET_KEYS, GRIDS_TITLE
 from ui.views.planes import plane_choice
 
 SECTIONS = ("1 · The reparameterization", "2 · Latent spaces", "3 · Decoded grids")
 """The Explorer's sections; presentation mode shows one at a time."""
+PATHS_HEIGHT, GRIDS_HEIGHT = 2150, 1200
+"""About the heights (CSS pixels, 1440 px wide) of sections 2 and 3, for their placeholders: the
+page keeps about its length while they wait below the first screen."""
 
 
 def render(selection: Selection) -> None:
@@ -28,10 +34,22 @@ def render(selection: Selection) -> None:
         st.title("VAE Latent Explorer")
         choice = playground(selection)
         st.divider()
-        below_fold.sentinel()  # the charts of sections 2-3 wait for the learner to scroll here
-        interpolation_section(selection, choice)
+        below_fold.sentinel()  # sections 2-3 are drawn while the learner is near them
+        below_fold.section(
+            partial(interpolation_section, selection, choice),
+            key="section_paths",
+            title=PATHS_TITLE,
+            height=PATHS_HEIGHT,
+            keep=path_widget_keys(selection.dataset),
+        )
         st.divider()
-        grid_section(selection, choice)
+        below_fold.section(
+            partial(grid_section, selection, choice),
+            key="section_grids",
+            title=GRIDS_TITLE,
+            height=GRIDS_HEIGHT,
+            keep=GRID_WIDGET_KEYS,
+        )
         return
     shown = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="present_section") or SECTIONS[0]
     if shown == SECTIONS[0]:

@@ -30,7 +30,7 @@ from vae_core.viz.animation import StripFrames, interpolation_gif, strip_png
 from vae_core.viz.images import to_png
 from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, path_scatter
 
-__all__ = ["interpolation_section", "grid_section", "MODELS"]
+__all__ = ["interpolation_section", "grid_section", "path_widget_keys", "PATHS_TITLE", "MODELS"]
 
 MODELS = (("ae", "Plain autoencoder (AE)"), ("vae", "VAE"))
 METHOD_NAMES = {"linear": "straight line (linear)", "slerp": "great circle (slerp)"}
@@ -47,6 +47,11 @@ def _listing(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
+PATHS_TITLE = "2 · Latent space and interpolation"
+PATH_WIDGETS = ("interp_steps", "interp_method", "interp_zoom")
+"""Section 2's widgets with a value, other than the endpoints' (path_widget_keys)."""
+
+
 def _keys(dataset: str) -> dict[str, str]:
     return {
         "a_class": f"interp_a_{dataset}_digit",
@@ -57,6 +62,13 @@ def _keys(dataset: str) -> dict[str, str]:
         "position": f"_interp_pair_position_{dataset}",
         "models": f"_interp_pair_models_{dataset}",
     }
+
+
+def path_widget_keys(dataset: str) -> tuple[str, ...]:
+    """The keys of section 2's widgets that hold a value (its buttons hold none): kept while the
+    section waits below the first screen (ui.views.below_fold.section)."""
+    keys = _keys(dataset)
+    return (keys["a_class"], keys["a_index"], keys["b_class"], keys["b_index"], *PATH_WIDGETS)
 
 
 def _within_class(dataset: str, row: int) -> tuple[int, int]:
@@ -232,7 +244,7 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     curves and the GIF."""
     rerun_if_picked()
     dataset = selection.dataset
-    st.subheader("2 · Latent space and interpolation")
+    st.subheader(PATHS_TITLE)
     st.markdown(
         "Each dot is one gallery image's code (μ), coloured and shaped by class; **click a dot** to make that "
         "image the input x. The black line is a path between two codes, A and B; below it, its decoded images. "
@@ -265,19 +277,19 @@ def interpolation_section(selection: Selection, choice: tuple = ("dims", 0, 1)) 
     with c2:
         row_b = _endpoint("To B", f"interp_b_{dataset}", selection)
     with c3:
-        steps = st.slider("Frames", 3, 24, DEFAULT_STEPS, key="interp_steps")
+        steps = st.slider("Frames", 3, 24, DEFAULT_STEPS, key=PATH_WIDGETS[0])
     c4, c5, c6 = st.columns([1.3, 1, 0.9])
     method = c4.radio(
         "Path",
         INTERPOLATIONS,
         format_func=METHOD_NAMES.get,
         horizontal=True,
-        key="interp_method",
+        key=PATH_WIDGETS[1],
         help="Linear: z_t = (1 − t) z_A + t z_B. Slerp (White 2016, 'Sampling generative networks'): the "
         "great circle between them, which under a Gaussian prior stays where codes are likely (the straight "
         "line's middle is shorter than either end). For the AE the circle turns about the mean of its codes.",
     )
-    zoom = c5.toggle("Zoom to the path", value=True, key="interp_zoom")
+    zoom = c5.toggle("Zoom to the path", value=True, key=PATH_WIDGETS[2])
     if selection.ae is not None and selection.vae is not None and classifier is not None:
         c6.button(
             "Another pair with a hole",

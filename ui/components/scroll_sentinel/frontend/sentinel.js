@@ -1,21 +1,31 @@
+const BAND = 100;
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".bf-sentinel");
-  if (!root || root.dataset.watching || !(data && data.armed)) return;
+  if (!root) return;
+  // What the server drew with: the sections below drawn ("near") or waiting in placeholders.
+  root.__near = Boolean(data && data.near);
+  root.__margin = (data && data.margin) || 0;
+  root.__sent = null;  // a new run has drawn what it was asked for
+  if (root.dataset.watching) { root.__check(); return; }
   root.dataset.watching = "true";
-  const margin = (data && data.margin) || 0;
   let queued = false;
-  // Above the viewport's bottom edge plus the margin, or already scrolled past: a fast jump (End,
-  // a long fling) can skip over a one-pixel element, so this checks where it is, not a crossing.
-  const check = () => {
+  // Near: above the viewport's bottom edge plus the margin, or already scrolled past (a fast jump,
+  // End or a long fling, can skip over a one-pixel element, so this checks where it is, not a
+  // crossing). Far: more than the margin and a band of BAND pixels below it; within the band nothing
+  // changes, so a learner scrolling about the edge does not make the sections come and go.
+  root.__check = () => {
     queued = false;
-    if (root.dataset.reached || root.getBoundingClientRect().top > window.innerHeight + margin) return;
-    root.dataset.reached = "true";
-    document.removeEventListener("scroll", onScroll, true);
-    window.removeEventListener("resize", onScroll);
-    setTriggerValue("reached", true);
+    const top = root.getBoundingClientRect().top, bottom = window.innerHeight;
+    let near = root.__near;
+    if (top <= bottom + root.__margin) near = true;
+    else if (top > bottom + root.__margin + BAND) near = false;
+    if (near === root.__near || near === root.__sent) return;
+    root.__sent = near;
+    setTriggerValue("near", near ? "near" : "far");  // a trigger of false is dropped
   };
-  const onScroll = () => { if (!queued) { queued = true; requestAnimationFrame(check); } };
+  const onScroll = () => { if (!queued) { queued = true; requestAnimationFrame(root.__check); } };
   document.addEventListener("scroll", onScroll, { capture: true, passive: true });  // any scroller
   window.addEventListener("resize", onScroll);
   onScroll();
