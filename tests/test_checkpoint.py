@@ -138,3 +138,17 @@ def test_shipped_models_listed_and_loadable(shipped):
             assert bool((sigma > 0).all())
     for entry in vae_core.list_models():
         assert {"name", "path", "kind", "dataset", "latent_dim"} <= set(entry)
+
+
+def test_metadata_is_read_once_per_version_of_the_file_and_each_caller_gets_a_copy(tmp_path, tiny_vae):
+    from vae_core.models.checkpoint import read_metadata
+
+    path = save_checkpoint(tiny_vae, tmp_path / "m", metrics={"elbo": 1.0})
+    first = read_metadata(path)
+    first["metrics"]["elbo"] = 99.0  # a caller's change stays its own
+    assert read_metadata(path)["metrics"] == {"elbo": 1.0}
+    save_checkpoint(tiny_vae, tmp_path / "m", metrics={"elbo": 2.0, "kl": 3.0})  # the file rewritten
+    assert read_metadata(path)["metrics"] == {"elbo": 2.0, "kl": 3.0}
+    path.write_bytes(b"not a checkpoint any more")
+    with pytest.raises(CheckpointError):
+        read_metadata(path)

@@ -19,6 +19,8 @@ and plain containers, so a file carrying a code payload is rejected without runn
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import math
 import os
@@ -167,15 +169,24 @@ def _read_tensors(path: Path) -> dict[str, torch.Tensor]:
 def read_metadata(path: str | Path) -> dict:
     """The checkpoint's metadata: format, name, config, training, metrics (parsed JSON), weights_dtype.
 
-    Reads only the header. Raises:
+    Reads only the header, once per version of the file (its path, size and modification time:
+    the app lists the models on every run); each call returns a copy of its own. Raises:
         FileNotFoundError: no such file. CheckpointError (ValueError): not a checkpoint of ours.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"model file not found: {path}")
-    if not _is_safetensors(path):
-        raise CheckpointError(f"{path}: not a safetensors checkpoint")
-    return _parse_metadata(path, _read_header(path)[0])
+    stat = path.stat()
+    return copy.deepcopy(_metadata_of_version(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=256)
+def _metadata_of_version(path: str, _size: int, _mtime_ns: int) -> dict:
+    """read_metadata's work for one version of a file (the size and time only key the cache)."""
+    where = Path(path)
+    if not _is_safetensors(where):
+        raise CheckpointError(f"{where}: not a safetensors checkpoint")
+    return _parse_metadata(where, _read_header(where)[0])
 
 
 def _parse_metadata(path: Path, raw: dict) -> dict:
