@@ -138,6 +138,9 @@ def test_every_shipped_model_can_be_chosen_and_explored(app, dataset, latent, be
     if beta is not None:
         app.select_slider(key=f"model_beta_{dataset}_{latent}").set_value(beta).run()
     assert not app.exception, [e.message for e in app.exception]
+    if latent > 2:  # 48 sliders: drawn only when asked for
+        assert not [s for s in app.slider if s.key.startswith("pg_vae_")]
+        app.toggle(key=f"pg_vae_sliders_{latent}").set_value(True).run()
     keys = {s.key for s in app.slider}
     for what in ("mu", "sigma", "eps"):  # a slider for every latent dim, and none beyond
         assert {k for k in keys if k.startswith(f"pg_vae_{what}_")} == {f"pg_vae_{what}_{j}" for j in range(latent)}

@@ -136,6 +136,7 @@ def test_sections_work_without_a_classifier(monkeypatch, tmp_path):
         shutil.copy(vae_core.models.checkpoint.MODELS_DIR / f"{name}.safetensors", tmp_path)
     monkeypatch.setenv("VAE_EXPLORER_MODELS_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[REACHED_KEY] = True  # as if scrolled down to sections 2-3
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("No mnist classifier in models/classifiers/" in i.value for i in at.info)

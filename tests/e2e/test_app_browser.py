@@ -135,11 +135,16 @@ def test_unreadable_upload_gives_a_clear_message(page: Page, app_url):
 
 
 def test_maths_lab_page_loads(page: Page, app_url):
-    """View 1's numbers come first, with no chart; scrolling down brings the charts and views 2-5."""
+    """View 1's numbers come first, with no chart; the seed redraws them (the lab's fragment);
+    scrolling down brings the charts and views 2-5."""
     open_app(page, f"{app_url}/maths")
     expect(page.get_by_role("heading", name="Maths lab")).to_be_visible()
     expect(page.get_by_text("Exact log p(x) =")).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    chosen = page.get_by_text("L_100 = ").inner_text()
+    with expect_rerun(page):
+        page.locator('.st-key-maths_seed [data-testid="stNumberInputStepUp"]').click()
+    expect(page.get_by_text("L_100 = ")).not_to_have_text(chosen)
     with expect_rerun(page):
         page.locator(".st-key-maths_view_2_later").scroll_into_view_if_needed()
     expect(page.locator(".js-plotly-plot")).to_have_count(6, timeout=60_000)
@@ -255,7 +260,8 @@ def test_the_input_and_models_survive_explorer_to_maths_lab_and_back(page: Page,
         page.get_by_text("16-D", exact=True).click()
     caption = page.get_by_text("gallery #", exact=False).first
     expect(caption).to_contain_text("a 7")
-    page.get_by_text("Sliders for μ, σ and ε", exact=False).click()  # collapsed for 16 dimensions
+    with expect_rerun(page):  # 48 sliders for 16 dimensions: drawn when asked for
+        page.get_by_text("Sliders for μ, σ and ε", exact=False).click()
     _slider(page, "ε1").focus()
     with expect_rerun(page):
         page.keyboard.press("End")  # eps1 = 4: a z of the user's own

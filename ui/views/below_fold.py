@@ -52,8 +52,9 @@ def page_opened(page: str) -> None:
     """Call at the top of every run with the page's name: a page another page led to opens at its
     top, so its sections below the first screen wait (the flag is one per session, shared by the
     pages that have such sections)."""
-    if st.session_state.get(_PAGE_KEY) != page:
-        st.session_state[_PAGE_KEY] = page
+    before = st.session_state.get(_PAGE_KEY)
+    st.session_state[_PAGE_KEY] = page
+    if before is not None and before != page:
         st.session_state[IN_VIEW_KEY] = False
 
 

@@ -349,7 +349,16 @@ def _live_playground(
     if heat is not None:
         posterior.numbers(path, selection, mu, sigma, heat)
 
-    with st.expander("Sliders for μ, σ and ε (the same state as the planes)", expanded=d <= 2):
+    # Drawn only when shown: 16 dimensions make 48 sliders, which Streamlit would re-send and the
+    # browser re-render on every run even inside a closed expander.
+    if not st.toggle(
+        "Sliders for μ, σ and ε (the same state as the planes)",
+        value=d <= 2,
+        key=f"pg_{kind}_sliders_{d}",
+        help="One slider per coordinate of μ, σ and ε; shown from the start for a 2-D model.",
+    ):
+        return
+    with st.container(border=True):
         c_mu, c_sigma, c_eps = st.columns(3)
         for j in range(d):
             _slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, kind, "mu", j, bounds)
