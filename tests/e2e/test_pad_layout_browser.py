@@ -1,8 +1,10 @@
 """The pipeline row on a projector, a laptop and a wide screen (issue: the lesson in front of a
 class), in Chromium: x, μ/σ, the ε-plane, the z-plane, x̂ and the formula z = μ + σ ⊙ ε under them
-fit one screen, x̂ on the planes' row, and the planes grow with the width (at least 420 px at
-1920 × 1080); the Tour's first step shows its row and Next without scrolling at 1440 × 900.
-Bounding boxes are the browser's own (getBoundingClientRect through the component's shadow root).
+are on the first screen, with no scrolling, x̂ on the planes' row, and the planes grow with the
+width (at least 420 px at 1920 × 1080); the Tour's first step shows its row, its two planes side by
+side, and Next on the first screen at 1280 × 720, 1440 × 900 and 1920 × 1080, in presentation mode
+too. Bounding boxes are the browser's own (getBoundingClientRect through the component's shadow
+root).
 """
 
 from __future__ import annotations
@@ -58,15 +60,24 @@ def _inside(boxes: dict[str, dict], width: float, top: float, bottom: float) -> 
     ]
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1440, 900), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_the_explorer_row_and_its_formula_fit_one_screen_and_grow_with_the_width(browser: Browser, app_url, size):
+SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
+
+
+def _size_id(size) -> str:
+    return f"{size[0]}x{size[1]}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_the_explorer_row_and_its_formula_are_on_the_first_screen_and_grow_with_the_width(
+    browser: Browser, app_url, size
+):
     width, height = size
     page = browser.new_page(viewport={"width": width, "height": height})
     open_app(page, app_url)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()  # the sidebar is open
     expect(page.locator(APP_PAD_SELECTOR)).to_have_attribute("data-ready", "true")
-    # Scroll so the formula's line is at the screen's bottom: the whole row must then be above it.
-    page.locator(f"{APP_PAD_SELECTOR} {ROW['formula']}").evaluate("e => e.scrollIntoView({block: 'end'})")
+    # No scrolling: the page as it opens shows the whole row and the formula under it.
+    assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
     boxes = _boxes(page, APP_PAD_SELECTOR)
     assert not _inside(boxes, width, _header_bottom(page), height), (size, _inside(boxes, width, 0, height))
     planes = boxes["eps_plane"], boxes["z_plane"]
@@ -79,14 +90,22 @@ def test_the_explorer_row_and_its_formula_fit_one_screen_and_grow_with_the_width
     page.close()
 
 
-def test_the_tours_first_step_shows_its_row_and_next_without_scrolling(browser: Browser, app_url):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    open_app(page, f"{app_url}/tour")
+@pytest.mark.parametrize("present", [False, True], ids=["plain", "presentation"])
+@pytest.mark.parametrize("size", SIZES, ids=_size_id)
+def test_the_tours_first_step_shows_its_row_and_next_without_scrolling(browser: Browser, app_url, size, present):
+    width, height = size
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_app(page, f"{app_url}/tour" + ("?present=1" if present else ""))
     pad = f'{PAD}[data-pad-key$="autoencoder"]'
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
     boxes = _boxes(page, pad)
     next_button = page.get_by_role("button", name="Next", exact=True)
     expect(next_button).to_be_visible()
     boxes["next"] = next_button.bounding_box()
-    assert not _inside(boxes, 1440, _header_bottom(page), 900), _inside(boxes, 1440, 0, 900)
+    assert not _inside(boxes, width, _header_bottom(page), height), _inside(boxes, width, 0, height)
+    # The stages do not stack as on a phone: the two planes side by side, each at least 120 px.
+    eps, z = boxes["eps_plane"], boxes["z_plane"]
+    assert eps["x"] + eps["width"] <= z["x"] + 1, (eps, z)
+    assert eps["y"] < z["y"] + z["height"] and z["y"] < eps["y"] + eps["height"], (eps, z)
+    assert min(eps["width"], z["width"]) >= 120, (eps, z)
     page.close()

@@ -18,6 +18,7 @@ from ui.pages.tour.steps import STEP_COUNT, STEPS, TITLES
 from ui.pages.tour.views import VIEWS, state_prefix
 from ui.view_state import TourView
 from ui.views.charts import presenting
+from ui.views.first_screen import fit_first_screen
 from ui.views.keyboard_scroll import keyboard_scrollable
 
 __all__ = ["render", "current_step", "STEP_COUNT", "STEP_KEYS"]
@@ -62,29 +63,29 @@ def _reveal(ctx, facts: dict, step: int) -> None:
         view.reveal(ctx, facts)
 
 
-def _header(step: int) -> None:
-    if not presenting():  # on a projector the step's own title heads the page
+def _header(step: int, finish_page) -> None:
+    """The page's title (not on a projector: the step's own title heads the page) and one row with
+    Back, the progress bar, the step picker and Next: on a projector's 1280 × 720 and a laptop's
+    1440 × 900 they stay on the first screen with the step's view, however long its text."""
+    if not presenting():
         st.title("Guided tour")
         st.caption(
             f"From an autoencoder to a VAE in {STEP_COUNT} steps. Each step: read, predict the answer to its "
             "question, then let the live view show you."
         )
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.progress((step + 1) / STEP_COUNT, text=f"Step {step + 1} of {STEP_COUNT}: {TITLES[step]}")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    row.button(
+        "Back", icon=":material/arrow_back:", key="tour_back", on_click=_go, args=(step - 1,), disabled=step == 0
+    )
+    row.progress((step + 1) / STEP_COUNT, text=f"Step {step + 1} of {STEP_COUNT}: {TITLES[step]}")
     st.session_state[_JUMP_KEY] = step
-    right.selectbox(
+    row.selectbox(
         "Go to step",
         range(STEP_COUNT),
         format_func=lambda k: f"{k + 1}. {TITLES[k]}",
         key=_JUMP_KEY,
         on_change=_jumped,
-    )
-
-
-def _navigation(step: int, finish_page) -> None:
-    row = st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center")
-    row.button(
-        "Back", icon=":material/arrow_back:", key="tour_back", on_click=_go, args=(step - 1,), disabled=step == 0
+        width=260,
     )
     if step < STEP_COUNT - 1:
         row.button(
@@ -100,10 +101,8 @@ def render(finish_page=None) -> None:
     Its link is written from the tour's state object (ui.links.share)."""
     view_state = tour_view()
     step = view_state.step
-    _header(step)
-    # Back / Next above the step, where they stay on screen with the step's view (a projector's
-    # 1280 x 720, a laptop's 1440 x 900) however long its text.
-    _navigation(step, finish_page)
+    fit_first_screen()
+    _header(step, finish_page)
     ctx = tour_context()
     if ctx is None:
         st.error(
@@ -114,7 +113,9 @@ def render(finish_page=None) -> None:
     current = STEPS[step]
     facts = current.facts(ctx)
     revealed = current.key in view_state.revealed
-    text, view = st.columns([4, 5], gap="large")
+    # The view's column at least 440 px wide on a projector's 1280 × 720, where the pipeline pad
+    # lays x over x̂ beside its two planes (narrower, its stages stack as on a phone).
+    text, view = st.columns([2, 3], gap="medium")
     with text:
         st.subheader(current.title)
         st.caption(f"“this 2” is the first 2 of the MNIST gallery (#{ctx.row})")

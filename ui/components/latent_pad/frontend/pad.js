@@ -129,6 +129,7 @@ class Pad {
     this.resizeObserver = new ResizeObserver(() => this.layout());
     this.resizeObserver.observe(this.el.plane);
     this.resizeObserver.observe(this.el.epsPlane);
+    this.firstScreen = new FirstScreen(this.root, this.el.plane, this.el.formula);
   }
 
   destroy() {
@@ -137,6 +138,7 @@ class Pad {
     this.root.removeEventListener("click", this.clicks);
     this.modeInputs.forEach((input) => input.removeEventListener("change", this.modeChange));
     this.resizeObserver.disconnect();
+    this.firstScreen.destroy();
     clearTimeout(this.messaging.viewTimer);
     clearTimeout(this.describeTimer);
     if (PADS.get(this.key) === this) PADS.delete(this.key);
@@ -176,6 +178,7 @@ class Pad {
     this.render();
     this.describe();
     this.root.dataset.ready = String(Boolean(this.decoder));
+    this.firstScreen.measure();
     if (this.decoder && this.readyAt === undefined) this.readyAt = performance.now();
   }
 

@@ -1,5 +1,6 @@
 // ---------------------------------------------------------------------------------------------
-// util.js: small helpers shared by the other parts (SVG elements, number formatting, medians).
+// util.js: small helpers shared by the other parts (SVG elements, number formatting, medians, the
+// pad's place on the page's first screen).
 // ---------------------------------------------------------------------------------------------
 const SVG_NS = "http://www.w3.org/2000/svg";
 const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
@@ -40,3 +41,50 @@ function median(values) {
 }
 
 const sameArray = (a, b) => a && b && a.length === b.length && a.every((v, i) => v === b[i]);
+
+// The pad's place on the page's first screen, for layout.css, which sizes the planes so that the
+// row and its formula line end on that screen: --lp-top, the pad's distance from the top of the
+// area the page scrolls in, and --lp-row-extra, the height of the row's parts above and below a
+// plane (its head, the drag-mode line, the formula; more where they wrap), with a margin. Measured
+// again when the window or the page's content changes size (a message above the pad, a plane).
+const FIRST_SCREEN_MARGIN_PX = 8;
+
+class FirstScreen {
+  constructor(root, plane, formula) {
+    Object.assign(this, { root, plane, formula });
+    this.measure = this.measure.bind(this);
+    this.scroller = scrollParent(root.getRootNode().host || root);
+    this.observer = new ResizeObserver(this.measure);
+    this.observer.observe(this.scroller.firstElementChild || this.scroller);
+    window.addEventListener("resize", this.measure);
+    this.measure();
+  }
+
+  measure() {
+    if (!this.root.isConnected) return;
+    const top = this.root.getBoundingClientRect().top;
+    const extra = this.formula.getBoundingClientRect().bottom - top - this.plane.getBoundingClientRect().height;
+    this.set("--lp-top", top + this.scroller.scrollTop);
+    this.set("--lp-row-extra", extra + FIRST_SCREEN_MARGIN_PX);
+  }
+
+  set(name, px) {
+    const value = `${Math.max(0, Math.ceil(px))}px`;
+    if (this.root.style.getPropertyValue(name) !== value) this.root.style.setProperty(name, value);
+  }
+
+  destroy() {
+    this.observer.disconnect();
+    window.removeEventListener("resize", this.measure);
+  }
+}
+
+// The nearest ancestor of `el` that scrolls (crossing shadow roots), or the document's scroller.
+function scrollParent(el) {
+  for (let n = el.parentNode; n && n !== document; n = n.parentNode || n.host) {
+    if (n.nodeType !== Node.ELEMENT_NODE) continue;
+    const overflow = getComputedStyle(n).overflowY;
+    if (overflow === "auto" || overflow === "scroll") return n;
+  }
+  return document.scrollingElement || document.documentElement;
+}
