@@ -20,6 +20,7 @@ from vae_core.training.live import (
     live_config,
     live_data,
 )
+from vae_core.viz.training_figures import axis_limit, points_png
 
 
 def wait_until(condition, timeout: float = 60.0, what: str = "condition") -> float:
@@ -56,6 +57,9 @@ def test_a_step_trains_one_epoch_and_saves_a_checkpoint_the_explorer_can_open(da
     assert [p.epoch for p in snap.points] == [0.25, 0.5, 0.75, 1.0]
     assert all(100 < p.test_neg_elbo < 600 and p.train_neg_elbo > 0 for p in snap.points)
     assert snap.codes.shape == (300, 2) and snap.grid_png.startswith(b"\x89PNG")
+    # the scatter's picture of the last point's codes, on axes that hold 99% of them
+    assert snap.scatter_png == points_png(snap.codes, data.test_labels.numpy(), snap.scatter_limit)
+    assert snap.scatter_limit == axis_limit(snap.codes, snap.scatter_limit) >= 4.0
     assert len(snap.variance) == 1280 // 64 // PROBE_EVERY and all(v > 0 for _, v in snap.variance)
     entries, problems = vae_core.models.checkpoint.scan_models(tmp_path)
     assert not problems and [e["path"] for e in entries] == [str(snap.checkpoint)]

@@ -1,6 +1,7 @@
 """ui/pages/train through Streamlit's AppTest (tests/apps/train_app.py): the buttons drive real runs.
 
-One epoch of a pathwise run draws the status, the scatter, the grid, the race and variance charts
+One epoch of a pathwise run draws the status, the scatter (an image of the codes under Plotly's
+axes), the grid, the race and variance charts
 and offers the checkpoint; a score-function run joins the race chart; Reset takes the current run
 off it; an AE has no estimator to choose.
 """
@@ -57,8 +58,11 @@ def test_one_epoch_draws_every_figure_and_offers_the_checkpoint(app):
     status = [m.value for m in app.markdown if "/60" in m.value]
     assert status and "#1 pathwise" in status[0] and "paused, epoch 1/60" in status[0]
     scatter = _chart(app, "tr_scatter")
-    assert sum(len(_values(trace["x"])) for trace in scatter["data"]) == 1000  # the fixed test images
-    assert scatter["layout"]["xaxis"]["range"] == [-4, 4]
+    assert [t["name"] for t in scatter["data"]] == [str(d) for d in range(10)]  # the legend
+    (image,) = scatter["layout"]["images"]  # the 1,000 test images' codes, drawn into one PNG
+    low, high = scatter["layout"]["xaxis"]["range"]
+    assert -low == high >= 4 and scatter["layout"]["yaxis"]["range"] == [low, high]
+    assert image["source"].startswith("data:image/png;base64,") and (image["x"], image["sizex"]) == (low, 2 * high)
     race = _chart(app, "tr_race")
     assert [t["name"] for t in race["data"]] == ["#1 pathwise, test", "#1 pathwise, train"]
     # a point at the end of every quarter of the epoch: 4,000 images, 63 steps of 64

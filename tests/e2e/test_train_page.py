@@ -45,7 +45,7 @@ def test_play_trains_an_epoch_and_the_charts_update(page: Page, app_url: str):
         re.compile(r"epoch [\d.]+/60, test −ELBO \d+\.\d nats"), timeout=EPOCH_TIMEOUT_MS
     )
     expect(_legend(page, "tr_race").first).to_have_text("#1 pathwise, test")
-    expect(page.locator(".st-key-tr_scatter .scatterlayer, .st-key-tr_scatter canvas").first).to_be_attached()
+    expect(page.locator(".st-key-tr_scatter image").first).to_be_attached()  # the codes' picture under the axes
     first = _status(page).inner_text()
     expect(_status(page)).not_to_have_text(first, timeout=EPOCH_TIMEOUT_MS)  # a later point redraws it
     with expect_rerun(page):

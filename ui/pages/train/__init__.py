@@ -12,6 +12,7 @@ only it may train. Widget keys start with "tr_".
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ui.views.charts import plotly_chart
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.data.registry import DATASET_TITLES
 from vae_core.training.estimators import ENCODER_GRADIENTS, ESTIMATOR_TITLES
-from vae_core.training.live import FASHION_DIR, MAX_EPOCHS, SLOTS, LiveData, LiveRun, live_config, live_data
+from vae_core.training.live import FASHION_DIR, MAX_EPOCHS, SLOTS, LiveRun, live_config, shared_data, warm_up
 from vae_core.viz import training_figures as figures
 
 RUNS_KEY = "_train_runs"
@@ -78,9 +79,14 @@ def _settings_of(run: LiveRun) -> Settings:
     return Settings(c.dataset, c.model, 1.0 if c.model == "ae" else c.beta, c.estimator)
 
 
-@st.cache_resource(show_spinner="Loading the training images…")
-def _data(dataset: str) -> LiveData:
-    return live_data(dataset)
+@st.cache_resource(show_spinner=False)
+def _warm_up(dataset: str) -> threading.Thread:
+    """Once per process and dataset: a thread that loads the images and the first optimizer's
+    imports (vae_core.training.live_data.warm_up, ~1 s) while the learner reads the page, not
+    after Play."""
+    thread = threading.Thread(target=warm_up, args=(dataset,), name=f"train warm-up {dataset}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _datasets() -> list[str]:
@@ -113,7 +119,7 @@ def _new_run(settings: Settings) -> LiveRun:
     run = LiveRun(
         f"#{len(runs) + 1} {settings.label}",
         config,
-        _data(settings.dataset),
+        shared_data(settings.dataset),
         checkpoint_dir=session_folder(),
         alive=_alive(),
     )
@@ -246,6 +252,7 @@ def render() -> None:
     st.session_state[WAS_WORKING_KEY] = working  # a full run draws what it sees: no second run for a stop
     st.fragment(_live, run_every=POLL_S if working else None)()
     _keep()
+    _warm_up(settings.dataset)  # after the page is drawn: it competes for the CPU
 
 
 def _status(run: LiveRun) -> str:
@@ -311,12 +318,15 @@ def _live() -> None:
         if snap.codes is None:
             st.info("The latent codes of the 1,000 test images appear at the first point, a quarter of an epoch in.")
         else:
-            limits = st.session_state.setdefault("_train_axis_limits", {})
-            limits[current.name] = figures.axis_limit(snap.codes, limits.get(current.name, 4.0))
             title = f"μ(x) of the 1,000 test images after epoch {_epochs(snap.points[-1].epoch)}"
             plotly_chart(
                 figures.training_scatter(
-                    snap.codes, data.test_labels.numpy(), title, limits[current.name], CLASS_NAMES[data.dataset]
+                    snap.codes,
+                    data.test_labels.numpy(),
+                    title,
+                    snap.scatter_limit,
+                    CLASS_NAMES[data.dataset],
+                    image=snap.scatter_png,  # drawn by the run at its point, off this script's thread
                 ),
                 key="tr_scatter",
                 width="stretch",
@@ -362,9 +372,10 @@ def _keep() -> None:
     cols = st.columns([1, 1, 2])
     cols[0].download_button(
         "Download the checkpoint",
-        Path(snap.checkpoint).read_bytes(),
+        Path(snap.checkpoint).read_bytes,  # read when clicked, not sent with every rerun
         file_name=Path(snap.checkpoint).name,
         mime="application/octet-stream",
+        on_click="ignore",
         icon=":material/download:",
         key="tr_download",
         width="stretch",
