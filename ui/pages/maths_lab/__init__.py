@@ -95,6 +95,13 @@ def render(model, x: torch.Tensor, label: int | str | None) -> None:
         f"The maths behind the VAE, with numbers you can check. Input x: {what}; "
         f"model: {getattr(model, 'name', 'in-memory model')}."
     )
+    _lab(model, x, presentation)
+
+
+@st.fragment
+def _lab(model, x: torch.Tensor, presentation: bool) -> None:
+    """Everything under the caption, as one fragment: the seed, and the sentinel's "reached",
+    rerun the lab alone (not the sidebar, which they do not change); each view is a fragment too."""
     seed = int(st.number_input("Random seed (all views)", 0, 2**31 - 1, 0, step=1, key="maths_seed"))
     is_vae = getattr(model, "kind", None) == "vae"
     vae = is_vae and isinstance(x, torch.Tensor) and tuple(x.shape) == (1, *IMAGE_SHAPE)

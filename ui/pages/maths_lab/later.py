@@ -53,5 +53,6 @@ def view_box(heading: str, *, key: str, height: int, keep: str) -> None:
 
 
 def sentinel() -> None:
-    """The scroll sentinel (ui.views.below_fold.sentinel), under view 1: in the page's main body."""
+    """The scroll sentinel (ui.views.below_fold.sentinel), under view 1: outside the views' own
+    fragments, inside the lab's (ui.pages.maths_lab._lab), so its rerun redraws every view."""
     below_fold.sentinel(key="maths_below_fold")
