@@ -69,3 +69,17 @@ def drag_eps(page: Page, key: str, target: tuple[float, float]) -> None:
     page.wait_for_function("([k, e]) => Math.abs(window.__latentPad.stats(k).eps[0] - e) < 0.05", arg=[key, target[0]])
     with expect_rerun(page):
         page.mouse.up()
+
+
+PAD_SMALLEST_TEXT = """root => {
+  const sizes = [...root.querySelectorAll('*')]
+    .filter(e => e.getClientRects().length
+      && !e.closest('[hidden], .lp-sr-only, .katex-mathml, [display="none"]')
+      && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent.trim().slice(0, 30)]);
+  sizes.sort((a, b) => a[0] - b[0]);
+  return sizes[0];
+}"""
+"""JS for locator.evaluate on a pad: [font size in CSS px, text] of its smallest text: of every
+element with text of its own, and every SVG label (ticks, axis titles, ring labels, the scale bar),
+that is drawn (not hidden, not the words for screen readers or KaTeX's MathML copy)."""

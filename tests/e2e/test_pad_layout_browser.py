@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("playwright")
 
-from pad_helpers import APP_PAD_SELECTOR, PAD  # noqa: E402
+from pad_helpers import APP_PAD_SELECTOR, PAD, PAD_SMALLEST_TEXT  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from e2e_harness import open_app  # noqa: E402
@@ -27,6 +27,7 @@ ROW = {
     "formula": '[data-testid="pipeline-formula"]',
 }
 MIN_WIDE_PLANE = 420  # px, each plane at 1920 x 1080
+MIN_PRESENT_PX = 18.0  # presentation mode: the smallest text in the pad
 
 
 @pytest.fixture(scope="module")
@@ -108,4 +109,7 @@ def test_the_tours_first_step_shows_its_row_and_next_without_scrolling(browser: 
     assert eps["x"] + eps["width"] <= z["x"] + 1, (eps, z)
     assert eps["y"] < z["y"] + z["height"] and z["y"] < eps["y"] + eps["height"], (eps, z)
     assert min(eps["width"], z["width"]) >= 120, (eps, z)
+    if present:  # and every label in the pad at 18 px or more, however the row is laid out
+        size, text = page.locator(pad).evaluate(PAD_SMALLEST_TEXT)
+        assert size >= MIN_PRESENT_PX, (size, text)
     page.close()

@@ -10,6 +10,7 @@ import pytest
 
 pytest.importorskip("playwright")
 
+from pad_helpers import PAD_SMALLEST_TEXT  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from e2e_harness import expect_rerun, open_app  # noqa: E402
@@ -78,20 +79,6 @@ def test_a_presentation_link_opens_in_presentation_mode_on_every_page(browser: B
     page.close()
 
 
-# The pad's text in the browser: every element with text of its own, and every SVG label (tick
-# labels, axis titles, ring labels, the scale bar), that is drawn (not hidden, not the words for
-# screen readers or KaTeX's MathML copy).
-_PAD_SMALLEST_TEXT = """root => {
-  const sizes = [...root.querySelectorAll('*')]
-    .filter(e => e.getClientRects().length
-      && !e.closest('[hidden], .lp-sr-only, .katex-mathml, [display="none"]')
-      && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
-    .map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent.trim().slice(0, 30)]);
-  sizes.sort((a, b) => a[0] - b[0]);
-  return sizes[0];
-}"""
-
-
 def test_in_presentation_mode_the_pads_smallest_text_is_18_px(browser: Browser, app_url):
     """Ticks, legend, μ/σ readout, scale bar, buttons and heads of the pipeline at 1920 x 1080:
     11-13 px without presentation mode, 18 px or more with it."""
@@ -99,13 +86,13 @@ def test_in_presentation_mode_the_pads_smallest_text_is_18_px(browser: Browser, 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, app_url)
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
-    size_before, _ = page.locator(pad).evaluate(_PAD_SMALLEST_TEXT)
+    size_before, _ = page.locator(pad).evaluate(PAD_SMALLEST_TEXT)
     page.close()
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     open_app(page, f"{app_url}/?present=1")
     expect(page.locator(pad)).to_have_attribute("data-ready", "true")
     expect(page.locator(pad)).to_have_class(re.compile(r"\blp-present\b"))
-    size, text = page.locator(pad).evaluate(_PAD_SMALLEST_TEXT)
+    size, text = page.locator(pad).evaluate(PAD_SMALLEST_TEXT)
     assert size >= MIN_PX > size_before, (size_before, size, text)
     page.close()
 
