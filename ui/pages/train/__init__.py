@@ -8,6 +8,10 @@ and polls the run's snapshot in a fragment. Play waits (briefly) for the first p
 for the run to stop (within one step) and save, so the rerun each causes already shows it. Every run of
 the session stays on the race chart; one of them (the last) is the session's current run, and
 only it may train. Widget keys start with "tr_".
+
+Light reruns: the scatter is a picture the run draws at each point, under Plotly's axes (not 1,000
+WebGL markers); the checkpoint is read when downloaded; a process's first visit loads what its
+first run needs (images, torch's optimizer imports, ~1 s) in a thread, so Play does not wait.
 """
 
 from __future__ import annotations
@@ -218,6 +222,7 @@ def render() -> None:
         "and how noisy each estimator's gradient is."
     )
     settings = _settings()
+    _warm_up(settings.dataset)  # as early as the dataset is known: a learner may press Play at once
     st.caption(
         ESTIMATOR_HELP[settings.estimator]
         if settings.model == "vae"
@@ -252,7 +257,6 @@ def render() -> None:
     st.session_state[WAS_WORKING_KEY] = working  # a full run draws what it sees: no second run for a stop
     st.fragment(_live, run_every=POLL_S if working else None)()
     _keep()
-    _warm_up(settings.dataset)  # after the page is drawn: it competes for the CPU
 
 
 def _status(run: LiveRun) -> str:
