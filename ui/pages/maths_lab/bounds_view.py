@@ -68,8 +68,7 @@ def iwae_view(model, key: str, x: np.ndarray, seed: int, deferred: bool) -> None
     sentences that claim only what their standard errors allow (bound_text); then the chart."""
     k = st.select_slider("k: importance samples for L_k", compute.K_OPTIONS, value=100, key="maths_iwae_k")
     try:
-        curve = compute.iwae(model, key, x, seed)
-        log_px, log_px_error = compute.log_px(model, key, x) if model.latent_dim == 2 else (None, 0.0)
+        curve, log_px, log_px_error = compute.bounds_and_log_px(model, key, x, seed)
         checks = check_bounds(curve, log_px, log_px_error, bound_text.Z)
     except (TypeError, ValueError) as exc:
         st.error(f"Could not compute the bounds: {exc}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import streamlit as st
@@ -33,6 +34,7 @@ __all__ = [
     "elbo",
     "log_px",
     "iwae",
+    "bounds_and_log_px",
     "variance",
     "lotus",
     "icdf_samples",
@@ -82,7 +84,7 @@ def elbo(_model, key: str, x: np.ndarray, num_samples: int, seed: int) -> bounds
     return bounds.elbo_terms(_model, torch.from_numpy(x), eps=eps)
 
 
-@st.cache_data(max_entries=32, show_spinner="Integrating p(x) = ∫ p(x|z) p(z) dz over the plane…")
+@st.cache_data(max_entries=32, show_spinner=False)
 def log_px(_model, key: str, x: np.ndarray) -> tuple[float, float]:
     """Exact log p(x) of a 2-D VAE and the quadrature's error, nats (vae_core.inference.marginal)."""
     q = quadrature(_model, torch.from_numpy(x))
@@ -93,6 +95,21 @@ def log_px(_model, key: str, x: np.ndarray) -> tuple[float, float]:
 def iwae(_model, key: str, x: np.ndarray, seed: int) -> IwaeCurve:
     """L_k for every k of K_OPTIONS from the seed's IWAE_DRAWS draws (vae_core.inference.iwae_curve)."""
     return iwae_curve(_model, torch.from_numpy(x), K_OPTIONS, eps=_draws(_model.latent_dim, seed))
+
+
+def bounds_and_log_px(model, key: str, x: np.ndarray, seed: int) -> tuple[IwaeCurve, float | None, float]:
+    """(iwae(...), log p(x), its error): L_k decoded in this thread while the quadrature of a 2-D
+    VAE (log_px; cached per input, so a new seed finds it) runs in a thread of its own (one per
+    call: sessions never queue behind each other's), so on two cores a new input waits for the
+    longer of the two, not their sum (torch releases the GIL in both). Without a 2-D latent:
+    (curve, None, 0.0). Raises what iwae and log_px raise (TypeError, ValueError)."""
+    if model.latent_dim != 2:
+        return iwae(model, key, x, seed), None, 0.0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="maths-log-px") as pool:
+        exact = pool.submit(log_px, model, key, x)
+        curve = iwae(model, key, x, seed)
+        value, error = exact.result()
+    return curve, value, error
 
 
 @st.cache_data(show_spinner="Measuring estimator variances…", max_entries=64)
