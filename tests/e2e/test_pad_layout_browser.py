@@ -113,3 +113,20 @@ def test_the_tours_first_step_shows_its_row_and_next_without_scrolling(browser: 
         size, text = page.locator(pad).evaluate(PAD_SMALLEST_TEXT)
         assert size >= MIN_PRESENT_PX, (size, text)
     page.close()
+
+
+def test_set_by_hand_is_said_where_the_encoder_button_is_and_not_on_the_tour(browser: Browser, app_url):
+    """μ = 0, σ = 1 differ from the encoder's: the Explorer marks them "set by hand (Encoder
+    resets)"; the Tour, which has no Encoder button and whose step 3 sets them so, does not (the
+    note also cost the Tour's column a line at 1280 × 720)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_app(page, f"{app_url}/?mu=0,0&sigma=1,1&eps=0,0")
+    expect(page.locator(APP_PAD_SELECTOR)).to_have_attribute("data-edited", "true")
+    expect(page.locator(f"{APP_PAD_SELECTOR} .lp-edited")).to_be_visible()
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_app(page, f"{app_url}/tour?step=3")
+    pad = f'{PAD}[data-pad-key$="lvm"]'
+    expect(page.locator(pad)).to_have_attribute("data-edited", "true")
+    expect(page.locator(f"{pad} .lp-edited")).to_be_hidden()
+    page.close()

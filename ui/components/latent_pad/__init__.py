@@ -231,8 +231,9 @@ def latent_pad(
             or pressed a fit button (reported once the wheel has been still for 0.4 s).
         class_names: names of classes 0-9 for the legend (default the digits).
         eps_limit: the ε-plane shows and allows [-eps_limit, eps_limit]² (default EPS_LIMIT).
-        sliders: whether sliders bound to the same μ, σ, ε sit below (the help line then says
-            they follow a release); False where there are none (the tour).
+        sliders: whether sliders bound to the same μ, σ, ε and an Encoder button sit below (the
+            help line then says they follow a release, and μ, σ away from the encoder's are marked
+            "set by hand (Encoder resets)"); False where there are none (the tour).
         verdict: {"z": (latent_dim,) floats, "label": str, "confidence": float in [0, 1]}: what a
             classifier says decoder(z) shows, for the z = mu + sigma * eps of this run. The pad's
             description for screen readers (an aria-live region: "z = (…, …), inside q's 1σ

@@ -85,6 +85,7 @@ class Pad {
     this.encMu = [0, 0];
     this.encSigma = [0, 0];
     this.epsLimit = 4;
+    this.controls = true;        // sliders and the Encoder button below (false on the Tour)
     this.cloudEps = null;
     this.heat = null;
     this.projection = null;      // PlaneProjection: the plane shown (set by messaging)
@@ -389,13 +390,14 @@ class Pad {
   renderText() {
     const proj = this.projection, dims = this.epsDims();
     const sigmaZero = this.sigmaZero();
-    // The encoder's output next to x; "set by hand" when the sliders moved away from it.
+    // The encoder's output next to x; "set by hand (Encoder resets)" when the sliders moved away
+    // from it, where there are sliders and an Encoder button (not on the Tour, whose steps set μ, σ).
     const show = proj.dims || [0, 1];
     renderTex(this.el.muTex, `\\mu = ${texVec(show.map((d) => this.mu[d]), 3)}`);
     renderTex(this.el.sigmaTex, `\\sigma = ${texVec(show.map((d) => this.sigma[d]), 3)}`);
     const edited = this.mu.some((v, d) => Math.abs(v - this.encMu[d]) > 5e-4) ||
       this.sigma.some((v, d) => Math.abs(v - this.encSigma[d]) > 5e-4);
-    this.el.edited.hidden = !edited;
+    this.el.edited.hidden = !edited || !this.controls;
     this.root.dataset.edited = String(edited);
     if (sigmaZero) {
       renderTex(this.el.formula, `z = \\mu + 0 \\odot \\varepsilon = \\mu = ${coloured(TEX_COLOURS.z, texVec(show.map((d) => this.z[d]), 2))}` +

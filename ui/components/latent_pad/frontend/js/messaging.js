@@ -67,7 +67,8 @@ class PadMessaging {
     }
     pad.epsLimit = data.eps_limit;
     const slidersNote = pad.root.querySelector(".lp-help-sliders");
-    if (slidersNote) slidersNote.hidden = data.sliders === false;  // no sliders below (the tour)
+    pad.controls = data.sliders !== false;  // no sliders below (the tour)
+    if (slidersNote) slidersNote.hidden = !pad.controls;
     if (data.x_png && pad.el.x.getAttribute("src") !== data.x_png) pad.el.x.setAttribute("src", data.x_png);
     if (data.mode && !pad.modeChosen) pad.setMode(data.mode, false);
 
