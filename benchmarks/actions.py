@@ -42,9 +42,11 @@ probe_settle_ms_p50):
                          while the seed's views may come from the server's cache, as for a class)
     maths_seed_change    the Maths lab's seed + button (seeds 1, 2, ...: uncached)
     train_first_point    Train page: Play -> the first point on the −ELBO race chart (the page
-                         keeps polling while it trains, so this one is not "settled" but drawn)
+                         keeps polling while it trains, so this one is not "settled" but drawn;
+                         the first point comes a quarter of an epoch in)
     train_pause          Pause while training -> settled with the status "paused" and the
-                         checkpoint's download shown (the epoch under way ends first)
+                         checkpoint's download shown (the run stops within one optimizer step,
+                         adds a point there and saves first)
 
 Between actions the probe app's slider (PageUp / PageDown) is timed --reps times the same way,
 so probe_settle_ms_p50 (and _p95) sees the same machine load as the actions. Also chromium,
