@@ -17,6 +17,7 @@ from ui.pages.explorer.latent_space import PATHS_TITLE, grid_section, interpolat
 from ui.pages.explorer.playground import playground
 from ui.selection import Selection
 from ui.views import below_fold
+from ui.views.first_screen import fit_first_screen
 from ui.views.latent_grids import GRID_WIDGET_KEYS, GRIDS_TITLE
 from ui.views.planes import plane_choice
 
@@ -30,6 +31,7 @@ page keeps about its length while they wait below the first screen."""
 def render(selection: Selection) -> None:
     """The whole explorer page for the sidebar's selection; in presentation mode one section at a
     time, picked above it, and no page title, so the pipeline row fits a projector's screen."""
+    fit_first_screen()
     if not choices().presentation:
         st.title("VAE Latent Explorer")
         choice = playground(selection)
@@ -51,7 +53,12 @@ def render(selection: Selection) -> None:
             keep=GRID_WIDGET_KEYS,
         )
         return
-    shown = st.segmented_control("Section", SECTIONS, default=SECTIONS[0], key="present_section") or SECTIONS[0]
+    shown = (
+        st.segmented_control(
+            "Section", SECTIONS, default=SECTIONS[0], key="present_section", label_visibility="collapsed"
+        )
+        or SECTIONS[0]
+    )
     if shown == SECTIONS[0]:
         playground(selection)
         return

@@ -169,9 +169,12 @@ def playground(selection: Selection) -> tuple:
     buttons and sliders live in the fragment _live_playground, so a slider move or a drag reruns
     only that, with every cached resource passed in rather than looked up.
     """
-    st.subheader("1 · The reparameterization: x → μ, σ → ε → z → x̂")
+    presentation = presenting()  # the section picker above names the section; the teacher speaks the text
+    if not presentation:
+        st.subheader("1 · The reparameterization: x → μ, σ → ε → z → x̂")
     options = [(k, e) for k, e in (("vae", selection.vae), ("ae", selection.ae)) if e is not None]
-    top = st.columns([1.25, 3], vertical_alignment="bottom")
+    # Presenting, the radio has the row to itself (no paragraph beside it), so it stays one line.
+    top = [st.container(), None] if presentation else st.columns([1.25, 3], vertical_alignment="bottom")
     kinds = [k for k, _ in options]
     kind = kept(top[0].radio, "Model", kinds, format_func=LABELS.get, horizontal=True, key="pg_model", field="model")
     entry = dict(options)[kind]
@@ -181,15 +184,16 @@ def playground(selection: Selection) -> tuple:
     d = model.latent_dim
     enc_mu, enc_sigma = encode_input(model, selection.x)
     _fit(kind, entry, d, enc_mu, enc_sigma, f"{entry['path']}|{selection.input_id}")
-    top[1].markdown(
-        r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
-        r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
-        r"$\varepsilon$, so $z$ is a smooth function of $\mu$ and $\sigma$ and gradients reach the encoder."
-        if kind == "vae"
-        else r"The plain autoencoder's encoder maps $x$ to one code $z = \mu(x)$: no $\sigma$, no sampling, so "
-        r"$\varepsilon$ does nothing. Compare its z-plane with the VAE's: no prior ties its codes to "
-        r"$\mathcal{N}(0, I)$."
-    )
+    if not presentation:
+        top[1].markdown(
+            r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
+            r"$z=\mu+\sigma\odot\varepsilon$ with $\varepsilon\sim\mathcal{N}(0,I)$. All the randomness is in "
+            r"$\varepsilon$, so $z$ is a smooth function of $\mu$ and $\sigma$ and gradients reach the encoder."
+            if kind == "vae"
+            else r"The plain autoencoder's encoder maps $x$ to one code $z = \mu(x)$: no $\sigma$, no sampling, so "
+            r"$\varepsilon$ does nothing. Compare its z-plane with the VAE's: no prior ties its codes to "
+            r"$\mathcal{N}(0, I)$."
+        )
     choice = plane_choice(d)
     _live_playground(
         kind,
