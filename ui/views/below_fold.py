@@ -35,10 +35,11 @@ REACHED_KEY = IN_VIEW_KEY  # its name before the sections went back to placehold
 _PAGE_KEY = "_below_fold_page"
 KEPT_KEY = "_below_fold_kept"
 """Session key: {widget key: value} of the widgets of sections waiting in placeholders."""
-MARGIN = 300
-"""How far (CSS pixels) below the viewport's bottom edge the sentinel starts the charts: ahead of the learner
-(at 1440×900 section 1 ends about 1,340 px down, so scrolling past its sliders starts them), yet
-never on the first screen."""
+MARGIN = 100
+"""How far (CSS pixels) below the viewport's bottom edge the sentinel starts the sections: a little
+ahead of the learner, yet never on the first screen, where every click would pay for them (at
+1440×900 the sentinel sits about 460 px below the first screen with a 2-D model and 260 px with a
+16-D one, whose sliders are hidden; far from it means more than MARGIN + 100 px below)."""
 
 
 def _set_in_view(value) -> None:

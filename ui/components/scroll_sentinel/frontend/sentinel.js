@@ -28,5 +28,10 @@ export default function (component) {
   const onScroll = () => { if (!queued) { queued = true; requestAnimationFrame(root.__check); } };
   document.addEventListener("scroll", onScroll, { capture: true, passive: true });  // any scroller
   window.addEventListener("resize", onScroll);
+  // The page above can grow or shrink without a scroll (another model, sliders shown or hidden):
+  // watch the page's content too, so the sentinel's place is checked again.
+  const host = root.getRootNode().host || root;
+  const page = host.closest('[data-testid="stMainBlockContainer"]') || document.body;
+  new ResizeObserver(onScroll).observe(page);
   onScroll();
 }
