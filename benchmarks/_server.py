@@ -8,11 +8,16 @@ true --server.port <free port> --browser.gatherUsageStats false --server.fileWat
 in its own process group, stopped on the way out). For a given URL on this machine, the process
 is the one listening on its port (found in /proc/net/tcp and the processes' file descriptors);
 elsewhere, or when that is not readable, the process figures are None. Linux only.
+
+The browser benchmarks (latency.py, drawing.py, actions.py) share `app_and_probe` (the app, the
+one-slider probe app PROBE and Chromium), `add_server_arguments` and `percentile` from here.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import math
 import os
 import time
 import urllib.error
@@ -21,7 +26,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from e2e_harness import REPO, SERVER_START_TIMEOUT_S, StreamlitServer
+from _meta import add_common_arguments
+from playwright.sync_api import Browser, sync_playwright
+
+from e2e_harness import CHROMIUM, CHROMIUM_ARGS, REPO, SERVER_START_TIMEOUT_S, StreamlitServer
 
 APP = REPO / "app.py"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
@@ -159,3 +167,40 @@ def app_server(url: str | None = None, script: Path = APP) -> Iterator[AppServer
 
 def rounded(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
+
+
+PROBE = Path(__file__).resolve().parent / "probe_app.py"
+"""The one-slider probe app, the baseline the browser benchmarks compare against."""
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by linear interpolation, as numpy's default."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@contextlib.contextmanager
+def app_and_probe(
+    baseline: bool = True, url: str | None = None, probe_url: str | None = None
+) -> Iterator[tuple[Browser, dict[str, AppServer]]]:
+    """The app (at url, or `streamlit run app.py` on a free localhost port) and, with baseline,
+    the probe app (at probe_url, or started likewise), both answering; and Debian's Chromium,
+    headless. Yields (browser, {"app": ..., "probe": ...}); closes the browser and stops the
+    servers started here on the way out, errors included."""
+    with contextlib.ExitStack() as stack:
+        servers = {"app": stack.enter_context(app_server(url))}
+        if baseline:
+            servers["probe"] = stack.enter_context(app_server(probe_url, PROBE))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        yield browser, servers
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """--json, --tiny, --url (benchmarks/_meta.py) and the probe app's: --probe-url, --no-baseline."""
+    add_common_arguments(parser)
+    parser.add_argument("--probe-url", help="the probe app (benchmarks/probe_app.py) already served at this URL")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")

@@ -38,7 +38,8 @@ import sys
 import time
 
 from _meta import emit, run_meta
-from latency import add_server_arguments, app_and_probe, percentile, slider_latencies
+from _server import add_server_arguments, app_and_probe, percentile
+from latency import slider_latencies
 from playwright.sync_api import Page
 
 from e2e_harness import expect_rerun, open_app, wait_for_app_idle

@@ -48,29 +48,22 @@ control_to_settled_ms_p95 <= 250, switch_model_ms_p50 <= 500.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-from _meta import add_common_arguments, emit, run_meta
-from _server import APP, AppServer, app_server
-from playwright.sync_api import Browser, Page, sync_playwright
+from _meta import emit, run_meta
+from _server import APP, add_server_arguments, app_and_probe, percentile
+from playwright.sync_api import Browser, Page
 
 from e2e_harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     StreamlitServer,
     expect_rerun,
     open_app,
     scroll_to_charts,
     wait_for_app_idle,
 )
-
-PROBE = Path(__file__).resolve().parent / "probe_app.py"
 
 # Times keydown -> the new image decoded, both on the page's performance.now() clock.
 OBSERVER_JS = """caption => {
@@ -141,14 +134,6 @@ KEYS = (
     "probe_new_tab_s",
     "chromium",
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-quantile (0..1) by linear interpolation, as numpy's default."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low, high = math.floor(pos), math.ceil(pos)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def slider_latencies(page: Page, label: str, caption: str, samples: int, warmup: int = 3) -> list[float]:
@@ -302,31 +287,6 @@ def pad_figures(page: Page, key: str, seconds: float) -> dict:
         eps_drag = drag_fps(page, key, seconds, "eps")
         out.update(pad_eps_fps=eps_drag["fps"], pad_eps_decode_fps=eps_drag["decode_fps"])
     return out
-
-
-@contextlib.contextmanager
-def app_and_probe(
-    baseline: bool = True, url: str | None = None, probe_url: str | None = None
-) -> Iterator[tuple[Browser, dict[str, AppServer]]]:
-    """The app (at url, or `streamlit run app.py` on a free localhost port) and, with baseline,
-    the probe app (at probe_url, or started likewise), both answering; and Debian's Chromium,
-    headless. Yields (browser, {"app": ..., "probe": ...}); closes the browser and stops the
-    servers started here on the way out, errors included."""
-    with contextlib.ExitStack() as stack:
-        servers = {"app": stack.enter_context(app_server(url))}
-        if baseline:
-            servers["probe"] = stack.enter_context(app_server(probe_url, PROBE))
-        playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        yield browser, servers
-
-
-def add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    """--json, --tiny, --url (benchmarks/_meta.py) and the probe app's: --probe-url, --no-baseline."""
-    add_common_arguments(parser)
-    parser.add_argument("--probe-url", help="the probe app (benchmarks/probe_app.py) already served at this URL")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the one-slider probe app")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,21 +142,27 @@ def _check_theme(page: Page, theme: str) -> None:
     assert dark == (theme == "dark"), f"the app did not take the {theme} theme"
 
 
+def _audit(browser: Browser, address: str, theme: str, viewport: str, label: str, name: str = "") -> str | None:
+    """Open address in a new session at that theme and size, let it settle (`name`: see _settle)
+    and run axe-core: the report of its violations under `label`, or None if there are none."""
+    page = _page(browser, theme, viewport)
+    try:
+        open_app(page, address)
+        _check_theme(page, theme)
+        _settle(page, name)
+        violations = _violations(page)
+        return f"{label}:\n{_report(violations)}" if violations else None
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_every_page_has_no_serious_violation(browser: Browser, url, theme, viewport):
-    failures = []
-    for name in PAGES:
-        page = _page(browser, theme, viewport)
-        try:
-            open_app(page, f"{url}/{name}")
-            _check_theme(page, theme)
-            _settle(page, name)
-            violations = _violations(page)
-            if violations:
-                failures.append(f"{name} ({theme}, {viewport}):\n{_report(violations)}")
-        finally:
-            page.close()
+    reports = [
+        _audit(browser, f"{url}/{name}", theme, viewport, f"{name} ({theme}, {viewport})", name) for name in PAGES
+    ]
+    failures = [r for r in reports if r]
     assert not failures, "axe-core:\n" + "\n".join(failures)
 
 
@@ -187,15 +193,8 @@ def test_every_tour_step_after_reveal_has_no_serious_violation(browser: Browser,
 
 def test_presentation_mode_has_no_serious_violation(browser: Browser, url):
     """At 1440 x 900 in the light theme (presentation mode changes sizes, not colours)."""
-    failures = []
-    for name in PAGES:
-        page = _page(browser, "light", "1440x900")
-        try:
-            open_app(page, f"{url}/{name}?present=1")
-            _settle(page)
-            violations = _violations(page)
-            if violations:
-                failures.append(f"{name} (presentation mode):\n{_report(violations)}")
-        finally:
-            page.close()
+    reports = [
+        _audit(browser, f"{url}/{name}?present=1", "light", "1440x900", f"{name} (presentation mode)") for name in PAGES
+    ]
+    failures = [r for r in reports if r]
     assert not failures, "axe-core:\n" + "\n".join(failures)
