@@ -213,7 +213,8 @@ def test_view_1_sentences_agree_with_the_numbers_they_describe(app):
     assert _number(sentence, r"to (-?[\d.]+) ±") == pytest.approx(means[-1], abs=6e-4)
     # the claims: the page's sentences are those of its numbers, recomputed here from the same
     # model, input and draws (seed 0), and the 2-SE claim is the one check_bounds makes
-    from ui.pages.maths_lab import IWAE_DRAWS, K_OPTIONS, bound_text
+    from ui.pages.maths_lab import bound_text
+    from ui.pages.maths_lab.compute import IWAE_DRAWS, K_OPTIONS
     from vae_core.inference.iwae_curve import check_bounds, iwae_curve
     from vae_core.inference.marginal import quadrature
     from vae_core.models import ModelConfig, build_model
