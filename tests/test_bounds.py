@@ -71,8 +71,9 @@ def test_elbo_terms_match_a_direct_computation(vae, x):
         log_px_z = -reconstruction_nll(x.expand(400, 1, 28, 28), vae.decode_logits(mu + sigma * eps)).double()
     kl = kl_divergence(Normal(mu.double(), sigma.double()), Normal(0.0, 1.0)).sum()
     assert terms.num_samples == 400
-    assert terms.reconstruction == pytest.approx(float(log_px_z.mean()), abs=1e-6)
-    assert terms.reconstruction_se == pytest.approx(float(log_px_z.std() / 20), rel=1e-6)
+    # float32 rounding: log p(x|z) is summed over the pixels in a different order (likelihood.py)
+    assert terms.reconstruction == pytest.approx(float(log_px_z.mean()), abs=1e-4)
+    assert terms.reconstruction_se == pytest.approx(float(log_px_z.std() / 20), rel=1e-4)
     assert terms.kl == pytest.approx(float(kl), rel=1e-6)
     assert terms.elbo == pytest.approx(terms.reconstruction - terms.kl)
     assert terms.elbo_se == terms.reconstruction_se

@@ -28,9 +28,10 @@ from torch.distributions import Normal
 
 from ..checks import MAX_DECODED_SAMPLES, MAX_K, check_count, check_sigma, check_tensor
 from ..constants import IMAGE_SHAPE
-from ..maths.losses import kl_to_standard_normal, reconstruction_nll
+from ..maths.losses import kl_to_standard_normal
 from ..maths.reparam import reparameterize
 from ..models.networks import require_vae
+from .likelihood import log_likelihood
 
 __all__ = [
     "MAX_K",
@@ -50,7 +51,6 @@ __all__ = [
 Tensor = torch.Tensor
 MAX_NUM_SAMPLES = MAX_DECODED_SAMPLES
 """Largest number of latent samples decoded in one call (M for the ELBO, k * repeats for IWAE)."""
-_CHUNK = 4096  # latent samples decoded per batch
 
 
 def _check_input(model, x) -> Tensor:
@@ -93,7 +93,8 @@ def log_weights(model, x: Tensor, eps: Tensor, posterior: tuple[Tensor, Tensor] 
         posterior: optional (mu, sigma), each float (1, latent_dim), sigma > 0: the q(z|x) to use
             instead of the encoder's (every bound below holds for any q).
     Returns:
-        LogWeights of float64 (S,) tensors in nats (decoded in batches of 4096, no gradients).
+        LogWeights of float64 (S,) tensors in nats (log p(x|z) from vae_core.inference.likelihood:
+        batches of 4096 decoded on every core, no gradients).
     Raises:
         TypeError: an AE (no posterior), x or eps not a float tensor.
         ValueError: x not one image, or eps of the wrong shape or with too many rows.
@@ -104,17 +105,11 @@ def log_weights(model, x: Tensor, eps: Tensor, posterior: tuple[Tensor, Tensor] 
     mu, sigma = _posterior(model, x, posterior)
     eps = eps.to(mu.dtype)
     z = reparameterize(mu.expand_as(eps), sigma.expand_as(eps), eps)  # z = mu + sigma * eps
-    with torch.no_grad():
-        log_px = torch.cat(
-            [
-                -reconstruction_nll(x.expand(len(chunk), *x.shape[1:]), model.decode_logits(chunk))
-                for chunk in z.split(_CHUNK)
-            ]
-        )
+    log_px = log_likelihood(model, x, z)  # decoded in batches on every core, no gradients
     z64 = z.double()
     log_prior = Normal(0.0, 1.0).log_prob(z64).sum(dim=1)
     log_posterior = Normal(mu.double(), sigma.double()).log_prob(z64).sum(dim=1)
-    return LogWeights(log_px.double(), log_prior, log_posterior)
+    return LogWeights(log_px, log_prior, log_posterior)
 
 
 class ElboTerms(NamedTuple):

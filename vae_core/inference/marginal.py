@@ -7,15 +7,16 @@ the true posterior p(z|x) = p(x|z) p(z) / p(x) on a grid, which q(z|x) approxima
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import torch
 
 from ..checks import check_count, check_tensor
 from ..constants import IMAGE_SHAPE
-from ..maths.losses import reconstruction_nll
 from ..maths.marginal import Quadrature, log_joint_grid, quadrature_log_marginal
 from ..models.networks import require_vae
+from .likelihood import log_likelihood
 
 __all__ = [
     "log_marginal_likelihood",
@@ -35,7 +36,7 @@ peak (and 1.5 of its side more each side): outside it the posterior density is b
 def log_marginal_likelihood(model, x: Tensor) -> Tensor:
     """log p(x) = log ∫ p(x|z) N(z; 0, I) dz for each image, by 2-D quadrature, in nats.
 
-    p(x|z) is the model's Bernoulli decoder (vae_core.maths.losses.reconstruction_nll), the prior
+    p(x|z) is the model's Bernoulli decoder (vae_core.inference.likelihood), the prior
     N(0, I); see vae_core.maths.marginal for the grid (accurate to 0.01 nats, checked by the tests).
     The ELBO and the IWAE bounds L_k lie below it (Burda et al. 2016, theorem 1).
 
@@ -63,12 +64,9 @@ def quadrature(model, x: Tensor, density: int = 1) -> Quadrature:
     if x.shape[0] != 1:
         raise ValueError(f"quadrature takes one image, got {x.shape[0]}")
     mu, sigma = model.posterior(x)
-
-    def log_likelihood(z: Tensor) -> Tensor:
-        logits = model.decode_logits(z.float())
-        return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
-
-    return quadrature_log_marginal(log_likelihood, float(sigma.min()), density, (float(mu[0, 0]), float(mu[0, 1])))
+    return quadrature_log_marginal(
+        partial(log_likelihood, model, x), float(sigma.min()), density, (float(mu[0, 0]), float(mu[0, 1]))
+    )
 
 
 class PosteriorGrid(NamedTuple):
@@ -111,12 +109,7 @@ def posterior_grid(model, x: Tensor, n: int = 128) -> PosteriorGrid:
     x0, x1, y0, y1 = q.box(POSTERIOR_FLOOR)
     xs = torch.linspace(x0, x1, n, dtype=torch.float64)
     ys = torch.linspace(y0, y1, n, dtype=torch.float64)
-
-    def log_likelihood(z: Tensor) -> Tensor:
-        logits = model.decode_logits(z.float())
-        return -reconstruction_nll(x.expand(len(z), *x.shape[1:]), logits).double()
-
-    log_posterior = log_joint_grid(log_likelihood, xs, ys) - q.log_px
+    log_posterior = log_joint_grid(partial(log_likelihood, model, x), xs, ys) - q.log_px
     return PosteriorGrid(q.log_px, q.error, (x0, x1, y0, y1), xs, ys, log_posterior)
 
 

@@ -1,0 +1,68 @@
+"""vae_core.inference.likelihood: log p(x|z) folded into the decoder's last layer, on several threads,
+against torch.distributions.Bernoulli over the decoder's logits."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.distributions import Bernoulli
+
+from vae_core.inference import likelihood
+from vae_core.inference.likelihood import CHUNK, log_likelihood
+from vae_core.models import load_model
+
+
+def _bernoulli(model, x, z) -> torch.Tensor:
+    with torch.no_grad():
+        logits = model.decode_logits(z)
+    return Bernoulli(logits=logits).log_prob(x.expand_as(logits)).flatten(1).sum(1).double()
+
+
+@pytest.fixture(scope="module")
+def trained(shipped):
+    return load_model(shipped["vae"]["path"])
+
+
+@pytest.mark.parametrize("rows", [1, 7, 2 * CHUNK + 5])
+def test_it_equals_the_bernoulli_log_probability_row_by_row(small_vae2, binary_x, rows):
+    z = 3 * torch.randn(rows, 2, generator=torch.Generator().manual_seed(rows))
+    got = log_likelihood(small_vae2, binary_x, z)
+    assert got.dtype == torch.float64 and got.shape == (rows,)
+    # several batches on several threads come back in the order of z
+    torch.testing.assert_close(got, _bernoulli(small_vae2, binary_x, z), rtol=1e-5, atol=1e-3)
+
+
+def test_a_trained_decoder_and_grey_pixels_agree_too(trained):
+    """Pixels in [0, 1], not only binary ones: the same sum, x_i l_i - softplus(l_i)."""
+    x = torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(3))
+    z = torch.randn(CHUNK + 100, 2, generator=torch.Generator().manual_seed(4))
+    with torch.no_grad():
+        logits = trained.decode_logits(z)
+    expected = (x.flatten() * logits.flatten(1) - torch.nn.functional.softplus(logits.flatten(1))).sum(1).double()
+    torch.testing.assert_close(log_likelihood(trained, x, z), expected, rtol=1e-5, atol=2e-3)
+
+
+def test_one_thread_and_several_give_the_same_numbers(small_vae2, binary_x, monkeypatch):
+    z = torch.randn(3 * CHUNK, 2, generator=torch.Generator().manual_seed(5))
+    threaded = log_likelihood(small_vae2, binary_x, z)
+    monkeypatch.setattr(likelihood, "WORKERS", 1)
+    torch.testing.assert_close(log_likelihood(small_vae2, binary_x, z), threaded, rtol=0, atol=0)
+
+
+def test_bad_arguments_are_named(small_vae2, binary_x):
+    with pytest.raises(ValueError, match="one image"):
+        log_likelihood(small_vae2, binary_x.expand(2, 1, 28, 28), torch.zeros(3, 2))
+    with pytest.raises(TypeError, match="z must be a floating-point"):
+        log_likelihood(small_vae2, binary_x, torch.zeros(3, 2, dtype=torch.int64))
+    with pytest.raises(ValueError, match="z must have shape"):
+        log_likelihood(small_vae2, binary_x, torch.zeros(3, 5))
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        log_likelihood(small_vae2, binary_x, torch.tensor([[float("nan"), 0.0]]))
+
+
+def test_an_overflowing_decoder_is_refused_not_summed(trained, binary_x):
+    z = torch.zeros(CHUNK + 1, 2)
+    z[-1] = 1e38  # one code, in the second batch, overflows the decoder
+    with pytest.raises(ValueError, match="too large to decode"):
+        log_likelihood(trained, binary_x, z)
+    assert torch.isfinite(log_likelihood(trained, binary_x, torch.full((1, 2), 1e3))).all()
