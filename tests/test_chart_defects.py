@@ -24,7 +24,8 @@ from vae_core import gradients
 from vae_core.data.galleries import load_gallery
 from vae_core.inference.codes import encode_images
 from vae_core.viz.gradient_figures import NO_GRADIENT_NOTE, gradient_flow_figure, variance_figure
-from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
+from vae_core.viz.latent_grid_figure import grid_figure
+from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, path_scatter
 from vae_core.viz.layout import (
     LINE_HEIGHT_EM,
     PRESENTATION_TEXT_PX,

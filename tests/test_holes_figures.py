@@ -10,10 +10,10 @@ from PIL import Image
 
 from vae_core.maths.latent import LatentGrid, inverse_cdf_axis
 from vae_core.viz.animation import StripFrames, grid_png, interpolation_gif, strip_png
+from vae_core.viz.latent_grid_figure import grid_figure
 from vae_core.viz.latent_space_figures import (
     HOLE_COLOUR,
     confidence_curve,
-    grid_figure,
     path_scatter,
     zoom_box,
 )

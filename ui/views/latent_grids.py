@@ -18,7 +18,7 @@ from ui.views.judged import judged_grid, missing_classes
 from vae_core.classifier import RECOGNISABLE
 from vae_core.maths.latent import LatentGrid
 from vae_core.viz.animation import grid_png
-from vae_core.viz.latent_space_figures import grid_figure
+from vae_core.viz.latent_grid_figure import grid_figure
 
 __all__ = ["grid_section", "as_latent_grid", "GRID_WIDGET_KEYS", "GRIDS_TITLE"]
 

@@ -18,7 +18,7 @@ from ..classifier import HOLE
 from ..constants import IMAGE_SHAPE
 from ..maths.latent import LatentGrid
 from .images import tile, to_uint8
-from .latent_space_figures import tick_every
+from .latent_grid_figure import tick_every
 
 __all__ = ["StripFrames", "strip_png", "interpolation_gif", "grid_png", "MAX_GIF_FRAMES"]
 

@@ -32,7 +32,8 @@ from vae_core.constants import EPS_LIMIT
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.viz.animation import strip_png
 from vae_core.viz.gradient_figures import gradient_flow_figure, variance_figure
-from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, grid_figure, path_scatter
+from vae_core.viz.latent_grid_figure import grid_figure
+from vae_core.viz.latent_space_figures import class_spread_bars, confidence_curve, path_scatter
 from vae_core.viz.layout import legend_below
 from vae_core.viz.sampling_figures import inverse_cdf_figure
 
