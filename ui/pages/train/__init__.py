@@ -3,11 +3,11 @@
 The learner picks the dataset, the model, β and how the encoder gets the reconstruction term's
 gradient (vae_core.training.estimators), then plays, pauses or steps an epoch at a time. Each
 run is a vae_core.training.live.LiveRun (a worker thread behind the server's cap on concurrent
-runs, with a point on its curves every quarter of an epoch); this module only lays out widgets
-and polls the run's snapshot in a fragment. Play waits (briefly) for the first point, and Pause
-for the run to stop (within one step) and save, so the rerun each causes already shows it. Every run of
-the session stays on the race chart; one of them (the last) is the session's current run, and
-only it may train. Widget keys start with "tr_".
+runs, with a point on its curves every quarter of an epoch), kept with the buttons' callbacks in
+.runs; this module only lays out widgets and polls the run's snapshot in a fragment. Play waits
+(briefly) for the first point, and Pause for the run to stop (within one step) and save, so the
+rerun each causes already shows it. Every run of the session stays on the race chart; one of them
+(the last) is the session's current run, and only it may train. Widget keys start with "tr_".
 
 Light reruns: the scatter is a picture the run draws at each point, under Plotly's axes (not 1,000
 WebGL markers); the checkpoint is read when downloaded; a process's first visit loads what its
@@ -17,31 +17,23 @@ first run needs (images, torch's optimizer imports, ~1 s) in a thread, so Play d
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from ui.trained import open_in_explorer, session_folder
+from ui.trained import open_in_explorer
 from ui.views.charts import plotly_chart
 from vae_core.data.galleries import CLASS_NAMES
 from vae_core.data.registry import DATASET_TITLES
 from vae_core.training.estimators import ENCODER_GRADIENTS, ESTIMATOR_TITLES
-from vae_core.training.live import FASHION_DIR, MAX_EPOCHS, SLOTS, LiveRun, live_config, shared_data, warm_up
+from vae_core.training.live import FASHION_DIR, MAX_EPOCHS, SLOTS, LiveRun, warm_up
 from vae_core.viz import training_figures as figures
 
-RUNS_KEY = "_train_runs"
-"""Session key: the session's LiveRuns, oldest first; the last is the current one."""
+from .runs import Settings, clear, pause, play, reset, session_runs, step
+
 WAS_WORKING_KEY = "_train_was_working"
 """Session key: a run was working when the page or its fragment last ran."""
-MAX_RUNS = 6
-"""Runs kept on the race chart; older ones are dropped (their curves and model with them)."""
 POLL_S = 1.0
-FIRST_POINT_WAIT_S = 2.0
-"""Play's callback waits up to this for the run's first point (~16 steps, a fraction of a second;
-not while another session's run holds the training slot)."""
-PAUSE_WAIT_S = 2.0
-"""Pause's callback waits up to this for the run to stop (one step, a last point, the save)."""
 BETAS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
 EXPLORER_URL_PATH = "explorer"  # the Explorer's url_path in app.py
 ESTIMATOR_HELP = {
@@ -54,33 +46,6 @@ ESTIMATOR_HELP = {
     "blocked": "z = Normal(μ, σ).sample(): no gradient of the reconstruction reaches the encoder; only the "
     "KL term trains it, pulling every q(z|x) onto the prior.",
 }
-
-
-@dataclass(frozen=True)
-class Settings:
-    dataset: str
-    model: str
-    beta: float
-    estimator: str
-
-    @property
-    def label(self) -> str:
-        if self.model == "ae":
-            return "AE"
-        short = {
-            "pathwise": "pathwise",
-            "score_function": "score function",
-            "score_function_baseline": "score fn + baseline",
-            "blocked": "blocked",
-        }[self.estimator]
-        beta = "" if self.beta == 1.0 else f", β={self.beta:g}"
-        data = "" if self.dataset == "mnist" else " (Fashion)"
-        return f"{short}{beta}{data}"
-
-
-def _settings_of(run: LiveRun) -> Settings:
-    c = run.config
-    return Settings(c.dataset, c.model, 1.0 if c.model == "ae" else c.beta, c.estimator)
 
 
 @st.cache_resource(show_spinner=False)
@@ -96,77 +61,6 @@ def _warm_up(dataset: str) -> threading.Thread:
 def _datasets() -> list[str]:
     present = FASHION_DIR.is_dir() and any(FASHION_DIR.glob("train-images-idx3-ubyte*"))
     return ["mnist", "fashion-mnist"] if present else ["mnist"]
-
-
-def _alive():
-    """A callable: is this browser session still connected? (Always True outside a server.)"""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists():
-        return lambda: True
-    runtime, session_id = Runtime.instance(), ctx.session_id
-    return lambda: runtime.is_active_session(session_id)
-
-
-def _runs() -> list[LiveRun]:
-    return st.session_state.setdefault(RUNS_KEY, [])
-
-
-def _new_run(settings: Settings) -> LiveRun:
-    """Stop the current run (only one trains per session) and add a fresh one with the settings."""
-    runs = _runs()
-    if runs:
-        runs[-1].cancel(wait_s=2.0)
-    config = live_config(settings.model, settings.beta, settings.estimator, settings.dataset)
-    run = LiveRun(
-        f"#{len(runs) + 1} {settings.label}",
-        config,
-        shared_data(settings.dataset),
-        checkpoint_dir=session_folder(),
-        alive=_alive(),
-    )
-    runs.append(run)
-    del runs[:-MAX_RUNS]
-    return run
-
-
-def _current(settings: Settings) -> LiveRun:
-    """The run the buttons act on: the last one if it has these settings and can still train."""
-    runs = _runs()
-    last = runs[-1] if runs else None
-    if last is None or _settings_of(last) != settings or last.snapshot().state in ("finished", "cancelled", "failed"):
-        return _new_run(settings)
-    return last
-
-
-def _play(settings: Settings) -> None:
-    run = _current(settings)
-    run.play()
-    if not run.snapshot().points:
-        run.wait_for_point(FIRST_POINT_WAIT_S)
-
-
-def _step(settings: Settings) -> None:
-    _current(settings).step()
-
-
-def _pause() -> None:
-    if _runs():
-        _runs()[-1].pause(wait_s=PAUSE_WAIT_S)
-
-
-def _reset() -> None:
-    """Cancel the current run and take it off the chart; the others stay."""
-    runs = _runs()
-    if runs:
-        runs.pop().cancel(wait_s=2.0)
-
-
-def _clear() -> None:
-    while _runs():
-        _runs().pop().cancel(wait_s=2.0)
 
 
 def _settings() -> Settings:
@@ -233,27 +127,25 @@ def render() -> None:
         "Play",
         icon=":material/play_arrow:",
         key="tr_play",
-        on_click=_play,
+        on_click=play,
         args=(settings,),
         type="primary",
         width="stretch",
     )
-    buttons[1].button("Pause", icon=":material/pause:", key="tr_pause", on_click=_pause, width="stretch")
+    buttons[1].button("Pause", icon=":material/pause:", key="tr_pause", on_click=pause, width="stretch")
     buttons[2].button(
-        "One epoch", icon=":material/skip_next:", key="tr_step", on_click=_step, args=(settings,), width="stretch"
+        "One epoch", icon=":material/skip_next:", key="tr_step", on_click=step, args=(settings,), width="stretch"
     )
     buttons[3].button(
         "Reset",
         icon=":material/restart_alt:",
         key="tr_reset",
-        on_click=_reset,
+        on_click=reset,
         width="stretch",
         help="Stop the current run and take it off the charts.",
     )
-    buttons[4].button(
-        "Clear all runs", icon=":material/delete_sweep:", key="tr_clear", on_click=_clear, width="stretch"
-    )
-    working = any(run.is_working for run in _runs())
+    buttons[4].button("Clear all runs", icon=":material/delete_sweep:", key="tr_clear", on_click=clear, width="stretch")
+    working = any(run.is_working for run in session_runs())
     st.session_state[WAS_WORKING_KEY] = working  # a full run draws what it sees: no second run for a stop
     st.fragment(_live, run_every=POLL_S if working else None)()
     _keep()
@@ -309,7 +201,7 @@ def _curves(runs: list[LiveRun]) -> list[figures.RunCurves]:
 
 def _live() -> None:
     """Everything that changes while a run trains; rerun every POLL_S seconds while one works."""
-    runs = _runs()
+    runs = session_runs()
     if not runs:
         st.info("Press **Play** to train a model with these settings, or **One epoch** to take one step at a time.")
         return
@@ -365,7 +257,7 @@ def _live() -> None:
 
 def _keep() -> None:
     """Download the current run's checkpoint, or open it in the Explorer."""
-    runs = _runs()
+    runs = session_runs()
     if not runs:
         return
     current = runs[-1]
