@@ -26,6 +26,14 @@ PRESENTATION_CSS = """<style>
 /* Presentation mode: a projector at 1280x720 to 1920x1080, read from the back of a room. Streamlit
    sizes its text in rem, so a larger root scales every label, caption and widget (14 px -> 19 px). */
 html { font-size: 22px !important; }
+/* A projector's short screen (1280 x 720): Streamlit's header bar, the space under it and the gaps
+   between elements are sized in rem and would grow by half with the root; they keep about their
+   usual pixels, so the pipeline row and its formula line stay on the first screen. */
+@media (max-height: 820px) {
+  [data-testid="stHeader"] { height: 2.75rem !important; min-height: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem !important; }
+}
 </style>"""
 """The style presentation mode adds to every page. The charts size their own text before Plotly lays
 them out (ui.views.charts), and the pipeline pad its own."""
@@ -114,8 +122,14 @@ def presentation_switch() -> bool:
         "Presentation mode",
         key="presentation",
         field="presentation",
-        help="For a projector: larger type, one section at a time. A copied link keeps it on.",
+        help=(
+            "For a projector: larger type, one section at a time, and this sidebar folded away "
+            "(» at the top left opens it). A copied link keeps it on."
+        ),
     )
+    # Folded when the switch (or a link) turns it on, so the row has the screen's width; Streamlit
+    # applies a new initial state only when it changes, so a sidebar opened by hand stays open.
+    st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
     if on:
         st.html(PRESENTATION_CSS)
     return on

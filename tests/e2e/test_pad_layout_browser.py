@@ -3,11 +3,13 @@ class), in Chromium: x, μ/σ, the ε-plane, the z-plane, x̂ and the formula z 
 are on the first screen, with no scrolling, x̂ on the planes' row, and the planes grow with the
 width (at least 420 px at 1920 × 1080); the Tour's first step shows its row, its two planes side by
 side, and Next on the first screen at 1280 × 720, 1440 × 900 and 1920 × 1080, in presentation mode
-too. Bounding boxes are the browser's own (getBoundingClientRect through the component's shadow
-root).
+too (the Explorer's row as well, its sidebar folded away). Bounding boxes are the browser's own
+(getBoundingClientRect through the component's shadow root).
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -68,14 +70,20 @@ def _size_id(size) -> str:
     return f"{size[0]}x{size[1]}"
 
 
+@pytest.mark.parametrize("present", [False, True], ids=["plain", "presentation"])
 @pytest.mark.parametrize("size", SIZES, ids=_size_id)
 def test_the_explorer_row_and_its_formula_are_on_the_first_screen_and_grow_with_the_width(
-    browser: Browser, app_url, size
+    browser: Browser, app_url, size, present
 ):
     width, height = size
     page = browser.new_page(viewport={"width": width, "height": height})
-    open_app(page, app_url)
-    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()  # the sidebar is open
+    open_app(page, app_url + ("/?present=1" if present else ""))
+    sidebar = expect(page.locator('[data-testid="stSidebar"]'))
+    if present:  # presenting: larger type, and the sidebar folded away to give the row the width
+        sidebar.not_to_be_in_viewport()
+        expect(page.locator(APP_PAD_SELECTOR)).to_have_class(re.compile(r"\blp-present\b"))
+    else:
+        sidebar.to_be_in_viewport()  # the sidebar is open
     expect(page.locator(APP_PAD_SELECTOR)).to_have_attribute("data-ready", "true")
     # No scrolling: the page as it opens shows the whole row and the formula under it.
     assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0

@@ -47,6 +47,7 @@ def test_presentation_mode_from_the_switch_is_large_one_section_and_in_the_link(
         page.locator(".st-key-presentation").get_by_text("Presentation mode").click()
     expect(_switch(page)).to_be_checked()
     assert "present=1" in page.url
+    expect(page.locator('[data-testid="stSidebar"]')).not_to_be_in_viewport()  # folded away
     labels = _smallest_font(page, '[data-testid="stWidgetLabel"] p, [data-testid="stCaptionContainer"] p')
     assert labels >= MIN_PX > labels_before, (labels_before, labels)
     sections = page.locator(".st-key-present_section")
@@ -71,9 +72,13 @@ def test_a_presentation_link_opens_in_presentation_mode_on_every_page(browser: B
         assert _smallest_font(page, '[data-testid="stWidgetLabel"] p') >= MIN_PX
         if path != "explorer":
             page.close()
+    # Presenting folds the sidebar away (the row gets the screen's width); » opens it again.
+    expect(page.locator('[data-testid="stSidebar"]')).not_to_be_in_viewport()
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
     with expect_rerun(page):
         page.locator(".st-key-presentation").get_by_text("Presentation mode").click()
     expect(_switch(page)).not_to_be_checked()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_in_viewport()  # opened by hand, it stays
     assert "present=" not in page.url
     expect(page.get_by_role("heading", name="VAE Latent Explorer")).to_be_visible()
     page.close()

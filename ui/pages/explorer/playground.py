@@ -176,7 +176,17 @@ def playground(selection: Selection) -> tuple:
     # Presenting, the radio has the row to itself (no paragraph beside it), so it stays one line.
     top = [st.container(), None] if presentation else st.columns([1.25, 3], vertical_alignment="bottom")
     kinds = [k for k, _ in options]
-    kind = kept(top[0].radio, "Model", kinds, format_func=LABELS.get, horizontal=True, key="pg_model", field="model")
+    kind = kept(
+        top[0].radio,
+        "Model",
+        kinds,
+        format_func=LABELS.get,
+        horizontal=True,
+        key="pg_model",
+        field="model",
+        # presenting, its options say what it is: the row of the pipeline keeps the line
+        label_visibility="collapsed" if presentation else "visible",
+    )
     entry = dict(options)[kind]
     model = load_or_explain(entry, LABELS[kind])
     if model is None:
