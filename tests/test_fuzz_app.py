@@ -26,7 +26,9 @@ on the component's trigger aggregator ("<id>__events"), so Streamlit itself disp
 app's registered callbacks (ui.messages' gate and schema, then the page's callback).
 
 The test relies only on widget keys, labels and session keys (no ui imports), so it also runs on
-older trees of the app (PYTHONPATH=<worktree>).
+older trees of the app (PYTHONPATH=<worktree>). What it sends (drawing codes, uploads, component
+messages) and how it sends them as the browser does live in tests/fuzz_app_inputs.py; how it
+reads the page and what it checks after every step, in tests/fuzz_app_checks.py.
 
 Budget: VAE_FUZZ_EXAMPLES sequences (default 16, derandomized: the same sequences every run, a
 couple of minutes on a 2-core machine) of up to 8 steps each. The full budget, e.g.
@@ -38,9 +40,7 @@ sequences, steps, seconds and the first failure as JSON.
 
 from __future__ import annotations
 
-import io
 import json
-import math
 import os
 import re
 import time
@@ -53,6 +53,23 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
+pytest.register_assert_rewrite("fuzz_app_checks")  # its failed asserts show their values, as here
+
+from fuzz_app_checks import check_app, components, latent_dim, widgets  # noqa: E402
+from fuzz_app_inputs import (  # noqa: E402
+    CLOUD_K,
+    DRAWING,
+    DRAWINGS,
+    PLAYGROUND_SLIDER,
+    POSTERIOR,
+    UPLOADS,
+    VALID_DRAWINGS,
+    VIEW_MESSAGES,
+    commit_messages,
+    formatted_value,
+    trigger_id,
+)
+
 pytestmark = pytest.mark.slow
 
 APP = str(Path(os.environ.get("VAE_FUZZ_APP", Path(__file__).resolve().parent.parent / "app.py")))
@@ -63,132 +80,7 @@ SEED = os.environ.get("VAE_FUZZ_SEED")
 LEARNER_ONLY = bool(os.environ.get("VAE_FUZZ_LEARNER_ONLY"))
 """Only what the page's own widgets and a drawn stroke can do: no hand-made component messages."""
 
-PLAYGROUND_SLIDER = re.compile(r"pg_(vae|ae)_(mu|sigma|eps)_(\d+)$")
-CLOUD_K = "pg_cloud_k"
-POSTERIOR = "pg_heat"
-EXPLORER = "explorer_view"  # ui.keys.EXPLORER: the Explorer's state object (ui.view_state)
-DRAWING = "_drawing"
-MODEL_LABELS = {"VAE": "vae", "Plain autoencoder (AE)": "ae"}
-
-# Drawing codes (vae_core.data.drawing: base64url, two characters a point, "." between strokes,
-# at most 64 strokes and 2,000 points; the canvas's event text at most 8,192 characters).
-_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-
-def _stroke(points: list[tuple[int, int]]) -> str:
-    kept = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
-    return "".join(_B64[x] + _B64[y] for x, y in kept)
-
-
-_points = st.lists(st.tuples(st.integers(0, 63), st.integers(0, 63)), min_size=1, max_size=40)
-VALID_DRAWINGS = st.lists(_points, min_size=1, max_size=4).map(lambda ss: ".".join(_stroke(s) for s in ss))
-BAD_DRAWINGS = st.sampled_from(
-    [
-        "",  # cleared
-        "A",  # odd length
-        "AB..CD",  # empty stroke
-        ".AB",
-        "AB!?",  # outside base64url
-        "ABAB",  # a repeated point
-        "AB" + "CDAB" * 1000,  # 2,001 points
-        ".".join(["AB"] * 65),  # 65 strokes
-        "A" * 5000,  # over the decoder's character limit
-        "A" * 9000,  # over the message limit
-        "<script>alert(1)</script>",
-    ]
-)
-DRAWINGS = st.one_of(VALID_DRAWINGS, BAD_DRAWINGS)
-
-
-def _png(width: int, height: int, mode: str = "L") -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    image = Image.new(mode, (width, height))
-    if width * height <= 10_000:
-        image.putdata([(i * 37) % 256 if mode == "L" else ((i * 37) % 256,) * 3 for i in range(width * height)])
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-_GOOD_PNG = _png(28, 28)
-UPLOADS = st.sampled_from(
-    [
-        ("digit.png", _GOOD_PNG, "image/png"),
-        ("wide colour.png", _png(60, 30, "RGB"), "image/png"),
-        ("tiny.png", _png(1, 1), "image/png"),
-        ("huge.png", _png(5000, 5000), "image/png"),  # over the upload's pixel limit
-        ("half.png", _GOOD_PNG[: len(_GOOD_PNG) // 2], "image/png"),  # truncated
-        ("text.png", b"not a picture at all", "image/png"),
-        ("empty.png", b"", "image/png"),
-        ("[x](http://e.vil)_*.png", _GOOD_PNG, "image/png"),  # markdown in the name
-    ]
-)
-
-_hostile_number = st.one_of(
-    st.floats(-5, 5),
-    st.sampled_from([100, -100, 1e4, 1e5, 10**400, -(10**30), 0, float("nan"), float("inf"), True, None, "1", [1]]),
-)
-
-
-def _vector(length: st.SearchStrategy[int]) -> st.SearchStrategy:
-    return length.flatmap(lambda n: st.lists(_hostile_number, min_size=n, max_size=n))
-
-
-@st.composite
-def commit_messages(draw, d: int):
-    """A pipeline commit: mostly the well-formed shape at the page's latent size, often hostile."""
-    shape = draw(st.sampled_from(["good", "good", "hostile", "wrong_length", "junk", "mu_100"]))
-    floats = st.floats(-4, 4)
-    if shape == "good":
-        z = draw(st.lists(floats, min_size=d, max_size=d))
-        eps = draw(st.lists(st.one_of(floats, st.none()), min_size=d, max_size=d))
-        mu = draw(st.lists(st.floats(-6, 6), min_size=d, max_size=d))
-        return {"z": z, "eps": eps, "mu": draw(st.sampled_from([mu, None])), "source": "eps", "input": "drag"}
-    if shape == "mu_100":
-        return {"z": [100] + [0] * (d - 1), "mu": [100] + [0] * (d - 1), "eps": [1e4] * d, "source": "mu"}
-    if shape == "hostile":
-        return {
-            "z": draw(_vector(st.just(d))),
-            "eps": draw(_vector(st.just(d))),
-            "mu": draw(_vector(st.just(d))),
-            "dims": draw(st.sampled_from([[0, 1], [0, d], [-1, 0], [0], "01", None, [True, 1]])),
-            "source": draw(st.sampled_from(["z", "eps", "mu", "x" * 100, 5])),
-        }
-    if shape == "wrong_length":
-        n = draw(st.sampled_from([0, 1, 3, 17, 65, 1000]))
-        return {"z": [0.5] * n, "eps": [0.1] * n, "mu": [0.2] * draw(st.sampled_from([n, d]))}
-    return draw(st.sampled_from([None, 7, "commit", [1, 2], {"z": "1,2"}, {"z": {"0": 1}}, {}]))
-
-
-VIEW_MESSAGES = st.one_of(
-    st.fixed_dictionaries({"window": st.lists(_hostile_number, min_size=0, max_size=4)}),
-    st.sampled_from([{"window": [0, 0, 1]}, {"window": [1e4, -1e4, 1e-9]}, {"window": [0, 0, -1]}, None, "w"]),
-)
-
 STATS = {"sequences": 0, "steps": 0, "failed_sequence": None}
-
-
-def _formatted_value(key: str, option: str):
-    """The value behind a radio's or select-slider's displayed option (the app's format_funcs)."""
-    if key.startswith("model_latent_"):
-        return int(option.removesuffix("-D"))
-    if key.startswith("model_beta_"):
-        return float(option)
-    if key == CLOUD_K:
-        return int(option)
-    if key == "pg_model":
-        return MODEL_LABELS[option]
-    return option
-
-
-def _trigger_id(component_id: str) -> str:
-    try:  # Streamlit's own name for a component's trigger aggregator
-        from streamlit.components.v2.bidi_component.main import _make_trigger_id
-
-        return _make_trigger_id(component_id, "events")
-    except ImportError:  # pragma: no cover - older or newer Streamlit
-        return f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events"
 
 
 class Learner(RuleBasedStateMachine):
@@ -211,41 +103,24 @@ class Learner(RuleBasedStateMachine):
             self.at._run(widget_states)
 
     def _widgets(self, kind: str, key=None, label=None, enabled=True) -> list:
-        out = []
-        for w in self.at.get(kind):
-            k = getattr(w, "key", None) or ""
-            if key is not None and not (key(k) if callable(key) else k == key):
-                continue
-            if label is not None and getattr(w, "label", None) != label:
-                continue
-            if enabled and getattr(w, "disabled", False):
-                continue
-            out.append(w)
-        return out
+        return widgets(self.at, kind, key, label, enabled)
 
     def _has(self, kind: str, key=None, label=None) -> bool:
         return bool(self._widgets(kind, key, label))
 
     def _components(self, name_suffix: str) -> list:
-        return [
-            n
-            for n in self.at._tree
-            if type(n).__name__ == "UnknownElement"
-            and n.type == "bidi_component"
-            and n.proto.component_name.endswith(name_suffix)
-        ]
+        return components(self.at, name_suffix)
 
     def _send_event(self, component, event: str, value, times: int = 1) -> None:
         """What the browser sends for a component event: the page's widget states plus a
         json_trigger_value on the component's trigger aggregator (one message may list many)."""
         states = self.at._tree.get_widget_states()
         payload = [{"event": event, "value": value}] * times
-        states.widgets.add(id=_trigger_id(component.proto.id), json_trigger_value=json.dumps(payload))
+        states.widgets.add(id=trigger_id(component.proto.id), json_trigger_value=json.dumps(payload))
         self._run(f"{component.proto.id.rsplit('-', 1)[-1]} {event} x{times}: {str(value)[:120]}", states)
 
     def _latent_dim(self) -> int | None:
-        radios = self._widgets("radio", key=lambda k: k.startswith("model_latent_"), enabled=False)
-        return int(radios[0].value) if radios else None
+        return latent_dim(self.at)
 
     # ---- the checks ----------------------------------------------------------------------------
 
@@ -254,70 +129,13 @@ class Learner(RuleBasedStateMachine):
         if not self.steps:
             return
         try:
-            self._check()
+            check_app(self.at, self.steps)
         except AssertionError:
             if STATS["failed_sequence"] is None:  # the first failure, before any shrinking
                 STATS["failed_sequence"] = STATS["sequences"]
                 STATS["failed_after_steps"] = STATS["steps"]
                 STATS["failing_steps"] = list(self.steps)
             raise
-
-    def _check(self) -> None:
-        at = self.at
-        assert not at.exception, (self.steps, [e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception])
-        for e in at.error:
-            assert "Traceback" not in str(e.value), (self.steps, e.value)
-        for s in at.get("slider"):
-            values = s.value if isinstance(s.value, (list, tuple)) else [s.value]
-            for v in values:
-                assert s.min <= v <= s.max, (self.steps, s.key, v, s.min, s.max)
-        for s in at.get("select_slider"):
-            assert s.proto.value and all(0 <= i < len(s.options) for i in s.proto.value) or not s.proto.value
-        self._pipeline_is_consistent()
-
-    def _pipeline_is_consistent(self) -> None:
-        models = self._widgets("radio", key="pg_model", enabled=False)
-        d = self._latent_dim()
-        if not models or d is None:
-            return
-        kind = models[0].value
-        found: dict[str, dict[int, float]] = {"mu": {}, "sigma": {}, "eps": {}}
-        for s in self.at.get("slider"):
-            m = PLAYGROUND_SLIDER.match(s.key or "")
-            if m and m.group(1) == kind:
-                found[m.group(2)][int(m.group(3))] = float(s.value)
-        if not found["mu"]:
-            return  # the model could not be loaded: the page said why
-        whats = ("mu", "sigma", "eps") if kind == "vae" else ("mu", "eps")
-        for what in whats:
-            assert sorted(found[what]) == list(range(d)), (self.steps, what, sorted(found[what]), d)
-        pads = [p for p in self._components("latent_pad") if p.proto.id.endswith(f"pg_{kind}_pad")]
-        assert pads, (self.steps, "no pipeline component")
-        data = _component_data(pads[0])
-        if data is not None:
-            for what in whats:
-                sent = data[what]
-                assert len(sent) == d, (self.steps, what, len(sent), d)
-                for j, v in enumerate(sent):
-                    assert math.isclose(v, found[what][j], abs_tol=1e-6), (self.steps, what, j, v, found[what][j])
-            sigma = data["sigma"] if kind == "vae" else [0.0] * d
-            z = [m + s * e for m, s, e in zip(data["mu"], sigma, data["eps"], strict=True)]
-            assert len(z) == d and all(math.isfinite(v) for v in z), (self.steps, z)
-        if kind == "vae":
-            k_sliders = self._widgets("select_slider", key=CLOUD_K, enabled=False)
-            k = int(k_sliders[0].value) if k_sliders else 0
-            state = self.at.session_state
-            if EXPLORER in state:
-                pipeline = state[EXPLORER].pipelines.get("vae")
-                cloud = None if pipeline is None or not pipeline.cloud else pipeline.cloud
-            else:  # trees before ui.view_state kept the cloud under its own key
-                cloud = state["pg_vae_cloud"] if "pg_vae_cloud" in state else None
-            rows = 0 if cloud is None else len(cloud)
-            assert rows == k, (self.steps, "cloud rows", rows, "K", k)
-            assert cloud is None or all(len(row) == d for row in cloud), (self.steps, "cloud width", d)
-            if data is not None:
-                sent = data.get("cloud")  # {"hash", "k", "d"}; the draws travel as a binary table
-                assert (0 if sent is None else sent["k"]) == k and (sent is None or sent["d"] == d)
 
     # ---- the actions --------------------------------------------------------------------------
 
@@ -475,32 +293,18 @@ class Learner(RuleBasedStateMachine):
     def _pick_radio(self, data, key) -> None:
         radio = self._widgets("radio", key)[0]
         option = data.draw(st.sampled_from(radio.options))
-        radio.set_value(_formatted_value(radio.key, option))
+        radio.set_value(formatted_value(radio.key, option))
         self._run(f"{radio.key} -> {option}")
 
     def _pick_select_slider(self, data, key) -> None:
         slider = self._widgets("select_slider", key)[0]
         option = data.draw(st.sampled_from(slider.options))
-        slider.set_value(_formatted_value(slider.key, option))
+        slider.set_value(formatted_value(slider.key, option))
         self._run(f"{slider.key} -> {option}")
 
     def teardown(self) -> None:
         if os.environ.get("VAE_FUZZ_VERBOSE"):
             print("sequence:", " | ".join(self.steps))
-
-
-def _component_data(node) -> dict | None:
-    """The JSON a component was given (its "data"), or None if sent otherwise."""
-    proto = node.proto
-    which = proto.WhichOneof("data")
-    try:
-        if which == "json":
-            return json.loads(proto.json)
-        if which == "mixed":
-            return json.loads(proto.mixed.json)
-    except (ValueError, AttributeError):
-        return None
-    return None
 
 
 Learner.TestCase.settings = settings(
