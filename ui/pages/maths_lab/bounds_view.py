@@ -15,6 +15,7 @@ from vae_core.viz import maths_figures as figures
 
 from . import bound_text, compute, later
 from .bound_text import fmt
+from .errors import computed
 
 __all__ = ["bounds_intro", "elbo_view", "iwae_view", "CHART_HEIGHT"]
 
@@ -49,10 +50,8 @@ def bounds_intro() -> None:
 def elbo_view(model, key: str, x: np.ndarray, seed: int, deferred: bool) -> None:
     """View 1, left: reconstruction, KL and ELBO from the first M draws, then as bars."""
     m = st.select_slider("M: samples for E_q[log p(x|z)]", compute.M_OPTIONS, value=100, key="maths_elbo_m")
-    try:
-        terms = compute.elbo(model, key, x, m, seed)
-    except (TypeError, ValueError) as exc:
-        st.error(f"Could not compute the ELBO: {exc}")
+    terms = computed("Could not compute the ELBO", compute.elbo, model, key, x, m, seed)
+    if terms is None:
         return
     st.markdown(
         f"E_q[log p(x|z)] = **{fmt(terms.reconstruction, terms.reconstruction_se)} nats** (M = {m}: the "
@@ -67,12 +66,10 @@ def iwae_view(model, key: str, x: np.ndarray, seed: int, deferred: bool) -> None
     """View 1, right: L_k against k from one set of draws, the exact log p(x) of a 2-D VAE, and
     sentences that claim only what their standard errors allow (bound_text); then the chart."""
     k = st.select_slider("k: importance samples for L_k", compute.K_OPTIONS, value=100, key="maths_iwae_k")
-    try:
-        curve, log_px, log_px_error = compute.bounds_and_log_px(model, key, x, seed)
-        checks = check_bounds(curve, log_px, log_px_error, bound_text.Z)
-    except (TypeError, ValueError) as exc:
-        st.error(f"Could not compute the bounds: {exc}")
+    bounds = computed("Could not compute the bounds", _bounds, model, key, x, seed)
+    if bounds is None:
         return
+    curve, log_px, log_px_error, checks = bounds
     st.markdown(bound_text.chosen_k(curve, k))
     st.markdown(bound_text.l1_and_elbo(curve, checks))
     st.markdown(bound_text.rise(curve, checks))
@@ -83,3 +80,10 @@ def iwae_view(model, key: str, x: np.ndarray, seed: int, deferred: bool) -> None
         height=CHART_HEIGHT,
         deferred=deferred,
     )
+
+
+def _bounds(model, key: str, x: np.ndarray, seed: int):
+    """L_k's curve, log p(x) and its error (compute.bounds_and_log_px), and what the three show
+    (check_bounds at bound_text.Z standard errors), as one tuple."""
+    curve, log_px, log_px_error = compute.bounds_and_log_px(model, key, x, seed)
+    return curve, log_px, log_px_error, check_bounds(curve, log_px, log_px_error, bound_text.Z)

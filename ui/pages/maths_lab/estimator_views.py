@@ -16,6 +16,7 @@ from vae_core.viz import maths_figures as figures
 
 from . import compute
 from .bound_text import fmt
+from .errors import computed
 
 __all__ = ["variance_view", "lotus_view", "inverse_cdf_view", "HEADINGS"]
 
@@ -43,6 +44,29 @@ def _cost_controls(prefix: str) -> tuple[str, float, float, float]:
     return name, float(k), float(mu), float(sigma)
 
 
+def _variance(name: str, k: float, mu: float, sigma: float, max_m: int, seed: int):
+    """f, the variance curve and the single-sample moments (compute.variance), and the closed-form
+    variances where f is quadratic (else None)."""
+    f = gradients.cost_function(name, k)
+    curve, moments = compute.variance(name, k, mu, sigma, max_m, seed)
+    closed = gradients.quadratic_single_sample_variances(mu, sigma, k) if name == "quadratic" else None
+    return f, curve, moments, closed
+
+
+def _lotus(name: str, k: float, mu: float, sigma: float, m: int, seed: int):
+    """f, both running means (compute.lotus) and the exact E[f(z)]."""
+    f = gradients.cost_function(name, k)
+    result = compute.lotus(name, k, mu, sigma, m, seed)
+    return f, result, f.expectation(mu, sigma)
+
+
+def _inverse_cdf(dist: str, params: dict[str, float], u: float, seed: int):
+    """z = F⁻¹(u) for the chosen distribution, and the figure of the CDF and the samples' histogram."""
+    z = float(inverse_cdf.sample(dist, torch.tensor([u], dtype=torch.float64), **params)[0])
+    samples = compute.icdf_samples(dist, tuple(sorted(params.items())), seed)
+    return z, figures.inverse_cdf_figure(dist, params, u, samples, height=ICDF_HEIGHT)
+
+
 @st.fragment
 def variance_view(seed: int) -> None:
     """View 3: variance of pathwise and score-function estimates against M, log-log."""
@@ -65,13 +89,10 @@ def variance_view(seed: int) -> None:
     )
     name, k, mu, sigma = _cost_controls("maths_var")
     max_m = st.select_slider("Largest M", (100, 1000, 10000), value=1000, key="maths_var_max_m")
-    try:
-        f = gradients.cost_function(name, k)
-        curve, moments = compute.variance(name, k, mu, sigma, max_m, seed)
-        closed = gradients.quadratic_single_sample_variances(mu, sigma, k) if name == "quadratic" else None
-    except (TypeError, ValueError) as exc:
-        st.error(f"Bad parameters: {exc}")
+    variance = computed("Bad parameters", _variance, name, k, mu, sigma, max_m, seed)
+    if variance is None:
         return
+    f, curve, moments, closed = variance
     exact = f.gradient(mu, sigma)
     rows = [
         "| estimator | θ | mean of estimates | exact ∂E[f]/∂θ | single-sample variance | closed form |",
@@ -114,13 +135,10 @@ def lotus_view(seed: int) -> None:
     )
     name, k, mu, sigma = _cost_controls("maths_lotus")
     m = st.select_slider("M (samples)", compute.LOTUS_OPTIONS, value=10_000, key="maths_lotus_m")
-    try:
-        f = gradients.cost_function(name, k)
-        result = compute.lotus(name, k, mu, sigma, m, seed)
-        exact = f.expectation(mu, sigma)
-    except (TypeError, ValueError) as exc:
-        st.error(f"Bad parameters: {exc}")
+    lotus = computed("Bad parameters", _lotus, name, k, mu, sigma, m, seed)
+    if lotus is None:
         return
+    f, result, exact = lotus
     st.markdown(
         f"After M = {m:,}: sampling z gives **{fmt(result.direct[-1], result.direct_se, 4)}**, "
         f"sampling ε gives **{fmt(result.reparameterized[-1], result.reparameterized_se, 4)}**; "
@@ -149,13 +167,10 @@ def inverse_cdf_view(seed: int) -> None:
     }
     u = columns[-1].slider("u", 0.001, 0.999, 0.8, 0.001, format="%.3f", key="maths_icdf_u")
     st.markdown(f"`{inverse_cdf.FORMULAS[dist]}`")
-    try:
-        z = float(inverse_cdf.sample(dist, torch.tensor([u], dtype=torch.float64), **params)[0])
-        samples = compute.icdf_samples(dist, tuple(sorted(params.items())), seed)
-        fig = figures.inverse_cdf_figure(dist, params, u, samples, height=ICDF_HEIGHT)
-    except (TypeError, ValueError) as exc:
-        st.error(f"Bad parameters: {exc}")
+    drawn = computed("Bad parameters", _inverse_cdf, dist, params, u, seed)
+    if drawn is None:
         return
+    z, fig = drawn
     st.markdown(f"u = {u:.3f} → z = F⁻¹(u) = **{z:.4f}**")
     plotly_chart(fig, width="stretch", key="maths_icdf_chart")
     if dist == "normal":

@@ -15,6 +15,8 @@ from vae_core import gradients
 from vae_core.constants import EPS_LIMIT
 from vae_core.viz import maths_figures as figures
 
+from .errors import computed
+
 __all__ = ["gradient_flow_view", "HEADING", "CHART_HEIGHT"]
 
 HEADING = "2 · Where the gradient flows"
@@ -53,10 +55,10 @@ def gradient_flow_view(model, x: torch.Tensor, seed: int) -> None:
         )
         for j in range(d)
     ]
-    try:
-        comparison = gradients.gradient_flow(model, x, torch.tensor(eps), seed)
-    except (TypeError, ValueError) as exc:
-        st.error(f"Could not compute the gradients: {exc}")
+    comparison = computed(
+        "Could not compute the gradients", lambda: gradients.gradient_flow(model, x, torch.tensor(eps), seed)
+    )
+    if comparison is None:
         return
     rep, smp = comparison
     norm = "‖gradient‖ over"
