@@ -9,7 +9,6 @@ sliders when it ends.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -20,14 +19,28 @@ from ui import keys, links
 from ui.components.latent_pad import latent_pad
 from ui.components.latent_pad.payloads import CLOUD_SIZES
 from ui.kept import kept
+from ui.pages.explorer.pipeline_state import (
+    bounds_of,
+    commit_from_pad,
+    count_run,
+    explorer_view,
+    fit,
+    from_controls,
+    keep_window,
+    pipeline_of,
+    prior,
+    resample,
+    reset_to_encoder,
+    set_eps,
+    slider,
+    store,
+)
 from ui.resources import encode_input, gallery_codes, get_decoder_spec, get_gallery, load_or_explain, session_generator
 from ui.selection import Selection
-from ui.text import escape_markdown
-from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
 from ui.views import posterior
 from ui.views.charts import presenting
 from ui.views.judged import get_classifier
-from ui.views.planes import plane_choice, projection, slider_bounds
+from ui.views.planes import plane_choice, projection
 from vae_core import reparameterize
 from vae_core.classifier import judge
 from vae_core.constants import EPS_LIMIT
@@ -37,107 +50,6 @@ from vae_core.maths.projection import Projection
 LABELS = {"vae": "VAE", "ae": "Plain autoencoder (AE)"}
 SMALL_SIGMA = 0.25
 """Below this every σ_j(x) is called small next to the prior's 1 (the 2-D VAE's are ~0.05)."""
-
-
-def _key(kind: str, what: str, j: int) -> str:
-    """The widget key of slider `what` (mu, sigma, eps) j of this model kind: a view of the state."""
-    return f"pg_{kind}_{what}_{j}"
-
-
-def _view() -> ExplorerView:
-    return st.session_state.get(keys.EXPLORER) or ExplorerView()
-
-
-def _pipeline(kind: str) -> Pipeline:
-    return _view().pipelines[kind]
-
-
-def _store(kind: str, pipeline: Pipeline) -> None:
-    st.session_state[keys.EXPLORER] = _view().with_pipeline(kind, pipeline)
-
-
-def _bounds(path: str, kind: str) -> Bounds:
-    mu_range, sigma_max = slider_bounds(path, kind)
-    return Bounds(mu_range, sigma_max)
-
-
-# --- callbacks: each changes the one state object, validated as a whole (ui.view_state) ----------
-
-
-def _reset_to_encoder(kind: str, bounds: Bounds, mu: list[float], sigma: list[float]) -> None:
-    _store(kind, _pipeline(kind).refit(bounds, mu, sigma, [0.0] * len(mu)))
-
-
-def _prior(kind: str, bounds: Bounds) -> None:
-    """μ = 0, σ = 1 and a fresh ε: z = ε is a draw from the prior (generation)."""
-    d = _pipeline(kind).latent_dim
-    eps = torch.randn(d, generator=session_generator()).tolist()
-    _store(kind, _pipeline(kind).refit(bounds, [0.0] * d, [1.0] * d, eps))
-
-
-def _set_eps(kind: str, bounds: Bounds, eps: list[float]) -> None:
-    _store(kind, _pipeline(kind).changed(bounds, eps=eps))
-
-
-def _resample(kind: str, bounds: Bounds) -> None:
-    """A fresh ε ~ N(0, I) and a fresh cloud of K draws."""
-    pipeline = _pipeline(kind)
-    g = session_generator()
-    eps = torch.randn(pipeline.latent_dim, generator=g).tolist()
-    _store(kind, pipeline.changed(bounds, eps=eps).with_cloud(_view().k, g, fresh=True))
-
-
-def _commit_from_pad(kind: str, bounds: Bounds, commit: dict) -> None:
-    """A release on the pipeline (ui.messages checked its form; the state clamps its range): ε was
-    dragged (source "eps"), or z with ε following ("z"; where σ = 0 that moves μ), or μ with ε held."""
-    pipeline = _pipeline(kind)
-    eps = None if commit["eps"] is None else [0.0 if e is None else e for e in commit["eps"]]
-    _store(kind, pipeline.changed(bounds, mu=commit["mu"], eps=eps))
-
-
-def _keep_window(kind: str, window: list[float] | None) -> None:
-    """The z-plane's zoom, as the learner left it."""
-    _store(kind, replace(_pipeline(kind), window=None if window is None else tuple(window)))
-
-
-def _from_slider(kind: str, bounds: Bounds, what: str, j: int) -> None:
-    """A slider moved: its value into the state (the slider is a view of it)."""
-    pipeline = _pipeline(kind)
-    values = list(getattr(pipeline, what))
-    values[j] = float(st.session_state[_key(kind, what, j)])
-    _store(kind, pipeline.changed(bounds, **{what: values}))
-
-
-def _from_controls() -> None:
-    """Samples K or the posterior toggle changed: into the state."""
-    view = _view()
-    st.session_state[keys.EXPLORER] = replace(
-        view, k=int(st.session_state[keys.CLOUD_K]), posterior=bool(st.session_state[keys.POSTERIOR])
-    )
-
-
-def _fit(kind: str, entry: dict, d: int, enc_mu: list[float], enc_sigma: list[float], stamp: str) -> None:
-    """The pipeline for this model and input: kept while they stay; the encoder's q for a new one;
-    a link's (LINKED) checked against the model: its length, and the sliders' ranges (values
-    outside are clamped and named)."""
-    bounds = _bounds(entry["path"], kind)
-    old = _view().pipelines.get(kind)
-    if old is not None and old.source == LINKED:
-        if old.latent_dim == d:
-            notes: list[str] = []
-            linked = Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits=1)
-            given = [v or None for v in (old.mu, old.sigma, old.eps)]  # a link may leave one out
-            _store(kind, replace(linked.changed(bounds, *given, notes), window=old.window))
-            if notes:
-                st.warning(
-                    escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + "."
-                )
-            return
-        st.warning(f"The link's μ, σ and ε did not have {d} numbers (the model's latent size): ignored.")
-        old = None
-    if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
-        refits = 0 if old is None else old.refits + 1
-        _store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
 
 
 def _verdict(selection: Selection, z: torch.Tensor, logits: torch.Tensor) -> dict | None:
@@ -150,15 +62,6 @@ def _verdict(selection: Selection, z: torch.Tensor, logits: torch.Tensor) -> dic
     verdict = judge(classifier, torch.sigmoid(logits))
     label = int(verdict.labels[0])
     return {"z": z[0].tolist(), "label": str(selection.class_names[label]), "confidence": float(verdict.confidence[0])}
-
-
-def _slider(column, label: str, low: float, high: float, step: float, kind: str, what: str, j: int, bounds, **kw):
-    """Slider `what` j, drawn from the state and writing back to it."""
-    key = _key(kind, what, j)
-    st.session_state[key] = getattr(_pipeline(kind), what)[j]
-    return column.slider(
-        label, low, high, step=step, key=key, on_change=_from_slider, args=(kind, bounds, what, j), **kw
-    )
 
 
 def playground(selection: Selection) -> tuple:
@@ -193,7 +96,7 @@ def playground(selection: Selection) -> tuple:
         return ("dims", 0, 1)
     d = model.latent_dim
     enc_mu, enc_sigma = encode_input(model, selection.x)
-    _fit(kind, entry, d, enc_mu, enc_sigma, f"{entry['path']}|{selection.input_id}")
+    fit(kind, entry, d, enc_mu, enc_sigma, f"{entry['path']}|{selection.input_id}")
     if not presentation:
         top[1].markdown(
             r"The encoder maps $x$ to $q(z\mid x)=\mathcal{N}\big(\mu(x),\sigma(x)^2\big)$; a sample is "
@@ -234,9 +137,10 @@ def _live_playground(
     plane: Projection,
 ) -> None:
     """What a slider, a button or a drag reruns: the controls, the pipeline, the sliders, the numbers."""
+    count_run()
     d = model.latent_dim
     vae = kind == "vae"
-    bounds = _bounds(path, kind)
+    bounds = bounds_of(path, kind)
     mu_range, sigma_max = bounds.mu_range, bounds.sigma_max
     exact = vae and d == 2
 
@@ -244,38 +148,38 @@ def _live_playground(
     row.button(
         "Resample ε",
         icon=":material/casino:",
-        key=f"pg_{kind}_resample",
-        on_click=_resample,
+        key=f"pg_{kind}resample",
+        on_click=resample,
         args=(kind, bounds),
         help="Draw a fresh ε ∼ N(0, I) (and a fresh cloud of K samples)",
         disabled=not vae,
     )
-    row.button("ε = 0", key=f"pg_{kind}_zero", on_click=_set_eps, args=(kind, bounds, [0.0] * d), disabled=not vae)
+    row.button("ε = 0", key=f"pg_{kind}_zero", on_click=set_eps, args=(kind, bounds, [0.0] * d), disabled=not vae)
     row.button(
         "Encoder",
         icon=":material/restart_alt:",
         key=f"pg_{kind}_reset",
-        on_click=_reset_to_encoder,
+        on_click=reset_to_encoder,
         args=(kind, bounds, enc_mu, enc_sigma if vae else [0.0] * d),
         help="Reset μ and σ to the encoder's μ(x), σ(x), and ε to 0",
     )
     row.button(
         "Prior",
         icon=":material/blur_on:",
-        key=f"pg_{kind}_prior",
-        on_click=_prior,
+        key=f"pg_{kind}prior",
+        on_click=prior,
         args=(kind, bounds),
         help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
         disabled=not vae,
     )
-    view = _view()
-    st.session_state[keys.CLOUD_K] = view.k  # the controls are views of the state
-    st.session_state[keys.POSTERIOR] = view.posterior
+    explorer = explorer_view()
+    st.session_state[keys.CLOUD_K] = explorer.k  # the controls are views of the state
+    st.session_state[keys.POSTERIOR] = explorer.posterior
     k = row.select_slider(
         "Samples K",
         CLOUD_SIZES,
         key=keys.CLOUD_K,
-        on_change=_from_controls,
+        on_change=from_controls,
         width=220,
         disabled=not vae,
         help="Draw K samples ε_k ∼ N(0, I): both planes show them, z_k = μ + σ ⊙ ε_k, decoded on the right",
@@ -283,7 +187,7 @@ def _live_playground(
     show_heat = row.toggle(
         "True posterior p(z|x)",
         key=keys.POSTERIOR,
-        on_change=_from_controls,
+        on_change=from_controls,
         disabled=not exact,
         help=(
             "Heat-map of the exact posterior, with log p(x), the ELBO and the IWAE bound"
@@ -295,10 +199,10 @@ def _live_playground(
             )
         ),
     )
-    state = _pipeline(kind)
+    state = pipeline_of(kind)
     if vae and len(state.cloud) != k:
         state = state.with_cloud(k, session_generator())
-        _store(kind, state)
+        store(kind, state)
     mu, sigma, eps = list(state.mu), list(state.sigma), list(state.eps)
     view_key = f"{state.source}|{state.refits}"
     heat = None
@@ -322,13 +226,13 @@ def _live_playground(
         heat=heat,
         key=f"pg_{kind}_pad",
         extent=mu_range,
-        on_commit=partial(_commit_from_pad, kind, bounds),
+        on_commit=partial(commit_from_pad, kind, bounds),
         projection=plane,
         mode="z",
         default_view="q" if vae else "prior",
         view_key=view_key,
         window=None if state.window is None else list(state.window),
-        on_view=partial(_keep_window, kind),
+        on_view=partial(keep_window, kind),
         class_names=selection.class_names,
         verdict=_verdict(selection, z, logits),
         presentation=presenting(),
@@ -375,11 +279,11 @@ def _live_playground(
     with st.container(border=True):
         c_mu, c_sigma, c_eps = st.columns(3)
         for j in range(d):
-            _slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, kind, "mu", j, bounds)
+            slider(c_mu, f"μ{j + 1}", -mu_range, mu_range, 0.01, kind, "mu", j, bounds)
         if vae:
             for j in range(d):
-                _slider(c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, kind, "sigma", j, bounds)
+                slider(c_sigma, f"σ{j + 1}", 0.0, max(sigma_max, 0.01), 0.005, kind, "sigma", j, bounds)
         else:
             c_sigma.caption("σ = 0 for a plain autoencoder: there is nothing to set.")
         for j in range(d):
-            _slider(c_eps, f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 0.01, kind, "eps", j, bounds, disabled=not vae)
+            slider(c_eps, f"ε{j + 1}", -EPS_LIMIT, EPS_LIMIT, 0.01, kind, "eps", j, bounds, disabled=not vae)
