@@ -148,7 +148,7 @@ def _live_playground(
     row.button(
         "Resample ε",
         icon=":material/casino:",
-        key=f"pg_{kind}resample",
+        key=f"pg_{kind}_resample",
         on_click=resample,
         args=(kind, bounds),
         help="Draw a fresh ε ∼ N(0, I) (and a fresh cloud of K samples)",
@@ -166,7 +166,7 @@ def _live_playground(
     row.button(
         "Prior",
         icon=":material/blur_on:",
-        key=f"pg_{kind}prior",
+        key=f"pg_{kind}_prior",
         on_click=prior,
         args=(kind, bounds),
         help="μ = 0, σ = 1: z = ε is a draw from the prior N(0, I), i.e. generation",
