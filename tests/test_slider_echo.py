@@ -12,10 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from fuzz_app_checks import components, widgets
 from fuzz_app_inputs import trigger_id
+from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 60
