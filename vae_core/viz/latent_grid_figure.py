@@ -105,25 +105,8 @@ def grid_figure(
             for i in range(n_y)
             for j in range(n_x)
         ]
-    every_x, every_y = tick_every(n_x), tick_every(n_y)
-    fig.update_xaxes(
-        title_text=grid.axis_labels[0],
-        tickvals=[(j + 0.5) * side for j in range(0, n_x, every_x)],
-        ticktext=[f"{x_values[j]:.2f}" for j in range(0, n_x, every_x)],
-        showgrid=False,
-        zeroline=False,
-        range=[0, n_x * side],
-    )
-    fig.update_yaxes(
-        title_text=grid.axis_labels[1],
-        tickvals=[(i + 0.5) * side for i in range(0, n_y, every_y)],
-        ticktext=[f"{y_values[i]:.2f}" for i in range(0, n_y, every_y)],
-        showgrid=False,
-        zeroline=False,
-        range=[n_y * side, 0],
-        scaleanchor="x",
-        scaleratio=1,
-    )
+    fig.update_xaxes(**_cell_axis(grid.axis_labels[0], x_values, side, downwards=False))
+    fig.update_yaxes(**_cell_axis(grid.axis_labels[1], y_values, side, downwards=True), scaleanchor="x", scaleratio=1)
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, b=10),
@@ -133,3 +116,18 @@ def grid_figure(
         hovermode="closest",
     )
     return fit_title(fig, title, size=14)
+
+
+def _cell_axis(title: str, values, side: float, downwards: bool) -> dict:
+    """A grid axis's layout: one tick per tick_every cells at the cells' centres, labelled with the
+    latent values (2 decimals), over the n cells of the given side (downwards: the first at the top)."""
+    n = len(values)
+    shown = range(0, n, tick_every(n))
+    return dict(
+        title_text=title,
+        tickvals=[(i + 0.5) * side for i in shown],
+        ticktext=[f"{values[i]:.2f}" for i in shown],
+        showgrid=False,
+        zeroline=False,
+        range=[n * side, 0] if downwards else [0, n * side],
+    )
