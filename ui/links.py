@@ -12,11 +12,13 @@ How it works (ui/link_codec.py writes and reads the state objects as text):
 - After every run, and after every rerun of the playground's fragment, `share(page)` writes the
   page's state objects back with ui.link_codec.write_link, and the query string is rewritten when
   it differs: the URL follows a slider or a drag too.
-- Parameters a link gets wrong are dropped, and the page says which (`show_problems`).
+- Parameters a link gets wrong are dropped, and the page says which (`show_problems`, in every
+  run of the next NOTE_SECONDS: a run that follows at once must not take the note away).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import streamlit as st
@@ -34,6 +36,10 @@ APPLIED = "_link_applied"
 PROBLEMS = "_link_problems"
 MAX_PROBLEMS = 12
 """Most ignored parts of a link named one by one (a link has fewer parameters than this)."""
+NOTE_SECONDS = 30.0
+"""How long a note about the link that opened the session stays: every run in that time shows it,
+so a run that follows at once (a component's first message, the learner's first click) does not
+take it away before it is read."""
 MAX_PROBLEM_CHARS = 300
 """Longest message about one ignored part (each quotes at most part of the link's text)."""
 UPLOAD_STAYED = (
@@ -92,14 +98,32 @@ def open_link(page: str, pages: dict, step_keys) -> None:
         st.session_state[keys.DRAWING] = view.choices.drawing  # the canvas keeps its own copy
     if tour is not None:
         st.session_state[keys.TOUR] = tour
-    st.session_state[PROBLEMS] = problems
+    keep_note(PROBLEMS, problems)
     if link_page is not None and link_page != page and link_page in pages:
         st.switch_page(pages[link_page], query_params=st.query_params.to_dict())
 
 
+def keep_note(key: str, value) -> None:
+    """Keep a note about the opening link (any value) under a session key for NOTE_SECONDS."""
+    st.session_state[key] = (value, time.monotonic() + NOTE_SECONDS)
+
+
+def kept_note(key: str):
+    """The note kept under key while its NOTE_SECONDS last, else None (and it is dropped)."""
+    entry = st.session_state.get(key)
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        return None
+    value, until = entry
+    if time.monotonic() > until:
+        del st.session_state[key]
+        return None
+    return value
+
+
 def show_problems() -> None:
-    """Say (once) which parts of the link that opened this session were ignored, and why."""
-    problems = st.session_state.pop(PROBLEMS, None)
+    """Say which parts of the link that opened this session were ignored, and why (in every run
+    of the next NOTE_SECONDS)."""
+    problems = kept_note(PROBLEMS)
     if problems:  # they quote the link's own text: escaped, so a link cannot put Markdown on the page
         text = "; ".join(escape_markdown(p, MAX_PROBLEM_CHARS) for p in problems[:MAX_PROBLEMS])
         more = len(problems) - MAX_PROBLEMS

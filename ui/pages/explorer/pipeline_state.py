@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 import torch
 
-from ui import keys
+from ui import keys, links
 from ui.resources import session_generator
 from ui.text import escape_markdown
 from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
@@ -18,6 +18,8 @@ from ui.views.planes import slider_bounds
 
 _ECHOES = "_pg_slider_echoes"
 """{slider key: (the value the browser may still send, the run that replaced it)} (see slider)."""
+_LINK_NOTE = "_pg_link_note"
+"""What the playground said about the link's μ, σ, ε (clamped, or ignored), kept a while (ui.links)."""
 _RUNS = "_pg_runs"
 """Runs of the pipeline's fragment in this session: how old an echo is."""
 
@@ -119,25 +121,27 @@ def from_controls() -> None:
 def fit(kind: str, entry: dict, d: int, enc_mu: list[float], enc_sigma: list[float], stamp: str) -> None:
     """The pipeline for this model and input: kept while they stay; the encoder's q for a new one;
     a link's (LINKED) checked against the model: its length, and the sliders' ranges (values
-    outside are clamped and named)."""
+    outside are clamped and named, in every run of the next ui.links.NOTE_SECONDS)."""
     bounds = bounds_of(entry["path"], kind)
     old = explorer_view().pipelines.get(kind)
-    if old is not None and old.source == LINKED:
-        if old.latent_dim == d:
-            notes: list[str] = []
-            linked = Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits=1)
-            given = [v or None for v in (old.mu, old.sigma, old.eps)]  # a link may leave one out
-            store(kind, replace(linked.changed(bounds, *given, notes), window=old.window))
-            if notes:
-                st.warning(
-                    escape_markdown("The link's values lay outside the sliders' ranges: " + "; ".join(notes), 600) + "."
-                )
-            return
-        st.warning(f"The link's μ, σ and ε did not have {d} numbers (the model's latent size): ignored.")
-        old = None
-    if old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
-        refits = 0 if old is None else old.refits + 1
-        store(kind, Pipeline.fitted(enc_mu, enc_sigma if kind == "vae" else [0.0] * d, bounds, stamp, refits))
+    encoder = (enc_mu, enc_sigma if kind == "vae" else [0.0] * d)
+    if old is not None and old.source == LINKED and old.latent_dim == d:
+        notes: list[str] = []
+        linked = Pipeline.fitted(*encoder, bounds, stamp, refits=1)
+        given = [v or None for v in (old.mu, old.sigma, old.eps)]  # a link may leave one out
+        store(kind, replace(linked.changed(bounds, *given, notes), window=old.window))
+        if notes:
+            text = "The link's values lay outside the sliders' ranges: " + "; ".join(notes)
+            links.keep_note(_LINK_NOTE, escape_markdown(text, 600) + ".")
+    elif old is not None and old.source == LINKED:
+        text = f"The link's μ, σ and ε did not have {d} numbers (the model's latent size): ignored."
+        links.keep_note(_LINK_NOTE, text)
+        store(kind, Pipeline.fitted(*encoder, bounds, stamp, 0))
+    elif old is None or old.source != stamp or old.latent_dim != d:  # a new model or input: the encoder's q
+        store(kind, Pipeline.fitted(*encoder, bounds, stamp, 0 if old is None else old.refits + 1))
+    note = links.kept_note(_LINK_NOTE)
+    if note:
+        st.warning(note)
 
 
 def slider(column, label: str, low: float, high: float, step: float, kind: str, what: str, j: int, bounds, **kw):
