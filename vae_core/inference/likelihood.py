@@ -69,14 +69,18 @@ def log_likelihood(model, x: Tensor, z: Tensor) -> Tensor:
     b_x = bias @ pixels  # b . x: a scalar
 
     def batch(codes: Tensor) -> Tensor:
-        h = body(codes.to(weight.dtype))
-        logits = torch.addmm(bias, h, weight.t())
-        if not bool(torch.isfinite(logits.amin()) and torch.isfinite(logits.amax())):
+        with torch.no_grad():  # grad mode is per thread: the pool's threads must turn it off too
+            h = body(codes.to(weight.dtype))
+            logits = torch.addmm(bias, h, weight.t())
+            finite = bool(torch.isfinite(logits.amin()) and torch.isfinite(logits.amax()))
+            out = h @ w_x + b_x - F.softplus(logits).sum(dim=1)
+        # finite logits can still sum past float32 (|z| ~ 1e36): inf - inf
+        if not (finite and bool(torch.isfinite(out).all())):
             raise ValueError(
                 f"z is too large to decode (max |z| = {float(codes.abs().max()):.3g}): "
                 "the decoder's output overflowed to NaN or infinity"
             )
-        return (h @ w_x + b_x - F.softplus(logits).sum(dim=1)).double()
+        return out.double()
 
     batches = z.split(CHUNK)
     if len(batches) == 1 or WORKERS == 1:

@@ -17,7 +17,9 @@ from ui.view_state import LINKED, Bounds, ExplorerView, Pipeline
 from ui.views.planes import slider_bounds
 
 _ECHOES = "_pg_slider_echoes"
-"""{slider key: (the value the browser may still send, the run that replaced it)} (see slider)."""
+"""{slider key: [(a value the browser may still send, the run that left it), ...]} (see slider)."""
+_SHOWN = "_pg_slider_shown"
+"""{slider key: the value the last run drew the slider with}."""
 _LINK_NOTE = "_pg_link_note"
 """What the playground said about the link's μ, σ, ε (clamped, or ignored), kept a while (ui.links)."""
 _RUNS = "_pg_runs"
@@ -97,17 +99,31 @@ def keep_window(kind: str, window: list[float] | None) -> None:
 
 
 def from_slider(kind: str, bounds: Bounds, what: str, j: int) -> None:
-    """A slider moved: its value into the state (the slider is a view of it), unless it is the
-    stale echo of a value the state has just left (see slider)."""
+    """A slider moved: its value into the state (the slider is a view of it), unless the message
+    is a stale echo of values the state has just left (see slider and _stale_echo)."""
     key = slider_key(kind, what, j)
     value = float(st.session_state[key])
-    echo = st.session_state.get(_ECHOES, {}).pop(key, None)
-    if echo is not None and value == echo[0] and st.session_state.get(_RUNS, 0) - echo[1] <= 1:
+    if _stale_echo(kind):
         return  # the run draws the slider from the state again
     pipeline = pipeline_of(kind)
     values = list(getattr(pipeline, what))
     values[j] = value
     store(kind, pipeline.changed(bounds, **{what: values}))
+
+
+def _stale_echo(kind: str) -> bool:
+    """Whether this message puts two or more of this kind's sliders back on values the state left
+    under them in the last two runs (see slider). A learner moves one slider per message, so a
+    genuine move, even back to where a slider was, is never taken for an echo; a stale message
+    after a change of one coordinate only (an arrow key on a plane) is not caught."""
+    runs = st.session_state.get(_RUNS, 0)
+    back = 0
+    for key, left in st.session_state.get(_ECHOES, {}).items():
+        if not key.startswith(f"pg_{kind}_") or key not in st.session_state:
+            continue
+        value = float(st.session_state[key])
+        back += any(value == old and runs - run <= 1 for old, run in left)
+    return back >= 2
 
 
 def from_controls() -> None:
@@ -150,14 +166,20 @@ def slider(column, label: str, low: float, high: float, step: float, kind: str, 
     When the state has moved under the slider (a drag on a plane, a button), the browser still
     holds the slider's old value until this run's output reaches it, and any message it sends
     meanwhile (another component's event) carries that old value: Streamlit would take it for a
-    move of the slider and from_slider would put the state back. So the old value is kept as an
-    echo to ignore if it comes back within the next run.
+    move of the slider and from_slider would put the state back. So the values the state left
+    under the slider (the browser's, and the one this slider last showed) are kept for two runs
+    as echoes (_stale_echo decides).
     """
     key = slider_key(kind, what, j)
     value = getattr(pipeline_of(kind), what)[j]
-    shown = st.session_state.get(key)
-    if shown is not None and shown != value:
-        st.session_state.setdefault(_ECHOES, {})[key] = (float(shown), st.session_state.get(_RUNS, 0))
+    echoes = st.session_state.setdefault(_ECHOES, {})
+    runs = st.session_state.get(_RUNS, 0)
+    left = [(old, run) for old, run in echoes.get(key, ()) if runs - run <= 1]
+    for old in (st.session_state.get(key), st.session_state.get(_SHOWN, {}).get(key)):
+        if old is not None and float(old) != value and (float(old), runs) not in left:
+            left.append((float(old), runs))
+    echoes[key] = left[-4:]
+    st.session_state.setdefault(_SHOWN, {})[key] = value
     st.session_state[key] = value
     return column.slider(
         label, low, high, step=step, key=key, on_change=from_slider, args=(kind, bounds, what, j), **kw
