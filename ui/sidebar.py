@@ -11,6 +11,7 @@ import torch
 
 import vae_core
 from ui.components.draw_pad import DRAWING_KEY, drawn_input
+from ui.components.fold_sidebar import fold_sidebar
 from ui.kept import choices, choose, kept, kept_switch, row_parts
 from ui.resources import TRAIN_HINT, encode_input, gallery_index, get_gallery, get_model, per_class, session_generator
 from ui.selection import Selection
@@ -26,6 +27,7 @@ PRESENTATION_CSS = """<style>
 /* Presentation mode: a projector at 1280x720 to 1920x1080, read from the back of a room. Streamlit
    sizes its text in rem, so a larger root scales every label, caption and widget (14 px -> 19 px). */
 html { font-size: 22px !important; }
+.st-key-fold_sidebar { display: none; }  /* the component that folds the sidebar: no room, no gap */
 /* A projector's short screen (1280 x 720): Streamlit's header bar, the space under it and the gaps
    between elements are sized in rem and would grow by half with the root; they keep about their
    usual pixels, so the pipeline row and its formula line stay on the first screen. */
@@ -38,6 +40,10 @@ html { font-size: 22px !important; }
 """The style presentation mode adds to every page. The charts size their own text before Plotly lays
 them out (ui.views.charts), and the pipeline pad its own."""
 
+_PRESENTING = "_presenting"
+"""Whether the last run was in presentation mode."""
+_FOLDS = "_presentation_folds"
+"""How many times presentation mode was turned on in this session: the sidebar folds once for each."""
 UPLOAD_ALT = "the input x: your uploaded picture, framed as a 28×28 digit"
 KEPT_UPLOAD = "_last_upload"
 """Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
@@ -127,11 +133,15 @@ def presentation_switch() -> bool:
             "(» at the top left opens it). A copied link keeps it on."
         ),
     )
-    # Folded when the switch (or a link) turns it on, so the row has the screen's width; Streamlit
-    # applies a new initial state only when it changes, so a sidebar opened by hand stays open.
+    # Folded when the switch (or a link) turns it on, so the row has the screen's width: the initial
+    # state for a browser that never folded it by hand, the component's « for one that did.
     st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
+    if on and not st.session_state.get(_PRESENTING):
+        st.session_state[_FOLDS] = st.session_state.get(_FOLDS, 0) + 1
+    st.session_state[_PRESENTING] = on
     if on:
         st.html(PRESENTATION_CSS)
+        fold_sidebar(st.session_state[_FOLDS])
     return on
 
 
