@@ -130,7 +130,8 @@ def presentation_switch() -> bool:
         field="presentation",
         help=(
             "For a projector: larger type, one section at a time, and this sidebar folded away "
-            "(» at the top left opens it). A copied link keeps it on."
+            "(» at the top left opens it). The browser's full screen (F11) leaves the most room on a "
+            "1280 × 720 projector. A copied link keeps it on."
         ),
     )
     # Folded when the switch (or a link) turns it on, so the row has the screen's width: the initial
