@@ -61,3 +61,26 @@ def test_a_message_with_the_sliders_old_values_does_not_undo_a_drag(app):
     _slider(at, "pg_vae_mu_0").set_value(round(moved - 0.25, 2)).run()
     assert not at.exception
     assert _slider(at, "pg_vae_mu_0").value == pytest.approx(moved - 0.25)
+
+
+def test_a_slider_the_state_moved_back_and_forth_does_not_make_a_real_move_an_echo(app):
+    """μ2 leaves a value and comes back to it within two runs (a drag, then Encoder): where the
+    browser now shows it is not an echo, so the next real move of μ1 (to any value) is taken."""
+    at = app
+    mu1, mu2 = _slider(at, "pg_vae_mu_0").value, _slider(at, "pg_vae_mu_1").value
+    pad = next(c for c in components(at, "latent_pad") if c.proto.id.endswith("pg_vae_pad"))
+    _send(
+        at,
+        at._tree.get_widget_states(),
+        pad,
+        "commit",
+        {"z": [0.5, 0.5], "eps": [0.0, 0.0], "mu": [0.5, 0.5], "source": "mu"},
+    )
+    at.button(key="pg_vae_reset").click().run()  # μ back to the encoder's (mu1, mu2)
+    assert not at.exception
+    assert _slider(at, "pg_vae_mu_1").value == pytest.approx(mu2)
+    _slider(at, "pg_vae_mu_0").set_value(0.5).run()  # 0.5: a value μ1 left two runs ago
+    assert not at.exception
+    assert _slider(at, "pg_vae_mu_0").value == pytest.approx(0.5)
+    assert at.session_state["explorer_view"].pipelines["vae"].mu[0] == pytest.approx(0.5)
+    assert mu1 != pytest.approx(0.5)

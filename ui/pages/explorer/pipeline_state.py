@@ -117,11 +117,14 @@ def _stale_echo(kind: str) -> bool:
     genuine move, even back to where a slider was, is never taken for an echo; a stale message
     after a change of one coordinate only (an arrow key on a plane) is not caught."""
     runs = st.session_state.get(_RUNS, 0)
+    shown = st.session_state.get(_SHOWN, {})
     back = 0
     for key, left in st.session_state.get(_ECHOES, {}).items():
         if not key.startswith(f"pg_{kind}_") or key not in st.session_state:
             continue
         value = float(st.session_state[key])
+        if value == shown.get(key):  # where the last run drew it: not moved by this message
+            continue
         back += any(value == old and runs - run <= 1 for old, run in left)
     return back >= 2
 
