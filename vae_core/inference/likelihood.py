@@ -53,7 +53,7 @@ def log_likelihood(model, x: Tensor, z: Tensor) -> Tensor:
     Raises:
         TypeError: x or z not a floating-point tensor.
         ValueError: x not one image, z of the wrong shape, too many rows or not finite, or z so
-            large that the decoder overflows (a logit not finite).
+            large that the decoder overflows (a logit, or the sum over the pixels, not finite).
     """
     x = check_tensor("x (one image with pixels in [0, 1])", x, (1, *IMAGE_SHAPE))
     z = check_tensor("z", z, (None, model.latent_dim))
