@@ -3,6 +3,8 @@ against torch.distributions.Bernoulli over the decoder's logits."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import torch
 from torch.distributions import Bernoulli
@@ -66,3 +68,26 @@ def test_an_overflowing_decoder_is_refused_not_summed(trained, binary_x):
     with pytest.raises(ValueError, match="too large to decode"):
         log_likelihood(trained, binary_x, z)
     assert torch.isfinite(log_likelihood(trained, binary_x, torch.full((1, 2), 1e3))).all()
+
+
+def test_the_same_bits_in_every_thread_after_the_app_sets_one_torch_thread(trained):
+    """app.py calls torch.set_num_threads(1) from a script thread; a thread that did not (here the
+    main one) keeps the BLAS's own thread count, and a matrix-vector product there sums its 784
+    terms in another order. Sessions share st.cache_data, so every thread must get the same bits."""
+    before = torch.get_num_threads()
+    setter = threading.Thread(target=torch.set_num_threads, args=(1,))
+    setter.start()
+    setter.join()
+    try:
+        x = (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(0)) > 0.7).float()
+        z = torch.randn(2 * CHUNK + 7, 2, generator=torch.Generator().manual_seed(0))
+        here = log_likelihood(trained, x, z)
+        elsewhere: list[torch.Tensor] = []
+        threads = [threading.Thread(target=lambda: elsewhere.append(log_likelihood(trained, x, z))) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(elsewhere) == 3 and all(torch.equal(here, other) for other in elsewhere)
+    finally:
+        torch.set_num_threads(before)

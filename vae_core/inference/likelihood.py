@@ -64,16 +64,19 @@ def log_likelihood(model, x: Tensor, z: Tensor) -> Tensor:
         raise TypeError("the decoder must be an nn.Sequential ending in nn.Linear (its outputs are the logits)")
     body = decoder[:-1]
     weight, bias = last.weight, last.bias if last.bias is not None else torch.zeros(NUM_PIXELS)
-    pixels = x.reshape(NUM_PIXELS).to(weight.dtype)
-    w_x = weight.t() @ pixels  # W^T x: (hidden,)
-    b_x = bias @ pixels  # b . x: a scalar
+    # W^T x (hidden,) and b . x, in float64 and with torch's own reductions rather than BLAS's
+    # matrix-vector products, whose sums split differently in threads that hold a different BLAS
+    # thread count (the same bits in every session's thread: st.cache_data shares the results).
+    pixels = x.reshape(NUM_PIXELS).double()
+    w_x = (weight.double() * pixels[:, None]).sum(dim=0).to(weight.dtype)
+    b_x = (bias.double() * pixels).sum().to(weight.dtype)
 
     def batch(codes: Tensor) -> Tensor:
         with torch.no_grad():  # grad mode is per thread: the pool's threads must turn it off too
             h = body(codes.to(weight.dtype))
             logits = torch.addmm(bias, h, weight.t())
             finite = bool(torch.isfinite(logits.amin()) and torch.isfinite(logits.amax()))
-            out = h @ w_x + b_x - F.softplus(logits).sum(dim=1)
+            out = (h * w_x).sum(dim=1) + b_x - F.softplus(logits).sum(dim=1)
         # finite logits can still sum past float32 (|z| ~ 1e36): inf - inf
         if not (finite and bool(torch.isfinite(out).all())):
             raise ValueError(
