@@ -3,7 +3,9 @@ against torch.distributions.Bernoulli over the decoder's logits."""
 
 from __future__ import annotations
 
-import threading
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -12,6 +14,8 @@ from torch.distributions import Bernoulli
 from vae_core.inference import likelihood
 from vae_core.inference.likelihood import CHUNK, log_likelihood
 from vae_core.models import load_model
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _bernoulli(model, x, z) -> torch.Tensor:
@@ -70,24 +74,31 @@ def test_an_overflowing_decoder_is_refused_not_summed(trained, binary_x):
     assert torch.isfinite(log_likelihood(trained, binary_x, torch.full((1, 2), 1e3))).all()
 
 
-def test_the_same_bits_in_every_thread_after_the_app_sets_one_torch_thread(trained):
+_THREADS_SCRIPT = """
+import threading, torch
+setter = threading.Thread(target=torch.set_num_threads, args=(1,))  # as app.py does, from a script thread
+setter.start(); setter.join()
+import vae_core
+from vae_core.models import load_model
+from vae_core.inference.likelihood import CHUNK, log_likelihood
+model = load_model([e for e in vae_core.list_models() if e["name"] == "mnist-vae-2d"][0]["path"])
+x = (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(0)) > 0.7).float()
+z = torch.randn(2 * CHUNK + 7, 2, generator=torch.Generator().manual_seed(0))
+here, elsewhere = log_likelihood(model, x, z), []
+threads = [threading.Thread(target=lambda: elsewhere.append(log_likelihood(model, x, z))) for _ in range(3)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(len(elsewhere) == 3 and all(torch.equal(here, other) for other in elsewhere))
+"""
+
+
+def test_the_same_bits_in_every_thread_after_the_app_sets_one_torch_thread():
     """app.py calls torch.set_num_threads(1) from a script thread; a thread that did not (here the
-    main one) keeps the BLAS's own thread count, and a matrix-vector product there sums its 784
-    terms in another order. Sessions share st.cache_data, so every thread must get the same bits."""
-    before = torch.get_num_threads()
-    setter = threading.Thread(target=torch.set_num_threads, args=(1,))
-    setter.start()
-    setter.join()
-    try:
-        x = (torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(0)) > 0.7).float()
-        z = torch.randn(2 * CHUNK + 7, 2, generator=torch.Generator().manual_seed(0))
-        here = log_likelihood(trained, x, z)
-        elsewhere: list[torch.Tensor] = []
-        threads = [threading.Thread(target=lambda: elsewhere.append(log_likelihood(trained, x, z))) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert len(elsewhere) == 3 and all(torch.equal(here, other) for other in elsewhere)
-    finally:
-        torch.set_num_threads(before)
+    main one of a fresh interpreter) keeps the BLAS's own thread count, and a matrix-vector product
+    there summed the 784 terms in another order. Sessions share st.cache_data, so every thread must
+    get the same bits."""
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS_SCRIPT], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stdout[-500:]
