@@ -67,6 +67,9 @@ SLOW_TESTS = {
         "test_lk_is_non_decreasing_in_k_on_average",  # IWAE up to large k, 1.8 s
         "test_l1_estimates_the_closed_form_kl_elbo",  # 1.0 s
     },
+    "test_likelihood.py": {
+        "test_the_same_bits_in_every_thread_after_the_app_sets_one_torch_thread",  # a fresh interpreter, 1.5 s
+    },
     "test_classifier.py": {
         "test_training_lowers_the_loss_and_is_seeded",  # 10 s
         "test_cli_trains_and_evaluates",  # subprocess, 6.4 s
