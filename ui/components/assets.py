@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-__all__ = ["read_assets", "inline_component"]
+__all__ = ["read_assets", "inline_component", "frontend_component"]
 
 
 def read_assets(folder: Path, *names: str) -> str:
@@ -44,3 +44,10 @@ def inline_component(
         css="\n".join(filter(None, [css_before, read_assets(folder, *css)])),
         js="\n".join(filter(None, [js_before, read_assets(folder, *js)])),
     )
+
+
+def frontend_component(name: str, package_file: str, stem: str):
+    """Register the component `name` whose files are frontend/<stem>.html, .css and .js in the
+    folder of package_file (a component package's __init__): the common case of inline_component."""
+    folder = Path(package_file).resolve().parent / "frontend"
+    return inline_component(name, folder, html=f"{stem}.html", css=[f"{stem}.css"], js=[f"{stem}.js"])

@@ -8,21 +8,13 @@ Frontend: frontend/copy_link.{html,css,js}.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from ui.components.assets import inline_component
+from ui.components.assets import frontend_component
 
 __all__ = ["copy_link_button"]
 
-_COPY_LINK = inline_component(
-    "copy_link",
-    Path(__file__).resolve().parent / "frontend",
-    html="copy_link.html",
-    css=["copy_link.css"],
-    js=["copy_link.js"],
-)
+_COPY_LINK = frontend_component("copy_link", __file__, "copy_link")
 
 
 def copy_link_button() -> None:

@@ -29,14 +29,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 import torch
 
 from ui import keys
-from ui.components.assets import inline_component
+from ui.components.assets import frontend_component
 from ui.messages import once_per_message, reopen, text_event
 from ui.text import escape_markdown
 from vae_core.data.drawing import (
@@ -65,13 +64,7 @@ Encode = Callable[[torch.Tensor], tuple[list[float], list[float]]]
 SHOWN_DIMS = 4
 """μ and σ are written out in full up to this many dimensions; beyond, the first SHOWN_DIMS."""
 
-_COMPONENT = inline_component(
-    COMPONENT_NAME,
-    Path(__file__).resolve().parent / "frontend",
-    html="draw.html",
-    css=["draw.css"],
-    js=["draw.js"],
-)
+_COMPONENT = frontend_component(COMPONENT_NAME, __file__, "draw")
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,13 @@ It sends no message. Frontend: frontend/fold_sidebar.{html,css,js}.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from ui.components.assets import inline_component
+from ui.components.assets import frontend_component
 
 __all__ = ["fold_sidebar"]
 
-_FOLD = inline_component(
-    "fold_sidebar",
-    Path(__file__).resolve().parent / "frontend",
-    html="fold_sidebar.html",
-    css=["fold_sidebar.css"],
-    js=["fold_sidebar.js"],
-)
+_FOLD = frontend_component("fold_sidebar", __file__, "fold_sidebar")
 
 
 def fold_sidebar(token: int) -> None:

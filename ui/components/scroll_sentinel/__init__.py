@@ -11,16 +11,8 @@ frontend/sentinel.*.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ui.components.assets import inline_component
+from ui.components.assets import frontend_component
 
 __all__ = ["SENTINEL"]
 
-SENTINEL = inline_component(
-    "below_fold_sentinel",
-    Path(__file__).resolve().parent / "frontend",
-    html="sentinel.html",
-    css=["sentinel.css"],
-    js=["sentinel.js"],
-)
+SENTINEL = frontend_component("below_fold_sentinel", __file__, "sentinel")
