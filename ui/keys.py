@@ -14,3 +14,6 @@ EXPLORER = "explorer_view"
 """The Explorer as one object (ui.view_state.ExplorerView): choices, pipelines, K, posterior."""
 TOUR = "tour_view"
 """The tour as one object (ui.view_state.TourView): step, revealed answers, each step's pipeline."""
+UPLOAD = "_last_upload"
+"""The session's last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28)); a link
+saying input=upload finds it here when it comes back by the browser's Back or Forward."""

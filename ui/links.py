@@ -1,14 +1,18 @@
 """Links that reopen the same view: the URL's query string follows the view, and opens it.
 
 How it works (ui/link_codec.py writes and reads the state objects as text):
-- `open_link` runs once per session, on its first script run: ui.link_codec.read_link turns the
+- `open_link` runs on a session's first script run, and again whenever the browser's Back or
+  Forward button brings back an earlier address of the tab (Streamlit marks that run a history
+  navigation): ui.link_codec.read_link turns the
   query parameters into the Explorer's state object (ExplorerView: the sidebar's choices, K, the
   posterior toggle, and a pipeline marked LINKED) and the tour's (TourView); what the codec cannot
   check alone (a dataset or latent size with no shipped model, a β not in the family, a gallery row
   past the end) is checked here against the shipped models and galleries. The objects go into the
   session under their keys; the widgets are views of them, and the playground checks a LINKED
   pipeline against its model on its first run. A link to another page than the one opened
-  switches to it.
+  switches to it (on Back or Forward the address's path names the page, and it is kept).
+  Streamlit pushes a history entry for every change of the query string, so Back undoes the last
+  change of the view (a click, a drag, a tour step) and Forward redoes it.
 - After every run, and after every rerun of the playground's fragment, `share(page)` writes the
   page's state objects back with ui.link_codec.write_link, and the query string is rewritten when
   it differs: the URL follows a slider or a drag too.
@@ -22,6 +26,7 @@ import time
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import vae_core
 from ui import keys
@@ -77,15 +82,25 @@ def _checked_models(c: Choices, entries: list[dict], problems: list[str]) -> Cho
     return c
 
 
+def history_navigation() -> bool:
+    """Whether this run was started by the browser's Back or Forward button (Streamlit's
+    ClientState.is_history_navigation): the address is an earlier one of this tab, and names the
+    view to go back to."""
+    ctx = get_script_run_ctx()
+    return bool(getattr(ctx, "is_history_navigation", False))
+
+
 def open_link(page: str, pages: dict, step_keys) -> None:
-    """On a session's first run, make the session show the view the URL names (once).
+    """On a session's first run, and on every run the browser's Back or Forward starts, make the
+    session show the view the URL names.
 
     Args:
         page: the url_path of the page being run ("explorer", "maths", "train", "tour").
         pages: url_path -> st.Page, to switch to the page the link names.
         step_keys: the tour's step keys in order (a link's step must lie in 1..len(step_keys)).
     """
-    if st.session_state.get(APPLIED):
+    back = history_navigation()
+    if st.session_state.get(APPLIED) and not back:
         return
     st.session_state[APPLIED] = True
     if not st.query_params:
@@ -93,13 +108,15 @@ def open_link(page: str, pages: dict, step_keys) -> None:
     link_page, view, tour, problems = read_link(st.query_params.to_dict(), step_keys)
     entries, _ = vae_core.models.checkpoint.scan_models()
     view = replace(view, choices=_checked_models(view.choices, entries, problems))
+    if back and view.choices.source == SOURCES[1] and keys.UPLOAD in st.session_state:
+        problems = []  # an earlier address of this tab: its uploaded picture is still in the session
     st.session_state[keys.EXPLORER] = view
     if view.choices.source == SOURCES[2]:
         st.session_state[keys.DRAWING] = view.choices.drawing  # the canvas keeps its own copy
     if tour is not None:
         st.session_state[keys.TOUR] = tour
     keep_note(PROBLEMS, problems)
-    if link_page is not None and link_page != page and link_page in pages:
+    if not back and link_page is not None and link_page != page and link_page in pages:
         st.switch_page(pages[link_page], query_params=st.query_params.to_dict())
 
 

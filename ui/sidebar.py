@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 import vae_core
+from ui import keys
 from ui.components.draw_pad import DRAWING_KEY, drawn_input
 from ui.components.fold_sidebar import fold_sidebar
 from ui.kept import choices, choose, kept, kept_switch, row_parts
@@ -45,8 +46,6 @@ _PRESENTING = "_presenting"
 _FOLDS = "_presentation_folds"
 """How many times presentation mode was turned on in this session: the sidebar folds once for each."""
 UPLOAD_ALT = "the input x: your uploaded picture, framed as a 28×28 digit"
-KEPT_UPLOAD = "_last_upload"
-"""Session key of the last usable upload: (sha256 hex, escaped name, float32 (1, 1, 28, 28))."""
 
 
 def pick_models(entries: list[dict]) -> tuple[str, dict | None, dict | None]:
@@ -192,16 +191,16 @@ def sidebar() -> Selection | None:
                 )
             else:
                 # The uploader forgets its file on another page: keep the picture for the session.
-                st.session_state[KEPT_UPLOAD] = (digest, name, x.numpy())
+                st.session_state[keys.UPLOAD] = (digest, name, x.numpy())
                 st.sidebar.image(
                     to_png(x[0], 4), caption=f"{name} as a 28×28 input", output_format="PNG", alt=UPLOAD_ALT
                 )
                 return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
-        elif KEPT_UPLOAD in st.session_state:
-            digest, name, array = st.session_state[KEPT_UPLOAD]
+        elif keys.UPLOAD in st.session_state:
+            digest, name, array = st.session_state[keys.UPLOAD]
             x = torch.from_numpy(array)
             st.sidebar.image(to_png(x[0], 4), caption=f"{name}, uploaded earlier", output_format="PNG", alt=UPLOAD_ALT)
-            st.sidebar.button("Forget this picture", on_click=st.session_state.pop, args=(KEPT_UPLOAD, None))
+            st.sidebar.button("Forget this picture", on_click=st.session_state.pop, args=(keys.UPLOAD, None))
             return Selection(vae, ae, x, None, f"upload-{digest[:12]}", name, dataset)
     # Keys per dataset: a class picked for MNIST is not carried over as a number to Fashion-MNIST.
     names = CLASS_NAMES[dataset]
