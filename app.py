@@ -63,8 +63,8 @@ path = next((name for name, p in PAGES.items() if p is page), "explorer")
 links.open_link(path, PAGES, step_keys=tour.STEP_KEYS)  # before any widget is drawn from the state
 below_fold.page_opened(path)
 with st.sidebar.container(key="nav"):
-    for entry in PAGES.values():
-        st.page_link(entry)
+    for name, entry in PAGES.items():  # each link lands on its page's own address (ui/links.py)
+        st.page_link(entry, query_params=links.page_params(name, step_keys=tour.STEP_KEYS))
     presentation_switch()
     st.divider()
 page.run()

@@ -15,7 +15,9 @@ How it works (ui/link_codec.py writes and reads the state objects as text):
   change of the view (a click, a drag, a tour step) and Forward redoes it.
 - After every run, and after every rerun of the playground's fragment, `share(page)` writes the
   page's state objects back with ui.link_codec.write_link, and the query string is rewritten when
-  it differs: the URL follows a slider or a drag too.
+  it differs: the URL follows a slider or a drag too. The menu's page links carry their page's
+  `page_params`, so a page switch lands on the new page's own address (one history entry, not the
+  new path with the old page's query and then its own; and a link opened in a new tab keeps the view).
 - Parameters a link gets wrong are dropped, and the page says which (`show_problems`, in every
   run of the next NOTE_SECONDS: a run that follows at once must not take the note away).
 """
@@ -32,10 +34,10 @@ import vae_core
 from ui import keys
 from ui.components.copy_link import copy_link_button  # noqa: F401 - re-exported for app.py
 from ui.kept import explorer_view
-from ui.link_codec import read_link, write_link
+from ui.link_codec import SHOWS_CHOICES, read_link, write_link
 from ui.resources import get_gallery
 from ui.text import escape_markdown
-from ui.view_state import SOURCES, Choices, TourView
+from ui.view_state import SOURCES, Choices, ExplorerView, TourView
 
 APPLIED = "_link_applied"
 PROBLEMS = "_link_problems"
@@ -90,6 +92,21 @@ def history_navigation() -> bool:
     return bool(getattr(ctx, "is_history_navigation", False))
 
 
+def _brought_back(current: ExplorerView, linked: ExplorerView, page: str) -> ExplorerView:
+    """The Explorer's state after Back or Forward to an address of `page`: the parts such an
+    address carries (ui.link_codec.write_link) from `linked`, the rest kept from `current` (a tour
+    address leaves the models, input and μ, σ, ε as they are; a Maths lab address, K, the posterior
+    toggle and the pipelines, which refit themselves when the input differs)."""
+    view = current
+    if page in SHOWS_CHOICES:
+        view = replace(view, choices=linked.choices)
+    else:
+        view = replace(view, choices=replace(view.choices, presentation=linked.choices.presentation))
+    if page == "explorer":
+        view = replace(view, k=linked.k, posterior=linked.posterior, pipelines={**view.pipelines, **linked.pipelines})
+    return view
+
+
 def open_link(page: str, pages: dict, step_keys) -> None:
     """On a session's first run, and on every run the browser's Back or Forward starts, make the
     session show the view the URL names.
@@ -106,6 +123,8 @@ def open_link(page: str, pages: dict, step_keys) -> None:
     if not st.query_params:
         return
     link_page, view, tour, problems = read_link(st.query_params.to_dict(), step_keys)
+    if back:
+        view = _brought_back(explorer_view(), view, link_page or page)
     entries, _ = vae_core.models.checkpoint.scan_models()
     view = replace(view, choices=_checked_models(view.choices, entries, problems))
     if back and view.choices.source == SOURCES[1] and keys.UPLOAD in st.session_state:
@@ -150,10 +169,15 @@ def show_problems() -> None:
         )
 
 
-def share(page: str, step_keys=()) -> None:
-    """Rewrite the query string, if it differs, to the link that reopens `page` as the session's
-    state objects now describe it (ui.link_codec.write_link)."""
+def page_params(page: str, step_keys=()) -> dict:
+    """The query parameters of the link that reopens `page` as the session's state objects now
+    describe it (ui.link_codec.write_link): name -> text."""
     tour = st.session_state.get(keys.TOUR)
-    params = write_link(page, explorer_view(), tour if isinstance(tour, TourView) else None, step_keys=tuple(step_keys))
+    return write_link(page, explorer_view(), tour if isinstance(tour, TourView) else None, step_keys=tuple(step_keys))
+
+
+def share(page: str, step_keys=()) -> None:
+    """Rewrite the query string, if it differs, to `page_params(page, step_keys)`."""
+    params = page_params(page, step_keys)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
